@@ -1,0 +1,290 @@
+package io.github.bootkernel.engine;
+
+import io.github.bootkernel.engine.boot.BootImageException;
+import io.github.bootkernel.engine.boot.BzImage;
+import io.github.bootkernel.engine.boot.KernelLoader;
+import io.github.bootkernel.engine.boot.LoadPlan;
+import io.github.bootkernel.engine.console.Console;
+import io.github.bootkernel.engine.devices.CmosRtc;
+import io.github.bootkernel.engine.devices.ExitStatusPort;
+import io.github.bootkernel.engine.devices.I8042;
+import io.github.bootkernel.engine.devices.PortBus;
+import io.github.bootkernel.engine.devices.Uart16550;
+import io.github.bootkernel.engine.kvm.Kvm;
+import io.github.bootkernel.engine.kvm.Vm;
+import io.github.bootkernel.engine.memory.GuestMemory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
+
+/**
+ * A running virtual machine booting a Linux kernel: one vCPU on its own platform thread, guest RAM,
+ * the in-kernel interrupt controllers and timer, a 16550A console, an i8042 for resets, and the
+ * exit-status port 0xf4.
+ *
+ * <pre>{@code
+ * try (Machine machine = Machine.start(MachineConfig.builder(kernel).initrd(initramfs).build())) {
+ *     machine.console().awaitLine(Pattern.compile("init: ready"), Duration.ofSeconds(30));
+ *     GuestExit exit = machine.awaitExit(Duration.ofSeconds(30)).orElseThrow();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} stops a running guest within a second, joins the vCPU thread and releases
+ * every file descriptor and mapping; it is idempotent. Thread-safe.
+ */
+public final class Machine implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Machine.class.getName());
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+
+    private final MachineConfig config;
+    private final Console console = new Console();
+    private final CompletableFuture<GuestExit> exit = new CompletableFuture<>();
+    private final Object lifecycle = new Object();
+    private final IntConsumer rawOutput;
+    private Kvm kvm;
+    private Vm vm;
+    private GuestMemory memory;
+    private Uart16550 com1;
+    private final KernelEvents events = new KernelEvents(this::end);
+    private VcpuThread vcpu;
+    private boolean released;
+    private boolean closed;
+
+    private Machine(MachineConfig config, IntConsumer rawOutput) {
+        this.config = config;
+        this.rawOutput = rawOutput;
+    }
+
+    /**
+     * Validates the inputs, builds the machine and starts the guest.
+     *
+     * @param config what to boot
+     * @return the running machine, owned by the caller
+     * @throws BootImageException when the kernel, initrd or command line cannot be booted
+     * @throws io.github.bootkernel.engine.kvm.KvmException when KVM is missing or refuses a step
+     */
+    public static Machine start(MachineConfig config) {
+        return start(config, b -> { });
+    }
+
+    /**
+     * Like {@link #start(MachineConfig)}, also handing every console byte, as it arrives, to
+     * {@code rawOutput} on the vCPU thread (for a terminal that shows prompts without newlines).
+     *
+     * @param config what to boot
+     * @param rawOutput receives each byte the guest writes to its serial port; must not block
+     * @return the running machine, owned by the caller
+     */
+    public static Machine start(MachineConfig config, IntConsumer rawOutput) {
+        BzImage image = BzImage.read(config.kernel());
+        byte[] initrd = config.initrd().map(Machine::readInitrd).orElse(null);
+        long ramBytes = (long) config.memoryMiB() << 20;
+        LoadPlan plan = KernelLoader.plan(image, config.initrd().orElse(null), initrd == null ? 0 : initrd.length,
+                config.cmdline(), GuestMemory.layout(ramBytes));
+        Machine machine = new Machine(config, rawOutput);
+        try {
+            machine.build(image, initrd, plan, ramBytes);
+            return machine;
+        } catch (RuntimeException | Error e) {
+            machine.close();
+            throw e;
+        }
+    }
+
+    private static byte[] readInitrd(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new BootImageException("initrd", file, Files.exists(file) ? "not a regular file" : "no such file");
+            }
+            byte[] data = Files.readAllBytes(file);
+            if (data.length == 0) {
+                throw new BootImageException("initrd", file, "is empty");
+            }
+            return data;
+        } catch (IOException | OutOfMemoryError e) {
+            throw new BootImageException("initrd", file, "cannot be read: " + e, e);
+        }
+    }
+
+    private void build(BzImage image, byte[] initrd, LoadPlan plan, long ramBytes) {
+        kvm = Kvm.open();
+        vm = kvm.createVm();
+        vm.setTssAddr(io.github.bootkernel.engine.boot.Layout.TSS_ADDRESS);
+        vm.setIdentityMapAddr(io.github.bootkernel.engine.boot.Layout.IDENTITY_MAP_ADDRESS);
+        vm.createIrqchip();
+        vm.createPit2();
+        memory = GuestMemory.allocate(ramBytes);
+        memory.register(vm);
+        KernelLoader.load(memory, image, initrd, plan);
+        com1 = new Uart16550(this::com1Irq, this::consoleByte);
+        I8042 i8042 = new I8042(this::onReset);
+        ExitStatusPort exitPort = new ExitStatusPort(s -> end(new GuestExit(GuestExit.Kind.EXIT_STATUS, s, "")));
+        PortBus bus = Platform.wire(com1, i8042, new CmosRtc(), exitPort,
+                msg -> LOG.log(System.Logger.Level.DEBUG, msg));
+        console.follow(events);
+        vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end);
+        vcpu.start();
+        config.timeout().ifPresent(this::scheduleTimeout);
+    }
+
+    private void scheduleTimeout(Duration timeout) {
+        exit.completeOnTimeout(GuestExit.of(GuestExit.Kind.TIMEOUT, "no end within " + timeout),
+                        timeout.toNanos(), TimeUnit.NANOSECONDS)
+                .thenRun(this::kick);
+    }
+
+    private void consoleByte(int b) {
+        console.accept(b);
+        rawOutput.accept(b);
+    }
+
+    private void com1Irq(boolean level) {
+        synchronized (lifecycle) {
+            if (!released) {
+                vm.irqLine(Platform.COM1_IRQ, level);
+            }
+        }
+    }
+
+    private void onReset() {
+        end(GuestExit.of(GuestExit.Kind.RESET, "i8042 reset"));
+    }
+
+    private void end(GuestExit how) {
+        String panic = events.panicLine();
+        if (panic != null && (how.kind() == GuestExit.Kind.RESET || how.kind() == GuestExit.Kind.TRIPLE_FAULT)) {
+            how = GuestExit.of(GuestExit.Kind.PANIC, panic);
+        }
+        if (exit.complete(how)) {
+            kick();
+        }
+    }
+
+    private void kick() {
+        VcpuThread v = vcpu;
+        if (v != null) {
+            v.kick();
+        }
+    }
+
+    /** @return the configuration this machine was started with */
+    public MachineConfig config() {
+        return config;
+    }
+
+    /** @return the guest's serial console */
+    public Console console() {
+        return console;
+    }
+
+    /**
+     * Queues bytes for the guest's serial input.
+     *
+     * @param data the bytes
+     * @return how many were accepted; fewer than {@code data.length} when the input queue is full
+     */
+    public int sendInput(byte[] data) {
+        return com1.enqueueInput(data);
+    }
+
+    /**
+     * Queues a string, UTF-8 encoded, for the guest's serial input.
+     *
+     * @param text the text
+     * @return how many bytes were accepted
+     */
+    public int sendInput(String text) {
+        return sendInput(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** @return how the guest ended, if it has */
+    public Optional<GuestExit> exit() {
+        return Optional.ofNullable(exit.getNow(null));
+    }
+
+    /**
+     * Waits for the guest to end.
+     *
+     * @param timeout how long to wait
+     * @return how it ended, or empty if it is still running after {@code timeout}
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public Optional<GuestExit> awaitExit(Duration timeout) throws InterruptedException {
+        try {
+            return Optional.of(exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("unreachable: the exit future is never completed exceptionally", e);
+        }
+    }
+
+    /** @return how many times {@code KVM_RUN} returned to the monitor so far (VM exits to user space) */
+    public long exitCount() {
+        VcpuThread v = vcpu;
+        return v == null ? 0 : v.exitCount();
+    }
+
+    /**
+     * Stops the guest if it still runs (its end becomes {@link GuestExit.Kind#STOPPED}), joins the
+     * vCPU thread and releases every resource. Idempotent.
+     *
+     * @throws IllegalStateException if called on the vCPU thread (from a console follower), or if
+     *     the vCPU thread does not stop, in which case memory stays mapped rather than risk a crash
+     */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            if (vcpu != null && vcpu.isCurrentThread()) {
+                throw new IllegalStateException("Machine.close() called on the vCPU thread; close it from another thread");
+            }
+            closed = true;
+        }
+        end(GuestExit.of(GuestExit.Kind.STOPPED, "closed by the host"));
+        try {
+            if (vcpu != null && !vcpu.join(JOIN_TIMEOUT)) {
+                throw new IllegalStateException("vCPU thread did not stop within " + JOIN_TIMEOUT
+                        + "; guest memory left mapped");
+            }
+        } finally {
+            console.end();
+        }
+        synchronized (lifecycle) {
+            released = true;
+        }
+        closeAll(vcpu, vm, memory, kvm);
+    }
+
+    private static void closeAll(AutoCloseable... resources) {
+        RuntimeException failure = null;
+        for (AutoCloseable r : resources) {
+            if (r == null) {
+                continue;
+            }
+            try {
+                r.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("releasing machine resources", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

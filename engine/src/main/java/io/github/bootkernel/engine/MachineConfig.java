@@ -1,0 +1,132 @@
+package io.github.bootkernel.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What to boot and how: kernel, optional initrd, command line, memory, optional time limit.
+ * Build with {@link #builder(Path)}.
+ *
+ * @param kernel the bzImage
+ * @param initrd the initrd or initramfs, if any
+ * @param cmdline the complete kernel command line
+ * @param memoryMiB guest RAM in MiB
+ * @param timeout when set, the machine stops itself with {@link GuestExit.Kind#TIMEOUT} after it
+ */
+public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, int memoryMiB,
+                            Optional<Duration> timeout) {
+
+    /** Default guest memory. */
+    public static final int DEFAULT_MEMORY_MIB = 256;
+    /** Smallest guest memory accepted. */
+    public static final int MIN_MEMORY_MIB = 16;
+    /** Largest guest memory accepted. */
+    public static final int MAX_MEMORY_MIB = 64 * 1024;
+    /**
+     * The command line every boot starts from, chosen for tests: console on the serial port, a
+     * reboot through the keyboard controller, reboot at once on panic, and the i8042 flags that
+     * skip probing a keyboard and mouse that do not exist.
+     */
+    public static final String DEFAULT_CMDLINE =
+            "console=ttyS0 reboot=k panic=-1 i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd";
+
+    /** Validates the fields. */
+    public MachineConfig {
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(initrd, "initrd");
+        Objects.requireNonNull(cmdline, "cmdline");
+        Objects.requireNonNull(timeout, "timeout");
+        if (memoryMiB < MIN_MEMORY_MIB || memoryMiB > MAX_MEMORY_MIB) {
+            throw new IllegalArgumentException("memory must be between " + MIN_MEMORY_MIB + " and "
+                    + MAX_MEMORY_MIB + " MiB, got " + memoryMiB);
+        }
+        timeout.ifPresent(t -> {
+            if (t.isNegative() || t.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, got " + t);
+            }
+        });
+    }
+
+    /**
+     * Starts a configuration with the default command line and memory.
+     *
+     * @param kernel the bzImage to boot
+     * @return a builder
+     */
+    public static Builder builder(Path kernel) {
+        return new Builder(kernel);
+    }
+
+    /** Builds a {@link MachineConfig}. */
+    public static final class Builder {
+        private final Path kernel;
+        private Path initrd;
+        private String cmdline = DEFAULT_CMDLINE;
+        private int memoryMiB = DEFAULT_MEMORY_MIB;
+        private Duration timeout;
+
+        private Builder(Path kernel) {
+            this.kernel = Objects.requireNonNull(kernel, "kernel");
+        }
+
+        /**
+         * @param value the initrd, or null for none
+         * @return this
+         */
+        public Builder initrd(Path value) {
+            this.initrd = value;
+            return this;
+        }
+
+        /**
+         * Appends words to the command line (after the defaults, so they win where the kernel
+         * takes the last value).
+         *
+         * @param extra words to append; blank adds nothing
+         * @return this
+         */
+        public Builder appendCmdline(String extra) {
+            if (extra != null && !extra.isBlank()) {
+                cmdline = cmdline.isEmpty() ? extra.strip() : cmdline + " " + extra.strip();
+            }
+            return this;
+        }
+
+        /**
+         * Replaces the whole command line, defaults included.
+         *
+         * @param value the command line
+         * @return this
+         */
+        public Builder cmdline(String value) {
+            this.cmdline = Objects.requireNonNull(value, "cmdline");
+            return this;
+        }
+
+        /**
+         * @param value guest RAM in MiB
+         * @return this
+         */
+        public Builder memoryMiB(int value) {
+            this.memoryMiB = value;
+            return this;
+        }
+
+        /**
+         * @param value the time limit, or null for none
+         * @return this
+         */
+        public Builder timeout(Duration value) {
+            this.timeout = value;
+            return this;
+        }
+
+        /** @return the validated configuration */
+        public MachineConfig build() {
+            return new MachineConfig(kernel, Optional.ofNullable(initrd), cmdline, memoryMiB,
+                    Optional.ofNullable(timeout));
+        }
+    }
+}

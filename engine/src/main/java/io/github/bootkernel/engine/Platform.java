@@ -1,0 +1,40 @@
+package io.github.bootkernel.engine;
+
+import io.github.bootkernel.engine.devices.CmosRtc;
+import io.github.bootkernel.engine.devices.ExitStatusPort;
+import io.github.bootkernel.engine.devices.I8042;
+import io.github.bootkernel.engine.devices.PortBus;
+import io.github.bootkernel.engine.devices.Uart16550;
+import java.util.function.Consumer;
+
+/**
+ * The one place that knows where each device sits: ports and interrupt lines of the PC platform
+ * this monitor emulates. The PIC pair (0x20, 0xa0), the PIT (0x40-0x43) and its speaker port
+ * (0x61) live in the kernel and never reach the port bus.
+ */
+final class Platform {
+
+    /** COM1, the console: ttyS0. */
+    static final int COM1_BASE = 0x3f8;
+    static final int COM1_SIZE = 8;
+    static final int COM1_IRQ = 4;
+    /** The i8042: data at 0x60, status/command at 0x64 (0x61 is the in-kernel speaker port). */
+    static final int I8042_BASE = 0x60;
+    static final int I8042_SIZE = 5;
+    /** The CMOS clock: index 0x70, data 0x71. */
+    static final int CMOS_BASE = 0x70;
+    static final int CMOS_SIZE = 2;
+    /** The exit-status port. */
+    static final int EXIT_PORT = 0xf4;
+
+    private Platform() {
+    }
+
+    static PortBus wire(Uart16550 com1, I8042 i8042, CmosRtc rtc, ExitStatusPort exit, Consumer<String> log) {
+        return new PortBus(log)
+                .place(COM1_BASE, COM1_SIZE, com1)
+                .place(I8042_BASE, I8042_SIZE, i8042)
+                .place(CMOS_BASE, CMOS_SIZE, rtc)
+                .place(EXIT_PORT, 1, exit);
+    }
+}

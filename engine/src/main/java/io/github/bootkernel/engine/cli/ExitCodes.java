@@ -1,0 +1,44 @@
+package io.github.bootkernel.engine.cli;
+
+import io.github.bootkernel.engine.GuestExit;
+
+/**
+ * The command-line tool's exit statuses. A guest's own status (0-255, through port 0xf4) is passed
+ * through unchanged, so it can collide with the reserved values below; guests that need to tell
+ * them apart should avoid 122-125.
+ */
+public final class ExitCodes {
+
+    /** The guest reset or powered off without reporting a status. */
+    public static final int CLEAN = 0;
+    /** The command line was malformed. */
+    public static final int USAGE = 2;
+    /** The guest crashed: triple fault, KVM internal error or failed entry. */
+    public static final int GUEST_CRASH = 122;
+    /** The kernel panicked. */
+    public static final int PANIC = 123;
+    /** The time limit expired. */
+    public static final int TIMEOUT = 124;
+    /** The monitor failed: bad kernel, initrd or command line, KVM unavailable, or an internal error. */
+    public static final int VMM_ERROR = 125;
+
+    private ExitCodes() {
+    }
+
+    /**
+     * Maps how a guest ended to the process's exit status.
+     *
+     * @param exit how the guest ended
+     * @return the exit status
+     */
+    public static int of(GuestExit exit) {
+        return switch (exit.kind()) {
+            case EXIT_STATUS -> exit.status();
+            case RESET, POWEROFF, STOPPED -> CLEAN;
+            case PANIC -> PANIC;
+            case TRIPLE_FAULT, INTERNAL_ERROR, FAIL_ENTRY -> GUEST_CRASH;
+            case TIMEOUT -> TIMEOUT;
+            case VMM_ERROR -> VMM_ERROR;
+        };
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.bootkernel.engine.devices;
+
+import java.util.BitSet;
+import java.util.function.Consumer;
+
+/**
+ * Routes port I/O to the device placed at each port. Wider accesses are split into bytes,
+ * little-endian. A port with no device reads as all ones (an empty ISA bus) and ignores writes;
+ * the first access to each such port is reported once through the log sink.
+ */
+public final class PortBus {
+
+    private static final int PORTS = 0x10000;
+
+    private final PortDevice[] devices = new PortDevice[PORTS];
+    private final int[] bases = new int[PORTS];
+    private final BitSet reported = new BitSet(PORTS);
+    private final Consumer<String> log;
+
+    /** @param log where "unhandled port" notes go, once per port */
+    public PortBus(Consumer<String> log) {
+        this.log = log;
+    }
+
+    /**
+     * Places a device at {@code [base, base + size)}.
+     *
+     * @param base first port
+     * @param size number of ports
+     * @param device the device; it sees offsets 0..size-1
+     * @return this
+     * @throws IllegalArgumentException if the range overlaps another device or leaves the port space
+     */
+    public PortBus place(int base, int size, PortDevice device) {
+        if (base < 0 || size <= 0 || base + size > PORTS) {
+            throw new IllegalArgumentException("port range 0x" + Integer.toHexString(base) + "+" + size + " invalid");
+        }
+        for (int p = base; p < base + size; p++) {
+            if (devices[p] != null) {
+                throw new IllegalArgumentException("port 0x" + Integer.toHexString(p) + " already taken");
+            }
+        }
+        for (int p = base; p < base + size; p++) {
+            devices[p] = device;
+            bases[p] = base;
+        }
+        return this;
+    }
+
+    /**
+     * An IN instruction.
+     *
+     * @param port the port
+     * @param size access width in bytes (1, 2 or 4)
+     * @return the value, little-endian across the bytes
+     */
+    public int read(int port, int size) {
+        int value = 0;
+        for (int i = 0; i < size; i++) {
+            value |= (readByte((port + i) & 0xffff) & 0xff) << (8 * i);
+        }
+        return value;
+    }
+
+    /**
+     * An OUT instruction.
+     *
+     * @param port the port
+     * @param size access width in bytes (1, 2 or 4)
+     * @param value the value, little-endian across the bytes
+     */
+    public void write(int port, int size, int value) {
+        for (int i = 0; i < size; i++) {
+            writeByte((port + i) & 0xffff, (value >>> (8 * i)) & 0xff);
+        }
+    }
+
+    private int readByte(int port) {
+        PortDevice d = devices[port];
+        if (d == null) {
+            unhandled("read from", port);
+            return 0xff;
+        }
+        return d.read(port - bases[port]);
+    }
+
+    private void writeByte(int port, int value) {
+        PortDevice d = devices[port];
+        if (d == null) {
+            unhandled("write to", port);
+            return;
+        }
+        d.write(port - bases[port], value);
+    }
+
+    private void unhandled(String what, int port) {
+        boolean first;
+        synchronized (reported) {
+            first = !reported.get(port);
+            reported.set(port);
+        }
+        if (first) {
+            log.accept(String.format("unhandled port I/O: %s 0x%04x (reported once per port)", what, port));
+        }
+    }
+}

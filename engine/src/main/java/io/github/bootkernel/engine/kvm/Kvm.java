@@ -1,0 +1,138 @@
+package io.github.bootkernel.engine.kvm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The KVM system file descriptor, {@code /dev/kvm}: capability queries and VM creation.
+ */
+public final class Kvm extends Fd {
+
+    /** The only stable KVM API version. */
+    public static final int API_VERSION = 12;
+    /** {@code KVM_CAP_IRQCHIP}. */
+    public static final int CAP_IRQCHIP = 0;
+    /** {@code KVM_CAP_USER_MEMORY}. */
+    public static final int CAP_USER_MEMORY = 3;
+    /** {@code KVM_CAP_SET_TSS_ADDR}. */
+    public static final int CAP_SET_TSS_ADDR = 4;
+    /** {@code KVM_CAP_EXT_CPUID}. */
+    public static final int CAP_EXT_CPUID = 7;
+    /** {@code KVM_CAP_PIT2}. */
+    public static final int CAP_PIT2 = 0x21;
+    /** {@code KVM_CAP_SET_IDENTITY_MAP_ADDR}. */
+    public static final int CAP_SET_IDENTITY_MAP_ADDR = 0x25;
+    /** {@code KVM_CAP_IMMEDIATE_EXIT}. */
+    public static final int CAP_IMMEDIATE_EXIT = 0x88;
+
+    private static final int CPUID_MAX_ENTRIES = 256;
+
+    private final Path device;
+
+    private Kvm(int fd, Path device) {
+        super(fd, device.toString());
+        this.device = device;
+    }
+
+    /**
+     * Opens {@code /dev/kvm}.
+     *
+     * @return the open system handle
+     * @throws KvmException naming the device and the reason (missing, permission, wrong API)
+     */
+    public static Kvm open() {
+        return open(Path.of("/dev/kvm"));
+    }
+
+    /**
+     * Opens a KVM device node and checks its API version and the capabilities this monitor needs.
+     *
+     * @param device the device node
+     * @return the open system handle
+     */
+    public static Kvm open(Path device) {
+        if (!Files.exists(device)) {
+            throw new KvmException(device + " does not exist: KVM is not available on this machine "
+                    + "(no virtualization extensions, or the kvm module is not loaded)");
+        }
+        int fd;
+        try {
+            fd = Native.open(device.toString(), Native.O_RDWR | Native.O_CLOEXEC);
+        } catch (RuntimeException e) {
+            if (!Native.isErrno(e)) {
+                throw e;
+            }
+            int errno = Native.errno(e);
+            String hint = errno == 13 ? " (add the user to the 'kvm' group or grant access to " + device + ")" : "";
+            throw new KvmException("open(" + device + ")" + hint, errno, e);
+        }
+        Kvm kvm = new Kvm(fd, device);
+        try {
+            int version = kvm.ioctl(Ioctl.KVM_GET_API_VERSION, "KVM_GET_API_VERSION", 0);
+            if (version != API_VERSION) {
+                throw new KvmException(device + " reports KVM API version " + version + ", expected " + API_VERSION);
+            }
+            for (int cap : new int[] {CAP_IRQCHIP, CAP_USER_MEMORY, CAP_SET_TSS_ADDR, CAP_EXT_CPUID, CAP_PIT2,
+                CAP_IMMEDIATE_EXIT}) {
+                if (kvm.checkExtension(cap) <= 0) {
+                    throw new KvmException(device + " lacks KVM capability " + cap + " that this monitor needs");
+                }
+            }
+            return kvm;
+        } catch (RuntimeException e) {
+            kvm.close();
+            throw e;
+        }
+    }
+
+    /** @return the device node this handle was opened from */
+    public Path device() {
+        return device;
+    }
+
+    /**
+     * {@code KVM_CHECK_EXTENSION}.
+     *
+     * @param capability a {@code KVM_CAP_*} number
+     * @return 0 if unsupported, otherwise a positive, capability-specific value
+     */
+    public int checkExtension(int capability) {
+        return ioctl(Ioctl.KVM_CHECK_EXTENSION, "KVM_CHECK_EXTENSION", capability);
+    }
+
+    /** @return the size of each vCPU's shared {@code kvm_run} mapping */
+    public int vcpuMmapSize() {
+        int size = ioctl(Ioctl.KVM_GET_VCPU_MMAP_SIZE, "KVM_GET_VCPU_MMAP_SIZE", 0);
+        if (size < Layouts.RUN_SIZE) {
+            throw new KvmException("KVM_GET_VCPU_MMAP_SIZE returned " + size + ", smaller than struct kvm_run");
+        }
+        return size;
+    }
+
+    /**
+     * {@code KVM_GET_SUPPORTED_CPUID}: the CPUID leaves this host's KVM can offer a guest.
+     *
+     * @return the leaves, in the order KVM returned them
+     */
+    public List<CpuidEntry> supportedCpuid() {
+        CpuidTable table = new CpuidTable(CPUID_MAX_ENTRIES);
+        ioctl(Ioctl.KVM_GET_SUPPORTED_CPUID, "KVM_GET_SUPPORTED_CPUID", table);
+        int n = table.count();
+        if (n <= 0 || n > CPUID_MAX_ENTRIES) {
+            throw new KvmException("KVM_GET_SUPPORTED_CPUID returned " + n + " entries (capacity "
+                    + CPUID_MAX_ENTRIES + ")");
+        }
+        return table.entries();
+    }
+
+    /**
+     * {@code KVM_CREATE_VM}.
+     *
+     * @return the new VM, owned by the caller
+     */
+    public Vm createVm() {
+        int vmFd = ioctl(Ioctl.KVM_CREATE_VM, "KVM_CREATE_VM", 0);
+        return new Vm(vmFd, vcpuMmapSize());
+    }
+}

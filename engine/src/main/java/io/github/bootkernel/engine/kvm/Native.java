@@ -1,0 +1,111 @@
+package io.github.bootkernel.engine.kvm;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+
+/**
+ * The one place that touches native code: libc's {@code open}, {@code close}, {@code ioctl},
+ * {@code mmap}, {@code munmap} and the few signal and thread calls the vCPU kick needs, bound with
+ * JNA direct mapping.
+ *
+ * <p>Nothing outside this class sees a JNA type. Buffers handed to {@link #ioctl(int, long,
+ * ByteBuffer)} must be direct; their address is passed to the kernel, which reads or writes at most
+ * the size encoded in the request number (see {@link Ioctl}).
+ */
+final class Native {
+
+    static final int O_RDWR = 0x2;
+    static final int O_CLOEXEC = 0x80000;
+    static final int PROT_READ = 0x1;
+    static final int PROT_WRITE = 0x2;
+    static final int MAP_SHARED = 0x01;
+    static final int MAP_PRIVATE = 0x02;
+    static final int MAP_ANONYMOUS = 0x20;
+    static final int MAP_NORESERVE = 0x4000;
+    static final long MAP_FAILED = -1L;
+    static final int MADV_DONTFORK = 10;
+    static final int SIG_BLOCK = 0;
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+
+    static {
+        // SAFETY: binds the native methods below to libc's symbols of the same names; their Java
+        // signatures match the C prototypes on x86_64 Linux (int = int, long = size_t/off_t/pointer).
+        com.sun.jna.Native.register(NativeLibrary.getInstance("c"));
+    }
+
+    private Native() {
+    }
+
+    static native int open(String path, int flags) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
+    // ioctl is variadic in C; on x86_64 the third argument travels in a register like a fixed one.
+    static native int ioctl(int fd, long request, long arg) throws LastErrorException;
+
+    static native int ioctl(int fd, long request, ByteBuffer arg) throws LastErrorException;
+
+    static native long mmap(long addr, long length, int prot, int flags, int fd, long offset)
+            throws LastErrorException;
+
+    static native int munmap(long addr, long length) throws LastErrorException;
+
+    static native int madvise(long addr, long length, int advice) throws LastErrorException;
+
+    static native long pthread_self();
+
+    static native int pthread_kill(long thread, int sig);
+
+    static native int pthread_sigmask(int how, ByteBuffer set, ByteBuffer oldset);
+
+    static native int sigtimedwait(ByteBuffer set, ByteBuffer info, ByteBuffer timeout);
+
+    static native int __libc_current_sigrtmin();
+
+    /**
+     * Returns the errno carried by a failed call.
+     *
+     * @param e the exception JNA raised
+     * @return the errno value
+     */
+    static int errno(RuntimeException e) {
+        return e instanceof LastErrorException ? ((LastErrorException) e).getErrorCode() : -1;
+    }
+
+    /**
+     * Whether the exception is the one JNA raises for a failed libc call.
+     *
+     * @param e any runtime exception
+     * @return true if it carries an errno
+     */
+    static boolean isErrno(RuntimeException e) {
+        return e instanceof LastErrorException;
+    }
+
+    /**
+     * Views native memory as a buffer.
+     *
+     * <p>SAFETY: the caller guarantees {@code [address, address + length)} is a live mapping it
+     * owns and that the buffer is not used after the mapping is unmapped.
+     *
+     * @param address start of the mapping
+     * @param length bytes to view, at most {@link Integer#MAX_VALUE}
+     * @return a direct buffer over that memory, in native (little-endian) byte order
+     */
+    static ByteBuffer view(long address, int length) {
+        return new Pointer(address).getByteBuffer(0, length).order(java.nio.ByteOrder.nativeOrder());
+    }
+
+    /**
+     * The address of a direct buffer's first byte.
+     *
+     * @param buffer a direct buffer
+     * @return its native address
+     */
+    static long address(ByteBuffer buffer) {
+        return Pointer.nativeValue(com.sun.jna.Native.getDirectBufferPointer(buffer));
+    }
+}

@@ -1,0 +1,215 @@
+package io.github.bootkernel.engine.memory;
+
+import io.github.bootkernel.engine.kvm.Mapping;
+import io.github.bootkernel.engine.kvm.Vm;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Guest RAM: one anonymous host mapping, registered with KVM as one or two slots around the
+ * 32-bit MMIO hole, read and written by guest physical address.
+ *
+ * <p>The mapping is reserved, not touched: a 1 GiB guest costs only the pages the guest and the
+ * loader actually use. RAM below {@link #MMIO_HOLE_START} is mapped 1:1; whatever does not fit
+ * below it continues at 4 GiB, leaving room for the local APIC and IOAPIC pages.
+ */
+public final class GuestMemory implements AutoCloseable {
+
+    /** Where the 32-bit MMIO hole (IOAPIC at 0xfec00000, local APIC at 0xfee00000) begins. */
+    public static final long MMIO_HOLE_START = 0xC000_0000L;
+    /** Where RAM resumes above the hole. */
+    public static final long HIGH_RAM_START = 0x1_0000_0000L;
+    /** The page size regions are aligned to. */
+    public static final long PAGE = 4096;
+
+    private static final int CHUNK = 1 << 30;
+
+    private final Mapping mapping;
+    private final long size;
+    private final List<Region> regions;
+    private final ByteBuffer[] chunks;
+
+    /**
+     * A range of guest physical addresses backed by RAM.
+     *
+     * @param guestAddress first guest physical address
+     * @param size bytes
+     * @param hostOffset where the range starts in the host mapping
+     */
+    public record Region(long guestAddress, long size, long hostOffset) {
+        /** @return the first address past the region */
+        public long end() {
+            return guestAddress + size;
+        }
+    }
+
+    private GuestMemory(Mapping mapping, long size) {
+        this.mapping = mapping;
+        this.size = size;
+        this.regions = layout(size);
+        int n = (int) ((size + CHUNK - 1) / CHUNK);
+        this.chunks = new ByteBuffer[n];
+        for (int i = 0; i < n; i++) {
+            long off = (long) i * CHUNK;
+            chunks[i] = mapping.view(off, (int) Math.min(CHUNK, size - off));
+        }
+    }
+
+    /**
+     * Reserves host memory for a guest of the given size.
+     *
+     * @param size bytes of guest RAM, a positive multiple of {@link #PAGE}
+     * @return the guest memory, owned by the caller
+     */
+    public static GuestMemory allocate(long size) {
+        if (size <= 0 || size % PAGE != 0) {
+            throw new IllegalArgumentException("guest memory size must be a positive multiple of 4 KiB, got " + size);
+        }
+        Mapping mapping = Mapping.anonymous(size);
+        try {
+            return new GuestMemory(mapping, size);
+        } catch (RuntimeException e) {
+            mapping.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Splits a RAM size into the guest physical regions it occupies.
+     *
+     * @param size bytes of RAM
+     * @return one region below the MMIO hole, and a second above 4 GiB if needed
+     */
+    public static List<Region> layout(long size) {
+        List<Region> list = new ArrayList<>(2);
+        long low = Math.min(size, MMIO_HOLE_START);
+        list.add(new Region(0, low, 0));
+        if (size > low) {
+            list.add(new Region(HIGH_RAM_START, size - low, low));
+        }
+        return List.copyOf(list);
+    }
+
+    /**
+     * Registers every region with the VM as its own memory slot.
+     *
+     * @param vm the VM
+     */
+    public void register(Vm vm) {
+        for (int slot = 0; slot < regions.size(); slot++) {
+            Region r = regions.get(slot);
+            vm.setUserMemoryRegion(slot, r.guestAddress(), mapping, r.hostOffset(), r.size());
+        }
+    }
+
+    /** @return total bytes of RAM */
+    public long size() {
+        return size;
+    }
+
+    /** @return the RAM regions in guest physical address order */
+    public List<Region> regions() {
+        return regions;
+    }
+
+    /** @return the first guest physical address past the end of low RAM (below the hole) */
+    public long lowEnd() {
+        return regions.get(0).end();
+    }
+
+    /**
+     * Copies bytes into guest memory.
+     *
+     * @param guestAddress destination guest physical address
+     * @param data the bytes
+     * @param offset first byte of {@code data} to copy
+     * @param length how many bytes
+     * @throws GuestMemoryException if the range is not entirely RAM
+     */
+    public void write(long guestAddress, byte[] data, int offset, int length) {
+        long host = hostOffset(guestAddress, length);
+        int done = 0;
+        while (done < length) {
+            long pos = host + done;
+            ByteBuffer chunk = chunks[(int) (pos / CHUNK)];
+            int inChunk = (int) (pos % CHUNK);
+            int n = Math.min(length - done, chunk.capacity() - inChunk);
+            chunk.put(inChunk, data, offset + done, n);
+            done += n;
+        }
+    }
+
+    /**
+     * Copies bytes into guest memory.
+     *
+     * @param guestAddress destination guest physical address
+     * @param data the bytes
+     */
+    public void write(long guestAddress, byte[] data) {
+        write(guestAddress, data, 0, data.length);
+    }
+
+    /**
+     * Copies bytes out of guest memory.
+     *
+     * @param guestAddress source guest physical address
+     * @param length how many bytes
+     * @return a new array
+     */
+    public byte[] read(long guestAddress, int length) {
+        long host = hostOffset(guestAddress, length);
+        byte[] out = new byte[length];
+        int done = 0;
+        while (done < length) {
+            long pos = host + done;
+            ByteBuffer chunk = chunks[(int) (pos / CHUNK)];
+            int inChunk = (int) (pos % CHUNK);
+            int n = Math.min(length - done, chunk.capacity() - inChunk);
+            chunk.get(inChunk, out, done, n);
+            done += n;
+        }
+        return out;
+    }
+
+    /**
+     * Whether a range is entirely RAM.
+     *
+     * @param guestAddress first address
+     * @param length bytes
+     * @return true if every byte is backed
+     */
+    public boolean contains(long guestAddress, long length) {
+        return region(guestAddress, length) != null;
+    }
+
+    private Region region(long guestAddress, long length) {
+        if (length < 0 || guestAddress < 0) {
+            return null;
+        }
+        for (Region r : regions) {
+            if (guestAddress >= r.guestAddress() && guestAddress - r.guestAddress() <= r.size() - length) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private long hostOffset(long guestAddress, long length) {
+        if (mapping.isClosed()) {
+            throw new IllegalStateException("guest memory already released");
+        }
+        Region r = region(guestAddress, length);
+        if (r == null) {
+            throw new GuestMemoryException(String.format(
+                    "guest range [0x%x, +0x%x) is not inside guest RAM %s", guestAddress, length, regions));
+        }
+        return r.hostOffset() + (guestAddress - r.guestAddress());
+    }
+
+    /** Unmaps the memory. Call only after the VM that uses it is closed. */
+    @Override
+    public void close() {
+        mapping.close();
+    }
+}
