@@ -32,7 +32,7 @@ public final class PortBus {
      * @throws IllegalArgumentException if the range overlaps another device or leaves the port space
      */
     public PortBus place(int base, int size, PortDevice device) {
-        if (base < 0 || size <= 0 || base + size > PORTS) {
+        if (base < 0 || size <= 0 || size > PORTS - base) {
             throw new IllegalArgumentException("port range 0x" + Integer.toHexString(base) + "+" + size + " invalid");
         }
         for (int p = base; p < base + size; p++) {

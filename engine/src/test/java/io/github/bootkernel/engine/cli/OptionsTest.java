@@ -1,0 +1,132 @@
+package io.github.bootkernel.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.bootkernel.engine.MachineConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+
+    private static Options parse(String... args) throws Options.UsageException {
+        return Options.parse(List.of(args));
+    }
+
+    @Test
+    void allOptions() throws Exception {
+        Options options = parse("--kernel", "/k/bzImage", "--initrd", "/k/initrd.gz", "--cmdline", "quiet init=/bin/sh",
+                "--memory", "512", "--timeout", "30");
+        assertThat(options.help()).isFalse();
+        MachineConfig config = options.config();
+        assertThat(config.kernel()).isEqualTo(Path.of("/k/bzImage"));
+        assertThat(config.initrd()).contains(Path.of("/k/initrd.gz"));
+        assertThat(config.cmdline()).isEqualTo(MachineConfig.DEFAULT_CMDLINE + " quiet init=/bin/sh");
+        assertThat(config.memoryMiB()).isEqualTo(512);
+        assertThat(config.timeout()).contains(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void defaults() throws Exception {
+        MachineConfig config = parse("--kernel", "bzImage").config();
+        assertThat(config.kernel()).isEqualTo(Path.of("bzImage"));
+        assertThat(config.initrd()).isEmpty();
+        assertThat(config.cmdline()).isEqualTo(MachineConfig.DEFAULT_CMDLINE)
+                .isEqualTo("console=ttyS0 reboot=k panic=-1 i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd");
+        assertThat(config.memoryMiB()).isEqualTo(MachineConfig.DEFAULT_MEMORY_MIB).isEqualTo(256);
+        assertThat(config.timeout()).isEmpty();
+    }
+
+    @Test
+    void cmdlineIsAppendedToTheDefaultsStripped() throws Exception {
+        assertThat(parse("--kernel", "k", "--cmdline", "  rdinit=/init  ").config().cmdline())
+                .isEqualTo(MachineConfig.DEFAULT_CMDLINE + " rdinit=/init");
+        assertThat(parse("--kernel", "k", "--cmdline", "   ").config().cmdline())
+                .isEqualTo(MachineConfig.DEFAULT_CMDLINE);
+    }
+
+    @Test
+    void noDefaultCmdlineUsesTheGivenOneAlone() throws Exception {
+        assertThat(parse("--no-default-cmdline", "--kernel", "k", "--cmdline", "console=ttyS1").config().cmdline())
+                .isEqualTo("console=ttyS1");
+        assertThat(parse("--kernel", "k", "--cmdline", "console=ttyS1", "--no-default-cmdline").config().cmdline())
+                .as("order does not matter").isEqualTo("console=ttyS1");
+        assertThat(parse("--kernel", "k", "--no-default-cmdline").config().cmdline()).isEmpty();
+    }
+
+    @Test
+    void orderIsFreeAndTheLastValueWins() throws Exception {
+        MachineConfig config = parse("--memory", "64", "--kernel", "a", "--memory", "128", "--kernel", "b").config();
+        assertThat(config.kernel()).isEqualTo(Path.of("b"));
+        assertThat(config.memoryMiB()).isEqualTo(128);
+    }
+
+    @Test
+    void memoryBounds() throws Exception {
+        assertThat(parse("--kernel", "k", "--memory", "16").config().memoryMiB()).isEqualTo(16);
+        assertThat(parse("--kernel", "k", "--memory", "65536").config().memoryMiB()).isEqualTo(65536);
+        assertUsage("--memory must be between 16 and 65536, got 15", "--kernel", "k", "--memory", "15");
+        assertUsage("--memory must be between 16 and 65536, got 65537", "--kernel", "k", "--memory", "65537");
+    }
+
+    @Test
+    void timeoutBounds() throws Exception {
+        assertThat(parse("--kernel", "k", "--timeout", "1").config().timeout()).contains(Duration.ofSeconds(1));
+        assertUsage("--timeout must be between 1 and 1000000, got 0", "--kernel", "k", "--timeout", "0");
+        assertUsage("--timeout must be between 1 and 1000000, got -5", "--kernel", "k", "--timeout", "-5");
+    }
+
+    @Test
+    void badNumbers() {
+        assertUsage("--memory needs a whole number, got 'lots'", "--kernel", "k", "--memory", "lots");
+        assertUsage("--memory needs a whole number, got '1.5'", "--kernel", "k", "--memory", "1.5");
+        assertUsage("--timeout needs a whole number, got '10s'", "--kernel", "k", "--timeout", "10s");
+        assertUsage("--memory needs a whole number, got '99999999999'", "--kernel", "k", "--memory", "99999999999");
+        assertUsage("--memory needs a whole number, got ''", "--kernel", "k", "--memory", "");
+    }
+
+    @Test
+    void missingKernel() {
+        assertUsage("--kernel is required");
+        assertUsage("--kernel is required", "--memory", "64");
+    }
+
+    @Test
+    void missingValue() {
+        assertUsage("--kernel needs a value", "--kernel");
+        assertUsage("--initrd needs a value", "--kernel", "k", "--initrd");
+        assertUsage("--cmdline needs a value", "--kernel", "k", "--cmdline");
+        assertUsage("--memory needs a value", "--kernel", "k", "--memory");
+        assertUsage("--timeout needs a value", "--kernel", "k", "--timeout");
+    }
+
+    @Test
+    void unknownOption() {
+        assertUsage("unknown option --bogus", "--kernel", "k", "--bogus");
+        assertUsage("unknown option -k", "-k", "bzImage");
+        assertUsage("unknown option stray", "--kernel", "k", "stray");
+    }
+
+    @Test
+    void help() throws Exception {
+        assertThat(parse("--help").help()).isTrue();
+        assertThat(parse("-h").help()).isTrue();
+        assertThat(parse("--kernel", "k", "--help").help()).isTrue();
+        assertThat(parse("--help").config()).isNull();
+        assertThat(parse("--help", "--bogus").help()).as("help wins over later errors").isTrue();
+    }
+
+    @Test
+    void usageTextNamesEveryOptionAndTheDefaults() {
+        assertThat(Options.USAGE).contains("--kernel", "--initrd", "--cmdline", "--no-default-cmdline", "--memory",
+                "--timeout", MachineConfig.DEFAULT_CMDLINE, "122", "123", "124", "125");
+    }
+
+    private static void assertUsage(String message, String... args) {
+        assertThatThrownBy(() -> parse(args))
+                .isInstanceOf(Options.UsageException.class)
+                .hasMessage(message);
+    }
+}
