@@ -30,7 +30,7 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
      * skip probing a keyboard and mouse that do not exist.
      */
     public static final String DEFAULT_CMDLINE =
-            "console=ttyS0 reboot=k panic=-1 i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd";
+            "console=ttyS0 reboot=k panic=-1 i8042.noaux i8042.nomux i8042.dumbkbd";
 
     /** Validates the fields. */
     public MachineConfig {

@@ -116,7 +116,8 @@ final class VcpuThread implements AutoCloseable {
         try {
             v = vm.createVcpu(0);
             vcpu = v;
-            v.setCpuid(Cpuid.forVcpu(kvm.supportedCpuid(), 0, 1));
+            v.setCpuid(Cpuid.forVcpu(kvm.supportedCpuid(), 0, 1,
+                    kvm.checkExtension(Kvm.CAP_TSC_DEADLINE_TIMER) > 0));
             BootCpu.configure(v, plan.kernelAddress(), plan.zeroPage());
             v.bindToCurrentThread();
         } catch (RuntimeException | Error e) {

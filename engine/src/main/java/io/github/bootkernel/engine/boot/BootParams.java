@@ -13,6 +13,8 @@ public final class BootParams {
 
     /** Size of {@code struct boot_params}. */
     public static final int SIZE = 4096;
+    /** {@code acpi_rsdp_addr}: where the ACPI RSDP is (Linux 5.0+ reads it instead of scanning). */
+    public static final int ACPI_RSDP_ADDR = 0x070;
     /** {@code ext_ramdisk_image}: bits 63..32 of the initrd address. */
     public static final int EXT_RAMDISK_IMAGE = 0x0c0;
     /** {@code ext_ramdisk_size}. */
@@ -55,10 +57,11 @@ public final class BootParams {
      * @param initrdAddress guest address of the initrd, 0 if none
      * @param initrdSize bytes of initrd, 0 if none
      * @param e820 the memory map
+     * @param rsdp guest address of the ACPI RSDP, 0 for none
      * @return 4096 bytes to write at {@link Layout#ZERO_PAGE}
      */
     public static byte[] build(BzImage image, long cmdlineAddress, long initrdAddress, long initrdSize,
-                               List<E820Entry> e820) {
+                               List<E820Entry> e820, long rsdp) {
         if (e820.size() > E820_MAX) {
             throw new IllegalArgumentException("too many e820 entries: " + e820.size());
         }
@@ -73,6 +76,7 @@ public final class BootParams {
         zp.putInt(EXT_RAMDISK_IMAGE, (int) (initrdAddress >>> 32));
         zp.putInt(RAMDISK_SIZE, (int) initrdSize);
         zp.putInt(EXT_RAMDISK_SIZE, (int) (initrdSize >>> 32));
+        zp.putLong(ACPI_RSDP_ADDR, rsdp);
         zp.put(E820_ENTRIES, (byte) e820.size());
         for (int i = 0; i < e820.size(); i++) {
             E820Entry e = e820.get(i);

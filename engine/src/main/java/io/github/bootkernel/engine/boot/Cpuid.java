@@ -20,6 +20,8 @@ public final class Cpuid {
     static final int KVM_EDX = 0x4d;
     /** Leaf 1 ECX bit 31: running under a hypervisor. */
     static final int HYPERVISOR_BIT = 1 << 31;
+    /** Leaf 1 ECX bit 24: the local APIC timer has TSC-deadline mode (emulated by KVM). */
+    static final int TSC_DEADLINE_BIT = 1 << 24;
 
     private Cpuid() {
     }
@@ -30,16 +32,19 @@ public final class Cpuid {
      * @param supported {@code KVM_GET_SUPPORTED_CPUID}
      * @param apicId the vCPU's APIC id
      * @param vcpuCount vCPUs in the machine
+     * @param tscDeadline whether KVM emulates the TSC-deadline timer ({@code KVM_CAP_TSC_DEADLINE_TIMER}),
+     *     which {@code KVM_GET_SUPPORTED_CPUID} does not report by itself
      * @return the table for {@code KVM_SET_CPUID2}
      */
-    public static List<CpuidEntry> forVcpu(List<CpuidEntry> supported, int apicId, int vcpuCount) {
+    public static List<CpuidEntry> forVcpu(List<CpuidEntry> supported, int apicId, int vcpuCount,
+                                           boolean tscDeadline) {
         List<CpuidEntry> out = new ArrayList<>(supported.size() + 2);
         boolean signature = false;
         for (CpuidEntry e : supported) {
             switch (e.function()) {
                 case 1 -> {
                     int ebx = (e.ebx() & 0x0000ffff) | (apicId << 24) | ((vcpuCount & 0xff) << 16);
-                    out.add(e.withEbx(ebx).withEcx(e.ecx() | HYPERVISOR_BIT));
+                    out.add(e.withEbx(ebx).withEcx(e.ecx() | HYPERVISOR_BIT | (tscDeadline ? TSC_DEADLINE_BIT : 0)));
                 }
                 case KVM_SIGNATURE_LEAF -> {
                     signature = true;

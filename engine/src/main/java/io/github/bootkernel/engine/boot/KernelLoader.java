@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Plans and performs the Linux 32-bit boot protocol load: kernel at {@code code32_start}, command
  * line, initrd as high as {@code initrd_addr_max} and RAM allow but clear of the kernel, e820 map,
- * zero page. {@link #plan} only computes and checks; {@link #load} writes.
+ * zero page, MP and ACPI tables. {@link #plan} only computes and checks; {@link #load} writes.
  */
 public final class KernelLoader {
 
@@ -102,7 +102,9 @@ public final class KernelLoader {
             memory.write(plan.initrdAddress(), initrd);
         }
         memory.write(Layout.GDT, BootCpu.gdt());
+        memory.write(MpTable.ADDRESS, MpTable.build(1));
+        memory.write(AcpiTables.ADDRESS, AcpiTables.build(1));
         memory.write(plan.zeroPage(), BootParams.build(image, plan.cmdlineAddress(), plan.initrdAddress(),
-                plan.initrdSize(), plan.e820()));
+                plan.initrdSize(), plan.e820(), AcpiTables.ADDRESS));
     }
 }

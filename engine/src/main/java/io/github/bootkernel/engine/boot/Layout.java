@@ -20,8 +20,8 @@ public final class Layout {
     public static final long EBDA_START = 0x9fc00;
     /** The legacy VGA, option ROM and BIOS hole ends at 1 MiB. */
     public static final long HIGH_MEMORY = 0x100000;
-    /** The system BIOS area, reported reserved. */
-    public static final long BIOS_START = 0xf0000;
+    /** The BIOS area (ACPI tables from 0xe0000, system BIOS from 0xf0000), reported reserved. */
+    public static final long BIOS_START = 0xe0000;
     /** Three pages for VT-x's real-mode TSS, inside the 32-bit MMIO hole. */
     public static final long TSS_ADDRESS = 0xfffb_d000L;
     /** One page for VT-x's real-mode identity map, just below the TSS. */

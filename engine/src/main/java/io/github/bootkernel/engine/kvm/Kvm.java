@@ -23,6 +23,8 @@ public final class Kvm extends Fd {
     public static final int CAP_PIT2 = 0x21;
     /** {@code KVM_CAP_SET_IDENTITY_MAP_ADDR}. */
     public static final int CAP_SET_IDENTITY_MAP_ADDR = 0x25;
+    /** {@code KVM_CAP_TSC_DEADLINE_TIMER}. */
+    public static final int CAP_TSC_DEADLINE_TIMER = 72;
     /** {@code KVM_CAP_IMMEDIATE_EXIT}. */
     public static final int CAP_IMMEDIATE_EXIT = 0x88;
 

@@ -31,7 +31,7 @@ class KernelLoaderTest {
             assertThat(KernelLoader.e820(ram(256 * MIB))).containsExactly(
                     new E820Entry(0, 0x9fc00, E820Entry.RAM),
                     new E820Entry(0x9fc00, 0x400, E820Entry.RESERVED),
-                    new E820Entry(0xf0000, 0x10000, E820Entry.RESERVED),
+                    new E820Entry(0xe0000, 0x20000, E820Entry.RESERVED),
                     new E820Entry(0x100000, 255 * MIB, E820Entry.RAM));
         }
 
@@ -43,7 +43,7 @@ class KernelLoaderTest {
             assertThat(KernelLoader.e820(regions)).containsExactly(
                     new E820Entry(0, 0x9fc00, E820Entry.RAM),
                     new E820Entry(0x9fc00, 0x400, E820Entry.RESERVED),
-                    new E820Entry(0xf0000, 0x10000, E820Entry.RESERVED),
+                    new E820Entry(0xe0000, 0x20000, E820Entry.RESERVED),
                     new E820Entry(0x100000, 3 * GIB - MIB, E820Entry.RAM),
                     new E820Entry(4 * GIB, GIB, E820Entry.RAM));
         }
@@ -236,7 +236,9 @@ class KernelLoaderTest {
                 assertThat(memory.read(Layout.GDT, 32)).isEqualTo(BootCpu.gdt());
                 byte[] zeroPage = memory.read(Layout.ZERO_PAGE, BootParams.SIZE);
                 assertThat(zeroPage).isEqualTo(BootParams.build(image, Layout.CMDLINE, plan.initrdAddress(),
-                        initrd.length, plan.e820()));
+                        initrd.length, plan.e820(), AcpiTables.ADDRESS));
+                assertThat(memory.read(MpTable.ADDRESS, MpTable.build(1).length)).isEqualTo(MpTable.build(1));
+                assertThat(memory.read(AcpiTables.ADDRESS, AcpiTables.build(1).length)).isEqualTo(AcpiTables.build(1));
                 ByteBuffer zp = ByteBuffer.wrap(zeroPage).order(ByteOrder.LITTLE_ENDIAN);
                 assertThat(Integer.toUnsignedLong(zp.getInt(BootParams.RAMDISK_IMAGE))).isEqualTo(plan.initrdAddress());
             }

@@ -34,7 +34,7 @@ class OptionsTest {
         assertThat(config.kernel()).isEqualTo(Path.of("bzImage"));
         assertThat(config.initrd()).isEmpty();
         assertThat(config.cmdline()).isEqualTo(MachineConfig.DEFAULT_CMDLINE)
-                .isEqualTo("console=ttyS0 reboot=k panic=-1 i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd");
+                .isEqualTo("console=ttyS0 reboot=k panic=-1 i8042.noaux i8042.nomux i8042.dumbkbd");
         assertThat(config.memoryMiB()).isEqualTo(MachineConfig.DEFAULT_MEMORY_MIB).isEqualTo(256);
         assertThat(config.timeout()).isEmpty();
     }

@@ -1,0 +1,80 @@
+package io.github.bootkernel.engine.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class MpTableTest {
+
+    private static int sum(byte[] b, int from, int len) {
+        int s = 0;
+        for (int i = from; i < from + len; i++) {
+            s += b[i] & 0xff;
+        }
+        return s & 0xff;
+    }
+
+    @Test
+    void floatingPointerIsValidAndPointsAtTheTable() {
+        byte[] t = MpTable.build(1);
+        ByteBuffer b = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(new String(t, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("_MP_");
+        assertThat(b.getInt(4)).isEqualTo((int) MpTable.ADDRESS + 16);
+        assertThat(t[8]).isEqualTo((byte) 1);
+        assertThat(t[9]).isEqualTo((byte) 4);
+        assertThat(sum(t, 0, 16)).isZero();
+        assertThat(t[11]).as("feature byte 1: a configuration table follows").isZero();
+    }
+
+    @Test
+    void configurationTableChecksumsAndCountsEntries() {
+        byte[] t = MpTable.build(2);
+        ByteBuffer b = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(new String(t, 16, 4, StandardCharsets.US_ASCII)).isEqualTo("PCMP");
+        int length = b.getShort(16 + 4);
+        assertThat(16 + length).isEqualTo(t.length);
+        assertThat(sum(t, 16, length)).isZero();
+        int entries = b.getShort(16 + 34);
+        assertThat(entries).isEqualTo(2 + 1 + 1 + 16 + 2);
+        assertThat(b.getInt(16 + 36)).isEqualTo((int) MpTable.LAPIC_ADDRESS);
+        // first processor entry: type 0, APIC id 0, enabled and bootstrap
+        assertThat(t[60]).isZero();
+        assertThat(t[61]).isZero();
+        assertThat(t[63]).isEqualTo((byte) 3);
+        // second processor: APIC id 1, enabled only
+        assertThat(t[81]).isEqualTo((byte) 1);
+        assertThat(t[83]).isEqualTo((byte) 1);
+        // bus, then IOAPIC with id = cpu count at 0xfec00000
+        assertThat(new String(t, 102, 6, StandardCharsets.US_ASCII)).isEqualTo("ISA   ");
+        assertThat(t[108]).isEqualTo((byte) 2);
+        assertThat(t[109]).isEqualTo((byte) 2);
+        assertThat(b.getInt(112)).isEqualTo((int) MpTable.IOAPIC_ADDRESS);
+        // ISA IRQ 4 (the console) routes to IOAPIC pin 4
+        int irq4 = 116 + 4 * 8;
+        assertThat(t[irq4]).isEqualTo((byte) 3);
+        assertThat(t[irq4 + 5]).isEqualTo((byte) 4);
+        assertThat(t[irq4 + 7]).isEqualTo((byte) 4);
+        // LINT0 ExtINT, LINT1 NMI to all
+        int lint = 116 + 16 * 8;
+        assertThat(t[lint]).isEqualTo((byte) 4);
+        assertThat(t[lint + 1]).isEqualTo((byte) 3);
+        assertThat(t[lint + 8 + 1]).isEqualTo((byte) 1);
+        assertThat(t[lint + 8 + 6]).isEqualTo((byte) 0xff);
+        assertThat(t[lint + 8 + 7]).isEqualTo((byte) 1);
+    }
+
+    @Test
+    void fitsInTheReservedEbda() {
+        assertThat(MpTable.build(1).length).isLessThanOrEqualTo(0xa0000 - (int) MpTable.ADDRESS);
+    }
+
+    @Test
+    void rejectsImpossibleCpuCounts() {
+        assertThatThrownBy(() -> MpTable.build(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MpTable.build(255)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
