@@ -1,0 +1,134 @@
+package io.github.bootkernel.junit;
+
+import io.github.bootkernel.engine.GuestExit;
+import io.github.bootkernel.engine.Machine;
+import io.github.bootkernel.engine.MachineConfig;
+import io.github.bootkernel.engine.boot.BootImageException;
+import io.github.bootkernel.engine.kvm.KvmException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.junit.jupiter.api.ClassTemplate;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.opentest4j.AssertionFailedError;
+
+/** Starts the guest for one {@link BootKernel} declaration and hands it to its scope. */
+final class Boot {
+
+    /** Store key of the kernel chosen by a {@link KernelTest} or {@link KernelMatrix} invocation. */
+    static final String KERNEL_CHOICE = "kernel choice";
+
+    private Boot() {
+    }
+
+    /**
+     * Checks KVM, resolves the images, starts the machine, puts the guest into the context's store
+     * (which closes it when the context ends) and, if asked, waits for the ready line.
+     *
+     * @param context the extension context of the guest's scope: a test or a class
+     * @param spec the annotation
+     * @param declaration the annotated element, in words, for messages
+     * @return the running guest
+     */
+    static Guest start(ExtensionContext context, BootKernel spec, String declaration) {
+        Pattern ready = readyPattern(spec, declaration);
+        KvmCheck.require(context, declaration);
+        String entry = spec.kernel().isEmpty() ? chosenKernel(context, declaration) : spec.kernel();
+        Images.Kernel kernel = Images.kernel(context, entry);
+        Optional<Path> initrd = Images.initramfs(context, spec.initramfs());
+        MachineConfig config;
+        try {
+            config = MachineConfig.builder(kernel.path())
+                    .initrd(initrd.orElse(null))
+                    .appendCmdline(spec.cmdline())
+                    .memoryMiB(spec.memory() > 0 ? spec.memory() : MachineConfig.DEFAULT_MEMORY_MIB)
+                    .timeout(Settings.seconds(context, spec.timeout(), Settings.TIMEOUT, Settings.DEFAULT_TIMEOUT))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException("@BootKernel on " + declaration + ": " + e.getMessage(), e);
+        }
+        Machine machine;
+        try {
+            machine = Machine.start(config);
+        } catch (BootImageException e) {
+            throw new ExtensionConfigurationException("cannot boot kernel " + kernel.name() + " for " + declaration
+                    + ": " + e.getMessage(), e);
+        } catch (KvmException e) {
+            throw new IllegalStateException("starting the virtual machine for " + declaration + " failed: "
+                    + e.getMessage(), e);
+        }
+        Guest guest = new Guest(machine, kernel.name(), declaration);
+        Guests.of(context).add(guest);
+        if (ready != null) {
+            awaitReady(guest, ready,
+                    Settings.seconds(context, spec.bootTimeout(), Settings.BOOT_TIMEOUT, Settings.DEFAULT_BOOT_TIMEOUT));
+        }
+        return guest;
+    }
+
+    private static Pattern readyPattern(BootKernel spec, String declaration) {
+        if (spec.awaitLine().isEmpty()) {
+            return null;
+        }
+        try {
+            return Pattern.compile(spec.awaitLine());
+        } catch (PatternSyntaxException e) {
+            throw new ExtensionConfigurationException("@BootKernel(awaitLine = ...) on " + declaration
+                    + " is not a valid regular expression: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The kernel for a declaration that names none: the one chosen by the enclosing matrix
+     * invocation, else the single configured one.
+     */
+    private static String chosenKernel(ExtensionContext context, String declaration) {
+        String chosen = context.getStore(Guests.NAMESPACE).get(KERNEL_CHOICE, String.class);
+        if (chosen != null) {
+            return chosen;
+        }
+        List<String> configured = Settings.kernels(context);
+        if (configured.size() > 1 && context.getTestClass()
+                .filter(c -> AnnotationSupport.isAnnotated(c, ClassTemplate.class)).isPresent()
+                && context.getTestMethod().isEmpty()) {
+            throw new ExtensionConfigurationException(Settings.KERNELS + " names " + configured.size()
+                    + " kernels (" + String.join(", ", configured) + "), but " + declaration + " belongs to the"
+                    + " whole class template, not to one of its runs (@BeforeAll runs once for all kernels): use a"
+                    + " static @BootKernel field for a guest per class and kernel, or name a kernel with"
+                    + " @BootKernel(kernel = \"...\")");
+        }
+        if (configured.size() > 1) {
+            throw new ExtensionConfigurationException(Settings.KERNELS + " names " + configured.size()
+                    + " kernels (" + String.join(", ", configured) + "), but " + declaration
+                    + " is not in a kernel matrix: annotate the test method with @KernelTest instead of @Test, or"
+                    + " the class with @KernelMatrix, to run it once per kernel; or name a kernel with"
+                    + " @BootKernel(kernel = \"...\")");
+        }
+        return configured.get(0);
+    }
+
+    private static void awaitReady(Guest guest, Pattern ready, Duration timeout) {
+        Optional<String> line;
+        try {
+            line = guest.console().awaitLine(ready, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionFailedError(ConsoleTail.append("interrupted while " + guest + " was booting, waiting"
+                    + " for a line matching /" + ready + "/", guest.console()), e);
+        }
+        if (line.isPresent()) {
+            return;
+        }
+        Optional<GuestExit> end = guest.exit();
+        String what = end.map(e -> "it ended first: " + e + ".")
+                .orElse("it still runs" + (guest.console().lineCount() == 0 ? " and printed no line." : ".")
+                        + KvmCheck.pvmHint());
+        throw new AssertionFailedError(ConsoleTail.append(guest + " did not boot: no line matching /" + ready
+                + "/ within " + ConsoleAssert.human(timeout) + " (bootTimeout); " + what, guest.console()));
+    }
+}

@@ -1,0 +1,113 @@
+package io.github.bootkernel.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Injects a booted {@link Guest}: a kernel started in its own virtual machine, its serial console
+ * recorded from the first byte.
+ *
+ * <pre>{@code
+ * @Test
+ * void printsBannerAndReachesInit(@BootKernel(initramfs = "busybox", cmdline = "quiet") Guest guest) {
+ *     assertThat(guest.console()).emitsWithin(Duration.ofSeconds(30), "init: ready");
+ *     assertThat(guest.console()).doesNotContainPanic();
+ * }
+ * }</pre>
+ *
+ * <h2>Scope follows the declaration</h2>
+ * Like {@code @TempDir}: a parameter of a test method or of a {@code @BeforeEach} method, or an
+ * instance field, gets a fresh guest for each test; a static field or a parameter of a
+ * {@code @BeforeAll} method gets one guest for the whole class. Every declaration gets its own
+ * guest. JUnit closes each guest when its scope ends (the guest is an {@link AutoCloseable} in the
+ * {@link org.junit.jupiter.api.extension.ExtensionContext.Store}), which stops the virtual machine
+ * if it still runs. Fields must be of type {@link Guest} and not {@code final}; constructor
+ * parameters are not supported.
+ *
+ * <h2>Which kernel</h2>
+ * {@link #kernel()} names an id or a path; left empty, the configured kernel is used (see the
+ * {@linkplain io.github.bootkernel.junit package documentation} for the configuration keys), and
+ * inside {@link KernelTest @KernelTest} or {@link KernelMatrix @KernelMatrix} each configured
+ * kernel in turn.
+ *
+ * <h2>When the guest is handed over</h2>
+ * Right after the machine started, unless {@link #awaitLine()} names a line to wait for first.
+ * Every guest has a lifetime limit ({@link #timeout()}), so a guest that hangs still ends.
+ *
+ * <p>When {@code /dev/kvm} is missing or not accessible, the test is aborted with the reason
+ * (it fails instead with {@code CI=true} or {@code bootkernel.requireKvm=true}).
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.FIELD, ElementType.PARAMETER})
+@ExtendWith(BootKernelExtension.class)
+public @interface BootKernel {
+
+    /**
+     * The kernel: an id or the path of a bzImage. Built-in ids are {@code probe} (a tiny test
+     * double, not Linux), {@code debian-cloud} and {@code debian-generic} (fetched from Debian's
+     * archive on first use); more ids come from the configuration ({@code bootkernel.kernel.<id>=PATH}).
+     *
+     * @return the kernel, or {@code ""} (the default) for the configured one
+     */
+    String kernel() default "";
+
+    /**
+     * The initramfs: an id or the path of a (possibly gzipped) newc cpio archive. The built-in id
+     * {@code busybox} is a static busybox whose {@code /init} mounts the usual file systems, prints
+     * {@code init: ready} and starts a shell on the console, with {@code /bin/exit-status N} to end
+     * the guest with status N; more ids come from the configuration
+     * ({@code bootkernel.initramfs.<id>=PATH}).
+     *
+     * @return the initramfs, or {@code ""} (the default) for none
+     */
+    String initramfs() default "";
+
+    /**
+     * Words added to the kernel command line after
+     * {@link io.github.bootkernel.engine.MachineConfig#DEFAULT_CMDLINE} ({@code console=ttyS0
+     * reboot=k panic=-1} and the i8042 flags), so they win where the kernel takes the last value.
+     *
+     * @return extra command-line words, {@code ""} for none
+     */
+    String cmdline() default "";
+
+    /**
+     * Guest RAM.
+     *
+     * @return MiB, or 0 (the default) for
+     *     {@link io.github.bootkernel.engine.MachineConfig#DEFAULT_MEMORY_MIB}
+     */
+    int memory() default 0;
+
+    /**
+     * A line to wait for before the guest is handed over, as a regular expression found anywhere
+     * in a line ({@link java.util.regex.Matcher#find()}; anchor it with {@code ^...$} for a whole
+     * line), for example {@code "init: ready"}. If no such line arrives within
+     * {@link #bootTimeout()}, the test fails with a message naming the pattern, how the guest
+     * ended if it did, and the last console lines.
+     *
+     * @return the pattern, or {@code ""} (the default) to hand the guest over at once
+     */
+    String awaitLine() default "";
+
+    /**
+     * How long to wait for {@link #awaitLine()}.
+     *
+     * @return seconds, or 0 (the default) for {@code bootkernel.bootTimeout}, itself 60 by default
+     */
+    int bootTimeout() default 0;
+
+    /**
+     * The guest's lifetime limit: after it the machine stops itself and the guest's end is
+     * {@link io.github.bootkernel.engine.GuestExit.Kind#TIMEOUT}. It counts from the start, so a
+     * guest per class needs one long enough for all of its tests.
+     *
+     * @return seconds, or 0 (the default) for {@code bootkernel.timeout}, itself 300 by default
+     */
+    int timeout() default 0;
+}

@@ -1,0 +1,150 @@
+package io.github.bootkernel.junit;
+
+import io.github.bootkernel.engine.GuestExit;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.assertj.core.api.AbstractAssert;
+
+/**
+ * Assertions on how a guest ended; get one with {@link GuestAssertions#assertThat(Guest)}.
+ *
+ * <p>{@link #exitedWith(int)}, {@link #panicked()}, {@link #wasReset()} and
+ * {@link #endedWith(GuestExit.Kind)} check the end the guest has already reached and fail while
+ * it still runs; wait for the end first with {@link #endsWithin(Duration)}:
+ *
+ * <pre>{@code
+ * assertThat(guest).endsWithin(Duration.ofSeconds(10)).exitedWith(0);
+ * }</pre>
+ *
+ * <p>Every failure message ends with the last {@value ConsoleTail#LINES} console lines.
+ */
+public final class GuestAssert extends AbstractAssert<GuestAssert, Guest> {
+
+    /**
+     * Starts assertions on a guest; prefer {@link GuestAssertions#assertThat(Guest)}.
+     *
+     * @param actual the guest, may be null (the assertions then fail)
+     */
+    public GuestAssert(Guest actual) {
+        super(actual, GuestAssert.class);
+    }
+
+    /**
+     * Waits for the guest to end, at most {@code timeout}.
+     *
+     * <pre>{@code
+     * // kernel "probe", cmdline "probe.exit=3": ends within milliseconds
+     * assertThat(guest).endsWithin(Duration.ofSeconds(5));   // passes
+     * // kernel "probe", cmdline "probe.hlt": halts forever
+     * assertThat(guest).endsWithin(Duration.ofSeconds(1));   // fails after 1 s: still running
+     * }</pre>
+     *
+     * @param timeout how long to wait at most
+     * @return this assertion
+     */
+    public GuestAssert endsWithin(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        isNotNull();
+        try {
+            if (actual.machine().awaitExit(timeout).isEmpty()) {
+                fail("Expecting " + actual + " to end within " + ConsoleAssert.human(timeout)
+                        + ", but it still runs.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("Interrupted while waiting for " + actual + " to end.");
+        }
+        return this;
+    }
+
+    /**
+     * Verifies that the guest ended by writing {@code status} to the exit-status port (0xf4), as
+     * {@code /bin/exit-status N} in the busybox initramfs does.
+     *
+     * <pre>{@code
+     * // kernel "probe", cmdline "probe.exit=3", after endsWithin(...)
+     * assertThat(guest).exitedWith(3);   // passes
+     * assertThat(guest).exitedWith(0);   // fails: "but it ended with exit status 3"
+     * }</pre>
+     *
+     * @param status the expected status, 0 to 255
+     * @return this assertion
+     */
+    public GuestAssert exitedWith(int status) {
+        GuestExit end = end("to exit with status " + status);
+        if (end.kind() != GuestExit.Kind.EXIT_STATUS || end.status() != status) {
+            fail("Expecting " + actual + " to exit with status " + status + ", but it ended with " + end + ".");
+        }
+        return this;
+    }
+
+    /**
+     * Verifies that the kernel panicked ({@code Kernel panic - not syncing}, then the reset that
+     * {@code panic=-1} asks for).
+     *
+     * <pre>{@code
+     * // a kernel booted without a root file system or initramfs, after endsWithin(...)
+     * assertThat(guest).panicked();   // passes: "VFS: Unable to mount root fs"
+     * // kernel "probe", cmdline "probe.exit=0"
+     * assertThat(guest).panicked();   // fails: "but it ended with exit status 0"
+     * }</pre>
+     *
+     * @return this assertion
+     */
+    public GuestAssert panicked() {
+        return endedWith(GuestExit.Kind.PANIC);
+    }
+
+    /**
+     * Verifies that the guest reset the machine without a panic, as Linux does on
+     * {@code reboot -f} with {@code reboot=k}.
+     *
+     * <pre>{@code
+     * // kernel "probe", cmdline "probe.reset", after endsWithin(...)
+     * assertThat(guest).wasReset();   // passes
+     * // kernel "probe", cmdline "probe.triple"
+     * assertThat(guest).wasReset();   // fails: "but it ended with TRIPLE_FAULT"
+     * }</pre>
+     *
+     * @return this assertion
+     */
+    public GuestAssert wasReset() {
+        return endedWith(GuestExit.Kind.RESET);
+    }
+
+    /**
+     * Verifies the kind of the guest's end.
+     *
+     * <pre>{@code
+     * // kernel "probe", cmdline "probe.triple", after endsWithin(...)
+     * assertThat(guest).endedWith(GuestExit.Kind.TRIPLE_FAULT);   // passes
+     * assertThat(guest).endedWith(GuestExit.Kind.POWEROFF);       // fails
+     * }</pre>
+     *
+     * @param kind the expected kind
+     * @return this assertion
+     */
+    public GuestAssert endedWith(GuestExit.Kind kind) {
+        Objects.requireNonNull(kind, "kind");
+        GuestExit end = end("to end with " + kind);
+        if (end.kind() != kind) {
+            fail("Expecting " + actual + " to end with " + kind + ", but it ended with " + end + ".");
+        }
+        return this;
+    }
+
+    private GuestExit end(String expectation) {
+        isNotNull();
+        Optional<GuestExit> end = actual.exit();
+        if (end.isEmpty()) {
+            fail("Expecting " + actual + " " + expectation + ", but it still runs (wait for its end with"
+                    + " endsWithin(Duration) first).");
+        }
+        return end.orElseThrow();
+    }
+
+    private void fail(String message) {
+        throw failure("%s", ConsoleTail.append(message, actual.console()));
+    }
+}

@@ -1,0 +1,45 @@
+package io.github.bootkernel.junit;
+
+import io.github.bootkernel.engine.console.Console;
+
+/**
+ * Entry point of the AssertJ assertions on guests and their consoles. Import it statically next
+ * to AssertJ's own {@code assertThat}; the overloads here are the more specific ones, so both
+ * imports work together:
+ *
+ * <pre>{@code
+ * import static io.github.bootkernel.junit.GuestAssertions.assertThat;
+ * import static org.assertj.core.api.Assertions.assertThat;
+ *
+ * assertThat(guest.console()).emitsWithin(Duration.ofSeconds(30), "init: ready").doesNotContainPanic();
+ * assertThat(guest).endsWithin(Duration.ofSeconds(10)).exitedWith(0);
+ * assertThat(guest.kernelName()).isEqualTo("debian-cloud");
+ * }</pre>
+ *
+ * <p>Every failure message ends with the last 30 console lines.
+ */
+public final class GuestAssertions {
+
+    private GuestAssertions() {
+    }
+
+    /**
+     * Starts assertions on a console.
+     *
+     * @param actual the console, usually {@link Guest#console()}
+     * @return the assertion
+     */
+    public static ConsoleAssert assertThat(Console actual) {
+        return new ConsoleAssert(actual);
+    }
+
+    /**
+     * Starts assertions on a guest's end.
+     *
+     * @param actual the guest
+     * @return the assertion
+     */
+    public static GuestAssert assertThat(Guest actual) {
+        return new GuestAssert(actual);
+    }
+}

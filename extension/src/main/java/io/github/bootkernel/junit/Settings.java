@@ -1,0 +1,100 @@
+package io.github.bootkernel.junit;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The configuration keys, read through JUnit's configuration parameters: explicit launcher
+ * parameters, then JVM system properties ({@code -Dkey=value}), then
+ * {@code junit-platform.properties}. The names are documented in {@code package-info.java}.
+ */
+final class Settings {
+
+    static final String KERNEL = "bootkernel.kernel";
+    static final String KERNELS = "bootkernel.kernels";
+    static final String KERNEL_ID_PREFIX = "bootkernel.kernel.";
+    static final String INITRAMFS_ID_PREFIX = "bootkernel.initramfs.";
+    static final String REQUIRE_KVM = "bootkernel.requireKvm";
+    static final String KVM_DEVICE = "bootkernel.kvmDevice";
+    static final String REPORT_DIR = "bootkernel.reportDir";
+    static final String BOOT_TIMEOUT = "bootkernel.bootTimeout";
+    static final String TIMEOUT = "bootkernel.timeout";
+
+    static final String DEFAULT_KERNEL = "debian-cloud";
+    static final Path DEFAULT_KVM_DEVICE = Path.of("/dev/kvm");
+    static final Path DEFAULT_REPORT_DIR = Path.of("target", "bootkernel");
+    static final Duration DEFAULT_BOOT_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
+
+    private Settings() {
+    }
+
+    /**
+     * The configured kernels: {@code bootkernel.kernels} split at commas, else
+     * {@code bootkernel.kernel}, else {@value #DEFAULT_KERNEL}.
+     */
+    static List<String> kernels(ExtensionContext context) {
+        Optional<String> list = parameter(context, KERNELS);
+        if (list.isPresent()) {
+            List<String> names = Arrays.stream(list.get().split(",")).map(String::strip)
+                    .filter(s -> !s.isEmpty()).toList();
+            if (names.isEmpty()) {
+                throw new ExtensionConfigurationException(KERNELS + " is set but names no kernel: '"
+                        + list.get() + "'; give ids or paths separated by commas");
+            }
+            return names;
+        }
+        return List.of(parameter(context, KERNEL).orElse(DEFAULT_KERNEL));
+    }
+
+    /** The path configured for a user kernel id, {@code bootkernel.kernel.<id>}. */
+    static Optional<String> kernelId(ExtensionContext context, String id) {
+        return parameter(context, KERNEL_ID_PREFIX + id);
+    }
+
+    /** The path configured for a user initramfs id, {@code bootkernel.initramfs.<id>}. */
+    static Optional<String> initramfsId(ExtensionContext context, String id) {
+        return parameter(context, INITRAMFS_ID_PREFIX + id);
+    }
+
+    /** Whether a missing KVM fails rather than aborts: {@code bootkernel.requireKvm}, else {@code CI=true}. */
+    static boolean requireKvm(ExtensionContext context) {
+        return parameter(context, REQUIRE_KVM).map(Boolean::parseBoolean)
+                .orElseGet(() -> "true".equalsIgnoreCase(System.getenv("CI")));
+    }
+
+    static Path kvmDevice(ExtensionContext context) {
+        return parameter(context, KVM_DEVICE).map(Path::of).orElse(DEFAULT_KVM_DEVICE);
+    }
+
+    static Path reportDir(ExtensionContext context) {
+        return parameter(context, REPORT_DIR).map(Path::of).orElse(DEFAULT_REPORT_DIR);
+    }
+
+    /** The annotation's seconds if positive, else the configured default, else {@code fallback}. */
+    static Duration seconds(ExtensionContext context, int annotated, String key, Duration fallback) {
+        if (annotated > 0) {
+            return Duration.ofSeconds(annotated);
+        }
+        return parameter(context, key).map(v -> {
+            try {
+                long s = Long.parseLong(v.strip());
+                if (s > 0) {
+                    return Duration.ofSeconds(s);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new ExtensionConfigurationException(key + " must be a positive number of seconds, not '" + v + "'");
+        }).orElse(fallback);
+    }
+
+    private static Optional<String> parameter(ExtensionContext context, String key) {
+        return context.getConfigurationParameter(key).map(String::strip).filter(s -> !s.isEmpty());
+    }
+}

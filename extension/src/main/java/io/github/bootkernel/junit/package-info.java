@@ -1,0 +1,80 @@
+/**
+ * JUnit Jupiter support for bootkernel: {@link io.github.bootkernel.junit.BootKernel @BootKernel}
+ * injects a booted {@link io.github.bootkernel.junit.Guest}, and
+ * {@link io.github.bootkernel.junit.GuestAssertions} asserts on its console and its end.
+ *
+ * <pre>{@code
+ * @Test
+ * void printsBannerAndReachesInit(@BootKernel(initramfs = "busybox", cmdline = "quiet") Guest guest) {
+ *     assertThat(guest.console()).emitsWithin(Duration.ofSeconds(30), "init: ready");
+ *     assertThat(guest.console()).doesNotContainPanic();
+ * }
+ * }</pre>
+ *
+ * <h2>Configuration</h2>
+ * Keys are JUnit configuration parameters: set them with {@code -Dkey=value} (Surefire passes
+ * system properties through), in {@code src/test/resources/junit-platform.properties}, or as
+ * launcher parameters.
+ * <table>
+ *   <caption>Configuration keys</caption>
+ *   <tr><th>Key</th><th>Meaning</th><th>Default</th></tr>
+ *   <tr><td>{@code bootkernel.kernel}</td><td>the kernel, id or path, of every guest that names
+ *       none</td><td>{@code debian-cloud}</td></tr>
+ *   <tr><td>{@code bootkernel.kernels}</td><td>several kernels, comma-separated; tests marked
+ *       {@link io.github.bootkernel.junit.KernelTest @KernelTest} and classes marked
+ *       {@link io.github.bootkernel.junit.KernelMatrix @KernelMatrix} run once per kernel; an
+ *       ordinary test whose guest names no kernel fails, saying so</td><td>unset: the single
+ *       {@code bootkernel.kernel}</td></tr>
+ *   <tr><td>{@code bootkernel.kernel.<id>}</td><td>defines a kernel id: its bzImage path</td>
+ *       <td></td></tr>
+ *   <tr><td>{@code bootkernel.initramfs.<id>}</td><td>defines an initramfs id: its cpio path</td>
+ *       <td></td></tr>
+ *   <tr><td>{@code bootkernel.requireKvm}</td><td>{@code true}: a test fails when KVM is
+ *       unusable, instead of being aborted</td><td>{@code true} if the environment has
+ *       {@code CI=true}, else {@code false}</td></tr>
+ *   <tr><td>{@code bootkernel.kvmDevice}</td><td>the KVM device checked before a guest starts
+ *       (tests point it at a missing file to simulate a host without KVM; the engine itself always
+ *       opens {@code /dev/kvm})</td><td>{@code /dev/kvm}</td></tr>
+ *   <tr><td>{@code bootkernel.reportDir}</td><td>where failed tests' consoles are written, as
+ *       {@code <test id>.log}; relative to the working directory</td>
+ *       <td>{@code target/bootkernel}</td></tr>
+ *   <tr><td>{@code bootkernel.bootTimeout}</td><td>seconds to wait for
+ *       {@link io.github.bootkernel.junit.BootKernel#awaitLine()} when the annotation sets
+ *       none</td><td>60</td></tr>
+ *   <tr><td>{@code bootkernel.timeout}</td><td>seconds a guest may live when the annotation sets
+ *       no {@link io.github.bootkernel.junit.BootKernel#timeout()}</td><td>300</td></tr>
+ * </table>
+ *
+ * <p>Built-in kernel ids: {@code probe} (a tiny test double from the {@code kernels} module,
+ * <b>not Linux</b>: it boots in milliseconds on any KVM and acts on command-line words such as
+ * {@code probe.echo} or {@code probe.exit=N}), {@code debian-cloud} and {@code debian-generic}
+ * (Debian's kernels, fetched through apt into {@code ~/.cache/bootkernel} on first use). Built-in
+ * initramfs id: {@code busybox}. A configured {@code bootkernel.kernel.<id>} overrides a built-in
+ * id of the same name. Anything else containing a {@code /}, or naming an existing file, is a
+ * path.
+ *
+ * <h2>When a test fails</h2>
+ * The full console of every guest the test could see (its own and its class's), with the kernel,
+ * command line and how the guest ended, goes to {@code target/bootkernel/<test id>.log}; the path
+ * is published as the report entry {@code bootkernel.console}, and the file is attached with
+ * {@code ExtensionContext.publishFile} when the launcher has an output directory. Assertion
+ * messages end with the last 30 console lines.
+ *
+ * <h2>Without KVM</h2>
+ * When {@code /dev/kvm} is missing, not accessible, or lacks a capability the engine needs, tests
+ * that need a guest are aborted (reported as skipped) with the reason; with {@code CI=true} or
+ * {@code bootkernel.requireKvm=true} they fail instead, so CI cannot go green without running a
+ * guest. A host whose {@code /dev/kvm} is PVM opens fine but boots only small or PVM-enabled
+ * guests; a stock kernel there stalls, and the boot timeout fails the test with a message saying
+ * so.
+ *
+ * <h2>Parallel execution</h2>
+ * Guests are independent: each has its own virtual machine, vCPU thread and console, and the
+ * extension keeps no state of its own (everything lives in JUnit's extension-context stores, the
+ * busybox initramfs is built once per run under the store's atomic {@code computeIfAbsent}). Tests
+ * may therefore run concurrently ({@code junit.jupiter.execution.parallel.enabled=true}); each
+ * guest uses a vCPU thread and its memory ({@code memory}, 256 MiB by default) while it runs, so
+ * bound the parallelism by the host's cores and RAM. A per-class guest is shared by the class's
+ * tests: if they run concurrently, they must not send input that interferes.
+ */
+package io.github.bootkernel.junit;
