@@ -116,7 +116,7 @@ public final class Machine implements AutoCloseable {
     }
 
     private void build(BzImage image, byte[] initrd, LoadPlan plan, long ramBytes) {
-        kvm = Kvm.open();
+        kvm = Kvm.open(config.kvmDevice());
         vm = kvm.createVm();
         vm.setTssAddr(io.github.bootkernel.engine.boot.Layout.TSS_ADDRESS);
         vm.setIdentityMapAddr(io.github.bootkernel.engine.boot.Layout.IDENTITY_MAP_ADDRESS);

@@ -14,9 +14,13 @@ import java.util.Optional;
  * @param cmdline the complete kernel command line
  * @param memoryMiB guest RAM in MiB
  * @param timeout when set, the machine stops itself with {@link GuestExit.Kind#TIMEOUT} after it
+ * @param kvmDevice the KVM device node, normally {@code /dev/kvm}
  */
 public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, int memoryMiB,
-                            Optional<Duration> timeout) {
+                            Optional<Duration> timeout, Path kvmDevice) {
+
+    /** The usual KVM device node. */
+    public static final Path DEFAULT_KVM_DEVICE = Path.of("/dev/kvm");
 
     /** Default guest memory. */
     public static final int DEFAULT_MEMORY_MIB = 256;
@@ -38,6 +42,7 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
         Objects.requireNonNull(initrd, "initrd");
         Objects.requireNonNull(cmdline, "cmdline");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(kvmDevice, "kvmDevice");
         if (memoryMiB < MIN_MEMORY_MIB || memoryMiB > MAX_MEMORY_MIB) {
             throw new IllegalArgumentException("memory must be between " + MIN_MEMORY_MIB + " and "
                     + MAX_MEMORY_MIB + " MiB, got " + memoryMiB);
@@ -66,6 +71,7 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
         private String cmdline = DEFAULT_CMDLINE;
         private int memoryMiB = DEFAULT_MEMORY_MIB;
         private Duration timeout;
+        private Path kvmDevice = DEFAULT_KVM_DEVICE;
 
         private Builder(Path kernel) {
             this.kernel = Objects.requireNonNull(kernel, "kernel");
@@ -123,10 +129,19 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
             return this;
         }
 
+        /**
+         * @param value the KVM device node to open instead of {@code /dev/kvm}
+         * @return this
+         */
+        public Builder kvmDevice(Path value) {
+            this.kvmDevice = Objects.requireNonNull(value, "kvmDevice");
+            return this;
+        }
+
         /** @return the validated configuration */
         public MachineConfig build() {
             return new MachineConfig(kernel, Optional.ofNullable(initrd), cmdline, memoryMiB,
-                    Optional.ofNullable(timeout));
+                    Optional.ofNullable(timeout), kvmDevice);
         }
     }
 }

@@ -113,4 +113,14 @@ class MachineTest {
             assertThat(m.console().awaitLine(Pattern.compile("two"), WAIT)).contains("two");
         }
     }
+
+    @Test
+    void aMissingKvmDeviceIsATypedErrorNamingIt() throws Exception {
+        Path kernel = TinyGuests.write(dir, "hello", TinyGuests.printThenExit("x", 0));
+        Path device = dir.resolve("no-kvm-here");
+        assertThatThrownBy(() -> Machine.start(MachineConfig.builder(kernel).kvmDevice(device).build()))
+                .isInstanceOf(io.github.bootkernel.engine.kvm.KvmException.class)
+                .hasMessageContaining(device.toString())
+                .hasMessageContaining("does not exist");
+    }
 }

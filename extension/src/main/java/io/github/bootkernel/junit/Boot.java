@@ -48,6 +48,7 @@ final class Boot {
                     .appendCmdline(spec.cmdline())
                     .memoryMiB(spec.memory() > 0 ? spec.memory() : MachineConfig.DEFAULT_MEMORY_MIB)
                     .timeout(Settings.seconds(context, spec.timeout(), Settings.TIMEOUT, Settings.DEFAULT_TIMEOUT))
+                    .kvmDevice(Settings.kvmDevice(context))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ExtensionConfigurationException("@BootKernel on " + declaration + ": " + e.getMessage(), e);

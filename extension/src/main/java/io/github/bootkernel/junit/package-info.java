@@ -32,9 +32,9 @@
  *   <tr><td>{@code bootkernel.requireKvm}</td><td>{@code true}: a test fails when KVM is
  *       unusable, instead of being aborted</td><td>{@code true} if the environment has
  *       {@code CI=true}, else {@code false}</td></tr>
- *   <tr><td>{@code bootkernel.kvmDevice}</td><td>the KVM device checked before a guest starts
- *       (tests point it at a missing file to simulate a host without KVM; the engine itself always
- *       opens {@code /dev/kvm})</td><td>{@code /dev/kvm}</td></tr>
+ *   <tr><td>{@code bootkernel.kvmDevice}</td><td>the KVM device node guests use, checked before
+ *       a guest starts (tests point it at a missing file to simulate a host without KVM)</td>
+ *       <td>{@code /dev/kvm}</td></tr>
  *   <tr><td>{@code bootkernel.reportDir}</td><td>where failed tests' consoles are written, as
  *       {@code <test id>.log}; relative to the working directory</td>
  *       <td>{@code target/bootkernel}</td></tr>

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs {@code java -jar bootkernel.jar} the way the README tells people to, as a separate process. */
@@ -21,8 +22,8 @@ class CommandLineToolIT {
     Path dir;
 
     @Test
+    @ExtendWith(StockKernelHost.class)
     void bootsTheStockKernelAndExitsWithTheGuestsStatus() throws Exception {
-        StockKernelHost.assumeStockKernelsBoot();
         Path jar = Path.of(System.getProperty("bootkernel.jar", "../engine/target/bootkernel.jar"));
         assertThat(jar).as("the shaded command-line jar, built by the engine module").exists();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");

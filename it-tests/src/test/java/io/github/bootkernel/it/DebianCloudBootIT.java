@@ -10,22 +10,18 @@ import io.github.bootkernel.kernels.KernelImage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Boots Debian's stock cloud kernel with the engine alone, no JUnit extension. */
+@ExtendWith(StockKernelHost.class)
 class DebianCloudBootIT {
 
     private static final Duration BOOT = Duration.ofMinutes(3);
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void needsHardwareKvm() {
-        StockKernelHost.assumeStockKernelsBoot();
-    }
 
     @Test
     void bootsToInitPrintsALineAndReportsStatus3() throws Exception {
