@@ -123,4 +123,45 @@ class MachineTest {
                 .hasMessageContaining(device.toString())
                 .hasMessageContaining("does not exist");
     }
+
+    @Test
+    void aLargeGuestCostsOnlyTheMemoryItTouches() throws Exception {
+        long before = residentKiB();
+        try (Machine m = Machine.start(MachineConfig.builder(TinyGuests.write(dir, "big", TinyGuests.SPIN))
+                .memoryMiB(1024).build())) {
+            assertThat(m.awaitExit(Duration.ofMillis(100))).isEmpty();
+            long grown = residentKiB() - before;
+            assertThat(grown).as("resident memory growth in KiB for a running 1 GiB guest").isLessThan(128 * 1024);
+        }
+    }
+
+    @Test
+    void startAndCloseReleaseEveryDescriptorAndMapping() throws Exception {
+        Path kernel = TinyGuests.write(dir, "hello", TinyGuests.printThenExit("x", 0));
+        try (Machine warmUp = start("warm", TinyGuests.SPIN)) {
+            assertThat(warmUp.awaitExit(Duration.ofMillis(50))).isEmpty();
+        }
+        long fds = count(Path.of("/proc/self/fd"));
+        long maps = Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> !l.contains("[stack")).count();
+        for (int i = 0; i < 20; i++) {
+            try (Machine m = Machine.start(MachineConfig.builder(kernel).memoryMiB(32).build())) {
+                assertThat(m.awaitExit(WAIT)).isPresent();
+            }
+        }
+        assertThat(count(Path.of("/proc/self/fd"))).as("open file descriptors").isLessThanOrEqualTo(fds);
+        long mapsAfter = Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> !l.contains("[stack")).count();
+        // thread stacks and JIT code come and go; 20 leaked guests would leave at least 40 mappings
+        assertThat(mapsAfter).as("memory mappings").isLessThan(maps + 20);
+    }
+
+    private static long count(Path dir) throws java.io.IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.count();
+        }
+    }
+
+    private static long residentKiB() throws java.io.IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElseThrow();
+    }
 }
