@@ -1,5 +1,7 @@
 package io.github.bootkernel.kernels;
 
+import io.github.bootkernel.kernels.initramfs.BusyboxImage;
+import io.github.bootkernel.kernels.tiny.TinyKernels;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -24,7 +26,10 @@ import java.util.function.Supplier;
  * </pre>
  *
  * <p>ITEM is one of {@code debian-cloud}, {@code debian-generic}, {@code busybox-static},
- * {@code exit-status}; without items, all but {@code debian-generic} are prepared.
+ * {@code exit-status}, {@code busybox-initramfs}, {@code tiny}, {@code tiny-kunit}; without items,
+ * all of them are prepared (the tiny kernels take minutes to build the first time, see
+ * {@link TinyKernels}; later runs find everything in the cache). Each prepared item is also linked
+ * as {@code ~/.cache/bootkernel/latest/<id>}.
  */
 public final class Prepare {
 
@@ -35,10 +40,14 @@ public final class Prepare {
         ITEMS.put("busybox-static", Busybox::staticBinary);
         ITEMS.put("exit-status", ExitStatusHelper::binary);
         ITEMS.put("debian-generic", () -> asFile(DebianKernels.generic()));
+        ITEMS.put(BusyboxImage.ID, BusyboxImage::file);
+        ITEMS.put(TinyKernels.TINY, () -> asFile(TinyKernels.tiny()));
+        ITEMS.put(TinyKernels.KUNIT, () -> asFile(TinyKernels.kunit()));
     }
 
     /** The items prepared when none are named. */
-    static final List<String> DEFAULT_ITEMS = List.of("debian-cloud", "busybox-static", "exit-status");
+    static final List<String> DEFAULT_ITEMS = List.of("debian-cloud", "debian-generic", "busybox-static",
+            "exit-status", BusyboxImage.ID, TinyKernels.TINY, TinyKernels.KUNIT);
 
     private Prepare() {
     }
@@ -74,7 +83,8 @@ public final class Prepare {
             long start = System.nanoTime();
             CachedFile file = ITEMS.get(item).get();
             double seconds = (System.nanoTime() - start) / 1e9;
-            out.println(String.format(Locale.ROOT, "bootkernel: %-15s %-24s %s  %s  %.2f s", file.id(),
+            LatestLinks.update(file);
+            out.println(String.format(Locale.ROOT, "bootkernel: %-17s %-24s %s  %s  %.2f s", file.id(),
                     file.version(), file.path(), size(file.path()), seconds));
             return file;
         }).toList();

@@ -1,0 +1,218 @@
+package io.github.bootkernel.kernels.tiny;
+
+import io.github.bootkernel.kernels.FetchException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Debian's {@code linux-source-6.1} package and the source tree extracted from it, shared by all
+ * tiny kernel builds of that version (each builds in its own {@code O=} directory).
+ *
+ * <p>If the package is installed, its {@code /usr/src/linux-source-6.1.tar.xz} is used; otherwise
+ * the candidate version is downloaded with {@code apt-get download} (apt checks the archive's
+ * signature and the file's hash) and unpacked with {@code dpkg -x} into a temporary directory,
+ * so nothing is installed and no root is needed. The tree is extracted once per version into
+ * {@code <cache>/tiny-build/linux-source-6.1_<version>/} and kept for later builds (about
+ * 1.5 GB); extracting another version removes the older trees.
+ */
+final class LinuxSource {
+
+    /** The Debian package. */
+    static final String PACKAGE = "linux-source-6.1";
+
+    /** The tarball inside the package, also its installed path. */
+    static final Path INSTALLED_TARBALL = Path.of("/usr/src/linux-source-6.1.tar.xz");
+
+    /** Written into a tree once it is completely extracted. */
+    static final String COMPLETE_MARKER = ".bootkernel-extracted";
+
+    private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration DOWNLOAD_TIMEOUT = Duration.ofMinutes(20);
+    private static final Duration EXTRACT_TIMEOUT = Duration.ofMinutes(15);
+    private static final Pattern CANDIDATE = Pattern.compile("^\\s*Candidate:\\s*(\\S+)\\s*$");
+
+    /**
+     * The version to build from.
+     *
+     * @param version the Debian package version, for example {@code 6.1.192-2}
+     * @param installed whether the package is installed (then its tarball is used in place)
+     */
+    record Version(String version, boolean installed) {
+    }
+
+    private LinuxSource() {
+    }
+
+    /**
+     * Finds the version to build: the installed package's, else apt's candidate (refreshing the
+     * package lists once when apt knows none and this process runs as root).
+     *
+     * @param log the build log
+     * @return the version
+     * @throws FetchException if neither is available
+     */
+    static Version resolve(BuildLog log) {
+        if (HostTools.onPath("dpkg-query")) {
+            BuildLog.Result installed = log.run("looking up " + PACKAGE, Path.of("/"), QUERY_TIMEOUT,
+                    List.of("dpkg-query", "-W", "-f=${db:Status-Status} ${Version}\\n", PACKAGE));
+            Optional<String> version = installedVersion(installed.exitStatus(), installed.output());
+            if (version.isPresent() && Files.isRegularFile(INSTALLED_TARBALL)) {
+                return new Version(version.get(), true);
+            }
+        }
+        if (!HostTools.onPath("apt-cache")) {
+            throw log.failure("looking up " + PACKAGE, "this machine has no apt-cache; the tiny kernels are built "
+                    + "from Debian's " + PACKAGE + " package, so the first build needs a Debian or Ubuntu machine "
+                    + "with that package in its archive (or fill the cache there and copy it)");
+        }
+        Optional<String> candidate = candidate(log);
+        if (candidate.isEmpty() && HostTools.isRoot()) {
+            log.check("refreshing the package lists", Path.of("/"), UPDATE_TIMEOUT, List.of("apt-get", "update"));
+            candidate = candidate(log);
+        }
+        return new Version(candidate.orElseThrow(() -> log.failure("looking up " + PACKAGE,
+                "apt knows no installable version of " + PACKAGE + " (" + (HostTools.isRoot()
+                        ? "even after apt-get update; Debian 12 bookworm and its security updates have it"
+                        : "try `sudo apt-get update`") + ")")), false);
+    }
+
+    /**
+     * Reads {@code dpkg-query -W -f='${db:Status-Status} ${Version}\n'} output.
+     *
+     * @param exitStatus dpkg-query's exit status (non-zero when the package is unknown)
+     * @param output its output
+     * @return the version if the package is installed
+     */
+    static Optional<String> installedVersion(int exitStatus, String output) {
+        if (exitStatus != 0) {
+            return Optional.empty();
+        }
+        return output.lines()
+                .map(String::strip)
+                .filter(line -> line.startsWith("installed "))
+                .map(line -> line.substring("installed ".length()).strip())
+                .filter(version -> !version.isEmpty())
+                .findFirst();
+    }
+
+    /**
+     * Reads the candidate version from {@code apt-cache policy} output.
+     *
+     * @param output the output
+     * @return the candidate, unless it is {@code (none)} or absent
+     */
+    static Optional<String> candidateIn(String output) {
+        return output.lines()
+                .map(CANDIDATE::matcher)
+                .filter(Matcher::matches)
+                .map(m -> m.group(1))
+                .filter(v -> !v.equals("(none)"))
+                .findFirst();
+    }
+
+    private static Optional<String> candidate(BuildLog log) {
+        BuildLog.Result policy = log.run("looking up " + PACKAGE, Path.of("/"), QUERY_TIMEOUT,
+                List.of("apt-cache", "policy", PACKAGE));
+        return policy.exitStatus() == 0 ? candidateIn(policy.output()) : Optional.empty();
+    }
+
+    /**
+     * Returns the extracted source tree of a version, extracting it first if needed.
+     *
+     * @param log the build log
+     * @param work the build work directory, {@code <cache>/tiny-build}
+     * @param version the version
+     * @return the tree, the directory with the top-level {@code Makefile}
+     * @throws FetchException if downloading or extracting fails
+     */
+    static Path tree(BuildLog log, Path work, Version version) {
+        Path tree = work.resolve(PACKAGE + "_" + TinyCache.dirName(version.version()));
+        if (Files.isRegularFile(tree.resolve(COMPLETE_MARKER)) && Files.isRegularFile(tree.resolve("Makefile"))) {
+            log.say("reusing the source tree " + tree);
+            return tree;
+        }
+        TinyCache.deleteTree(tree);
+        removeLeftovers(work);
+        Path download = work.resolve(".download-" + UUID.randomUUID());
+        Path staging = work.resolve(".extract-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(download);
+            Files.createDirectories(staging);
+            Path tarball = version.installed() ? INSTALLED_TARBALL : download(log, download, version.version());
+            log.say("extracting " + tarball.getFileName() + " " + version.version());
+            log.check("extracting", staging, EXTRACT_TIMEOUT, List.of("tar", "-xJf", tarball.toString()));
+            Path extracted = staging.resolve(PACKAGE);
+            if (!Files.isRegularFile(extracted.resolve("Makefile"))) {
+                throw log.failure("extracting", tarball + " has no " + PACKAGE + "/Makefile");
+            }
+            Files.writeString(extracted.resolve(COMPLETE_MARKER), version.version() + "\n");
+            Files.move(extracted, tree);
+            removeOtherTrees(work, tree);
+            return tree;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the source tree " + tree, e);
+        } finally {
+            TinyCache.deleteTree(download);
+            TinyCache.deleteTree(staging);
+        }
+    }
+
+    private static Path download(BuildLog log, Path dir, String version) {
+        String what = PACKAGE + "=" + version;
+        log.say("downloading " + what + " with apt-get download");
+        log.check("downloading " + PACKAGE, dir, DOWNLOAD_TIMEOUT, List.of("apt-get", "download", what));
+        Path deb;
+        try (Stream<Path> files = Files.list(dir)) {
+            deb = files.filter(f -> f.getFileName().toString().endsWith(".deb")).findFirst()
+                    .orElseThrow(() -> log.failure("downloading " + PACKAGE, "apt-get download left no .deb in " + dir));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        String fields = log.check("checking the package", dir, QUERY_TIMEOUT,
+                List.of("dpkg-deb", "--field", deb.toString(), "Package", "Version"));
+        if (!fields.contains("Package: " + PACKAGE + "\n") || !fields.contains("Version: " + version + "\n")) {
+            throw log.failure("checking the package", deb.getFileName() + " is not " + PACKAGE + " " + version);
+        }
+        Path unpacked = dir.resolve("tree");
+        log.check("unpacking " + PACKAGE, dir, EXTRACT_TIMEOUT, List.of("dpkg", "-x", deb.toString(), unpacked.toString()));
+        Path tarball = unpacked.resolve(INSTALLED_TARBALL.toString().substring(1));
+        if (!Files.isRegularFile(tarball)) {
+            throw log.failure("unpacking " + PACKAGE, deb.getFileName() + " has no " + INSTALLED_TARBALL);
+        }
+        return tarball;
+    }
+
+    /** Removes what an interrupted extraction left; the caller holds the build lock. */
+    private static void removeLeftovers(Path work) {
+        try (Stream<Path> children = Files.list(work)) {
+            for (Path child : children.toList()) {
+                String name = child.getFileName().toString();
+                if (name.startsWith(".download-") || name.startsWith(".extract-")) {
+                    TinyCache.deleteTree(child);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + work, e);
+        }
+    }
+
+    private static void removeOtherTrees(Path work, Path keep) throws IOException {
+        try (Stream<Path> children = Files.list(work)) {
+            for (Path child : children.toList()) {
+                if (!child.equals(keep) && child.getFileName().toString().startsWith(PACKAGE + "_")) {
+                    TinyCache.deleteTree(child);
+                }
+            }
+        }
+    }
+}
