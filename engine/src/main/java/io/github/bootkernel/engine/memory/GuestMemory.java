@@ -5,6 +5,7 @@ import io.github.bootkernel.engine.kvm.Vm;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Guest RAM: one anonymous host mapping, registered with KVM as one or two slots around the
@@ -128,16 +129,8 @@ public final class GuestMemory implements AutoCloseable {
      * @throws GuestMemoryException if the range is not entirely RAM
      */
     public void write(long guestAddress, byte[] data, int offset, int length) {
-        long host = hostOffset(guestAddress, length);
-        int done = 0;
-        while (done < length) {
-            long pos = host + done;
-            ByteBuffer chunk = chunks[(int) (pos / CHUNK)];
-            int inChunk = (int) (pos % CHUNK);
-            int n = Math.min(length - done, chunk.capacity() - inChunk);
-            chunk.put(inChunk, data, offset + done, n);
-            done += n;
-        }
+        Objects.checkFromIndexSize(offset, length, data.length);
+        forEachChunk(guestAddress, length, (chunk, at, done, n) -> chunk.put(at, data, offset + done, n));
     }
 
     /**
@@ -158,18 +151,28 @@ public final class GuestMemory implements AutoCloseable {
      * @return a new array
      */
     public byte[] read(long guestAddress, int length) {
-        long host = hostOffset(guestAddress, length);
         byte[] out = new byte[length];
+        forEachChunk(guestAddress, length, (chunk, at, done, n) -> chunk.get(at, out, done, n));
+        return out;
+    }
+
+    /** One piece of a copy: {@code n} bytes at {@code at} in {@code chunk}, {@code done} bytes in. */
+    private interface ChunkCopy {
+        void copy(ByteBuffer chunk, int at, int done, int n);
+    }
+
+    /** Splits {@code [guestAddress, +length)} at the 1 GiB views of the host mapping. */
+    private void forEachChunk(long guestAddress, int length, ChunkCopy copy) {
+        long host = hostOffset(guestAddress, length);
         int done = 0;
         while (done < length) {
             long pos = host + done;
             ByteBuffer chunk = chunks[(int) (pos / CHUNK)];
-            int inChunk = (int) (pos % CHUNK);
-            int n = Math.min(length - done, chunk.capacity() - inChunk);
-            chunk.get(inChunk, out, done, n);
+            int at = (int) (pos % CHUNK);
+            int n = Math.min(length - done, chunk.capacity() - at);
+            copy.copy(chunk, at, done, n);
             done += n;
         }
-        return out;
     }
 
     /**
