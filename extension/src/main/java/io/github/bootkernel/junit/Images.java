@@ -3,6 +3,7 @@ package io.github.bootkernel.junit;
 import io.github.bootkernel.kernels.DebianKernels;
 import io.github.bootkernel.kernels.initramfs.BusyboxInitramfs;
 import io.github.bootkernel.kernels.probe.ProbeKernel;
+import io.github.bootkernel.kernels.tiny.TinyKernels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +21,8 @@ final class Images {
     static final String PROBE = "probe";
     static final String DEBIAN_CLOUD = "debian-cloud";
     static final String DEBIAN_GENERIC = "debian-generic";
+    static final String TINY = TinyKernels.TINY;
+    static final String TINY_KUNIT = TinyKernels.KUNIT;
     static final String BUSYBOX = "busybox";
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(Images.class);
@@ -60,12 +63,16 @@ final class Images {
                 return new Kernel(entry, DebianKernels.cloud().path());
             case DEBIAN_GENERIC:
                 return new Kernel(entry, DebianKernels.generic().path());
+            case TINY:
+            case TINY_KUNIT:
+                return new Kernel(entry, TinyKernels.get(entry).path());
             default:
                 if (isPath(entry)) {
                     return new Kernel(name(entry), Path.of(entry));
                 }
                 throw new ExtensionConfigurationException("unknown kernel '" + entry + "': built-in ids are "
-                        + PROBE + ", " + DEBIAN_CLOUD + " and " + DEBIAN_GENERIC + "; define more with "
+                        + String.join(", ", PROBE, DEBIAN_CLOUD, DEBIAN_GENERIC, TINY) + " and " + TINY_KUNIT
+                        + "; define more with "
                         + Settings.KERNEL_ID_PREFIX + entry + "=PATH, or give the path of a bzImage");
         }
     }

@@ -56,7 +56,7 @@ class MisuseTest {
         Events events = TestKit.run(UnknownKernel.class).testEvents();
 
         events.assertThatEvents().haveExactly(1, event(test("test"), finishedWithFailure(message(m ->
-                m.contains("unknown kernel 'no-such-kernel'") && m.contains("probe, debian-cloud and debian-generic")
+                m.contains("unknown kernel 'no-such-kernel'") && m.contains("probe, debian-cloud, debian-generic, tiny and tiny-kunit")
                         && m.contains("bootkernel.kernel.no-such-kernel=PATH")))));
     }
 
