@@ -1,5 +1,8 @@
 package io.github.bootkernel.kernels;
 
+import io.github.bootkernel.kernels.internal.CacheEntries;
+import io.github.bootkernel.kernels.internal.FileChecks;
+
 /**
  * Debian's statically linked busybox ({@code busybox-static}), taken from the Debian archive and
  * kept in the local cache, for initramfs images.

@@ -1,5 +1,6 @@
 package io.github.bootkernel.kernels;
 
+import io.github.bootkernel.kernels.internal.CommandRunner;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,26 @@ final class Command {
             throw failure(what, command, "exited with status " + result.exitStatus(), result.output());
         }
         return result.output();
+    }
+
+    /**
+     * Returns a runner for the steps of one task, whose errors start with what the task is for.
+     *
+     * @param what what the commands are for, for example {@code "static busybox (busybox-static 1.35)"}
+     * @return a runner that uses {@link #check}; its messages read {@code "<what>: <step>: ..."}
+     */
+    static CommandRunner runner(String what) {
+        return new CommandRunner() {
+            @Override
+            public String check(String step, Path workDir, Duration timeout, List<String> command) {
+                return Command.check(what + ": " + step, workDir, timeout, command);
+            }
+
+            @Override
+            public FetchException failure(String step, String reason) {
+                return new FetchException(what + ": " + step + ": " + reason);
+            }
+        };
     }
 
     /**

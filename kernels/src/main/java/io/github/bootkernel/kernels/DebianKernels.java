@@ -1,5 +1,8 @@
 package io.github.bootkernel.kernels;
 
+import io.github.bootkernel.kernels.internal.CacheEntries;
+import io.github.bootkernel.kernels.internal.FileChecks;
+
 /**
  * Debian's stock x86-64 kernels, taken from the Debian archive and kept in the local cache.
  *

@@ -1,5 +1,7 @@
 package io.github.bootkernel.kernels;
 
+import io.github.bootkernel.kernels.internal.Apt;
+import io.github.bootkernel.kernels.internal.CacheEntries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,7 +44,6 @@ final class DebianPackages {
     private static final Duration DPKG_TIMEOUT = Duration.ofMinutes(5);
 
     private static final Pattern DEPENDS = Pattern.compile("^\\s*\\|?Depends:\\s*(\\S+)\\s*$");
-    private static final Pattern CANDIDATE = Pattern.compile("^\\s*Candidate:\\s*(\\S+)\\s*$");
 
     /** Entries already looked up (and verified) in this JVM, by the item's cache directory. */
     private static final Map<Path, CacheEntries.Entry> RESOLVED = new ConcurrentHashMap<>();
@@ -101,7 +102,7 @@ final class DebianPackages {
             try {
                 return fetch(spec, entries);
             } catch (FetchException e) {
-                if (listsUpdated || !isRoot()) {
+                if (listsUpdated || !Apt.isRoot()) {
                     throw e;
                 }
                 // Stale package lists name versions the archive no longer has: update, retry once.
@@ -123,7 +124,7 @@ final class DebianPackages {
         String version = candidateVersion(pkg)
                 .orElseThrow(() -> new FetchException(spec.what() + ": apt has no installable version of "
                         + pkg + " (" + listsHint() + ")"));
-        Optional<CacheEntries.Entry> cached = entries.version(version);
+        Optional<CacheEntries.Entry> cached = entries.at(version);
         if (cached.isPresent()) {
             entries.makeCurrent(cached.get());
             return cached.get();
@@ -131,18 +132,8 @@ final class DebianPackages {
         Path work = createWorkDir(spec.id());
         try {
             String what = spec.what() + " (" + pkg + " " + version + ")";
-            Command.check(what + ": downloading", work, DOWNLOAD_TIMEOUT,
-                    List.of("apt-get", "download", pkg + "=" + version));
-            Path deb = singleDeb(work, what);
-            String fields = Command.check(what + ": reading the package's control fields", work, DPKG_TIMEOUT,
-                    List.of("dpkg-deb", "--field", deb.toString(), "Package", "Version"));
-            if (!fields.contains("Package: " + pkg + "\n") || !fields.contains("Version: " + version + "\n")) {
-                throw new FetchException(what + ": the downloaded " + deb.getFileName()
-                        + " is not that package and version:\n" + fields);
-            }
-            Path tree = work.resolve("tree");
-            Command.check(what + ": unpacking", work, DPKG_TIMEOUT,
-                    List.of("dpkg", "-x", deb.toString(), tree.toString()));
+            Path tree = Apt.downloadAndUnpack(Command.runner(what), work, pkg, version, DOWNLOAD_TIMEOUT,
+                    DPKG_TIMEOUT);
             Path file = singleFile(tree, spec.pathPattern(), what);
             spec.check().accept(file, spec.what());
             Map<String, String> record = new TreeMap<>();
@@ -211,14 +202,8 @@ final class DebianPackages {
      * @return its candidate version, or empty when apt knows none
      */
     static Optional<String> candidateVersion(String pkg) {
-        String output = Command.check("looking up the candidate version of " + pkg, Path.of("/"),
-                APT_CACHE_TIMEOUT, List.of("apt-cache", "policy", pkg));
-        return output.lines()
-                .map(CANDIDATE::matcher)
-                .filter(Matcher::matches)
-                .map(m -> m.group(1))
-                .filter(v -> !v.equals("(none)"))
-                .findFirst();
+        return Apt.candidateIn(Command.check("looking up the candidate version of " + pkg, Path.of("/"),
+                APT_CACHE_TIMEOUT, List.of("apt-cache", "policy", pkg)));
     }
 
     /** Runs {@code apt-get update} once when running as root, otherwise explains what to run. */
@@ -226,7 +211,7 @@ final class DebianPackages {
         if (listsUpdated) {
             return;
         }
-        if (!isRoot()) {
+        if (!Apt.isRoot()) {
             throw new FetchException(spec.what() + ": " + symptom + "; the package lists are missing or "
                     + "stale. Run `sudo apt-get update` and try again.");
         }
@@ -240,20 +225,7 @@ final class DebianPackages {
     }
 
     private static String listsHint() {
-        return isRoot() ? "even after apt-get update" : "try `sudo apt-get update`";
-    }
-
-    /**
-     * Tells whether this process runs as root, the owner of {@code /proc/self}.
-     *
-     * @return whether the effective user id is 0
-     */
-    static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
+        return Apt.isRoot() ? "even after apt-get update" : "try `sudo apt-get update`";
     }
 
     private static Path createWorkDir(String id) {
@@ -261,18 +233,6 @@ final class DebianPackages {
             return Files.createTempDirectory("bootkernel-" + id + "-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory", e);
-        }
-    }
-
-    private static Path singleDeb(Path dir, String what) {
-        try (Stream<Path> files = Files.list(dir)) {
-            List<Path> debs = files.filter(p -> p.getFileName().toString().endsWith(".deb")).sorted().toList();
-            if (debs.size() != 1) {
-                throw new FetchException(what + ": expected one .deb after apt-get download, found " + debs);
-            }
-            return debs.get(0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
         }
     }
 

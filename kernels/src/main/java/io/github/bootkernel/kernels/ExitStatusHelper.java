@@ -1,5 +1,7 @@
 package io.github.bootkernel.kernels;
 
+import io.github.bootkernel.kernels.internal.CacheEntries;
+import io.github.bootkernel.kernels.internal.FileChecks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -73,9 +75,8 @@ public final class ExitStatusHelper {
 
     private static CachedFile lookup(CacheEntries entries) {
         String source = source();
-        String key = CacheEntries.sha256((String.join(" ", FLAGS) + "\n" + source)
-                .getBytes(StandardCharsets.UTF_8)).substring(0, 16);
-        CacheEntries.Entry entry = entries.version(key).orElseGet(() -> compile(entries, key, source));
+        String key = CacheEntries.sha256(String.join(" ", FLAGS) + "\n" + source).substring(0, 16);
+        CacheEntries.Entry entry = entries.at(key).orElseGet(() -> compile(entries, key, source));
         FileChecks.requireStaticElf(entry.file(), "the exit-status helper");
         if (!Files.isExecutable(entry.file())) {
             throw new FetchException("the cached exit-status helper " + entry.file() + " is not executable");

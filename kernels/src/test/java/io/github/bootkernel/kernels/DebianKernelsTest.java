@@ -2,6 +2,8 @@ package io.github.bootkernel.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.bootkernel.kernels.internal.CacheEntries;
+import io.github.bootkernel.kernels.internal.FileChecks;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package io.github.bootkernel.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.bootkernel.kernels.internal.FileChecks;
 import java.io.File;
 import java.nio.file.Files;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.github.bootkernel.kernels.tiny;
 
 import io.github.bootkernel.kernels.FetchException;
+import io.github.bootkernel.kernels.internal.CommandRunner;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  * checking its exit status. A failure is a {@link FetchException} that names the command, the log
  * file and quotes the log's last lines.
  */
-final class BuildLog {
+final class BuildLog implements CommandRunner {
 
     /** How often a running command reports progress. */
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(15);
@@ -113,7 +114,8 @@ final class BuildLog {
      * @return what the command printed
      * @throws FetchException if it cannot start, times out or exits non-zero
      */
-    String check(String phase, Path workDir, Duration timeout, List<String> command) {
+    @Override
+    public String check(String phase, Path workDir, Duration timeout, List<String> command) {
         Result result = run(phase, workDir, timeout, command);
         if (result.exitStatus() != 0) {
             throw failure(phase, "`" + String.join(" ", command) + "` exited with status " + result.exitStatus());
@@ -187,7 +189,8 @@ final class BuildLog {
      * @param reason what went wrong
      * @return the exception to throw
      */
-    FetchException failure(String phase, String reason) {
+    @Override
+    public FetchException failure(String phase, String reason) {
         return new FetchException(id + ": " + phase + ": " + reason + "\nThe whole build log is " + file + tail());
     }
 

@@ -1,8 +1,8 @@
 package io.github.bootkernel.kernels.tiny;
 
 import io.github.bootkernel.kernels.FetchException;
+import io.github.bootkernel.kernels.internal.Apt;
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,7 +109,7 @@ final class HostTools {
         if (missing.isEmpty()) {
             return;
         }
-        if (!isRoot() || !onPath("apt-get")) {
+        if (!Apt.isRoot() || !onPath("apt-get")) {
             throw new FetchException(missingMessage(id, missing));
         }
         log.say("installing " + String.join(" ", missing) + " with apt-get (running as root)");
@@ -147,18 +147,5 @@ final class HostTools {
             }
         }
         return false;
-    }
-
-    /**
-     * Tells whether this process runs as root, the owner of {@code /proc/self}.
-     *
-     * @return whether the effective user id is 0
-     */
-    static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
     }
 }

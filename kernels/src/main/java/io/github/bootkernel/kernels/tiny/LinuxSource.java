@@ -1,6 +1,8 @@
 package io.github.bootkernel.kernels.tiny;
 
 import io.github.bootkernel.kernels.FetchException;
+import io.github.bootkernel.kernels.internal.Apt;
+import io.github.bootkernel.kernels.internal.CacheEntries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,8 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -39,7 +39,6 @@ final class LinuxSource {
     private static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration DOWNLOAD_TIMEOUT = Duration.ofMinutes(20);
     private static final Duration EXTRACT_TIMEOUT = Duration.ofMinutes(15);
-    private static final Pattern CANDIDATE = Pattern.compile("^\\s*Candidate:\\s*(\\S+)\\s*$");
 
     /**
      * The version to build from.
@@ -76,12 +75,12 @@ final class LinuxSource {
                     + "with that package in its archive (or fill the cache there and copy it)");
         }
         Optional<String> candidate = candidate(log);
-        if (candidate.isEmpty() && HostTools.isRoot()) {
+        if (candidate.isEmpty() && Apt.isRoot()) {
             log.check("refreshing the package lists", Path.of("/"), UPDATE_TIMEOUT, List.of("apt-get", "update"));
             candidate = candidate(log);
         }
         return new Version(candidate.orElseThrow(() -> log.failure("looking up " + PACKAGE,
-                "apt knows no installable version of " + PACKAGE + " (" + (HostTools.isRoot()
+                "apt knows no installable version of " + PACKAGE + " (" + (Apt.isRoot()
                         ? "even after apt-get update; Debian 12 bookworm and its security updates have it"
                         : "try `sudo apt-get update`") + ")")), false);
     }
@@ -105,25 +104,10 @@ final class LinuxSource {
                 .findFirst();
     }
 
-    /**
-     * Reads the candidate version from {@code apt-cache policy} output.
-     *
-     * @param output the output
-     * @return the candidate, unless it is {@code (none)} or absent
-     */
-    static Optional<String> candidateIn(String output) {
-        return output.lines()
-                .map(CANDIDATE::matcher)
-                .filter(Matcher::matches)
-                .map(m -> m.group(1))
-                .filter(v -> !v.equals("(none)"))
-                .findFirst();
-    }
-
     private static Optional<String> candidate(BuildLog log) {
         BuildLog.Result policy = log.run("looking up " + PACKAGE, Path.of("/"), QUERY_TIMEOUT,
                 List.of("apt-cache", "policy", PACKAGE));
-        return policy.exitStatus() == 0 ? candidateIn(policy.output()) : Optional.empty();
+        return policy.exitStatus() == 0 ? Apt.candidateIn(policy.output()) : Optional.empty();
     }
 
     /**
@@ -136,12 +120,12 @@ final class LinuxSource {
      * @throws FetchException if downloading or extracting fails
      */
     static Path tree(BuildLog log, Path work, Version version) {
-        Path tree = work.resolve(PACKAGE + "_" + TinyCache.dirName(version.version()));
+        Path tree = work.resolve(PACKAGE + "_" + CacheEntries.dirName(version.version()));
         if (Files.isRegularFile(tree.resolve(COMPLETE_MARKER)) && Files.isRegularFile(tree.resolve("Makefile"))) {
             log.say("reusing the source tree " + tree);
             return tree;
         }
-        TinyCache.deleteTree(tree);
+        CacheEntries.deleteTree(tree);
         removeLeftovers(work);
         Path download = work.resolve(".download-" + UUID.randomUUID());
         Path staging = work.resolve(".extract-" + UUID.randomUUID());
@@ -162,32 +146,17 @@ final class LinuxSource {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the source tree " + tree, e);
         } finally {
-            TinyCache.deleteTree(download);
-            TinyCache.deleteTree(staging);
+            CacheEntries.deleteTree(download);
+            CacheEntries.deleteTree(staging);
         }
     }
 
     private static Path download(BuildLog log, Path dir, String version) {
-        String what = PACKAGE + "=" + version;
-        log.say("downloading " + what + " with apt-get download");
-        log.check("downloading " + PACKAGE, dir, DOWNLOAD_TIMEOUT, List.of("apt-get", "download", what));
-        Path deb;
-        try (Stream<Path> files = Files.list(dir)) {
-            deb = files.filter(f -> f.getFileName().toString().endsWith(".deb")).findFirst()
-                    .orElseThrow(() -> log.failure("downloading " + PACKAGE, "apt-get download left no .deb in " + dir));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
-        }
-        String fields = log.check("checking the package", dir, QUERY_TIMEOUT,
-                List.of("dpkg-deb", "--field", deb.toString(), "Package", "Version"));
-        if (!fields.contains("Package: " + PACKAGE + "\n") || !fields.contains("Version: " + version + "\n")) {
-            throw log.failure("checking the package", deb.getFileName() + " is not " + PACKAGE + " " + version);
-        }
-        Path unpacked = dir.resolve("tree");
-        log.check("unpacking " + PACKAGE, dir, EXTRACT_TIMEOUT, List.of("dpkg", "-x", deb.toString(), unpacked.toString()));
+        log.say("downloading " + PACKAGE + "=" + version + " with apt-get download");
+        Path unpacked = Apt.downloadAndUnpack(log, dir, PACKAGE, version, DOWNLOAD_TIMEOUT, EXTRACT_TIMEOUT);
         Path tarball = unpacked.resolve(INSTALLED_TARBALL.toString().substring(1));
         if (!Files.isRegularFile(tarball)) {
-            throw log.failure("unpacking " + PACKAGE, deb.getFileName() + " has no " + INSTALLED_TARBALL);
+            throw log.failure("unpacking", PACKAGE + " " + version + " has no " + INSTALLED_TARBALL);
         }
         return tarball;
     }
@@ -198,7 +167,7 @@ final class LinuxSource {
             for (Path child : children.toList()) {
                 String name = child.getFileName().toString();
                 if (name.startsWith(".download-") || name.startsWith(".extract-")) {
-                    TinyCache.deleteTree(child);
+                    CacheEntries.deleteTree(child);
                 }
             }
         } catch (IOException e) {
@@ -210,7 +179,7 @@ final class LinuxSource {
         try (Stream<Path> children = Files.list(work)) {
             for (Path child : children.toList()) {
                 if (!child.equals(keep) && child.getFileName().toString().startsWith(PACKAGE + "_")) {
-                    TinyCache.deleteTree(child);
+                    CacheEntries.deleteTree(child);
                 }
             }
         }

@@ -1,8 +1,9 @@
 package io.github.bootkernel.kernels.tiny;
 
 import io.github.bootkernel.kernels.FetchException;
+import io.github.bootkernel.kernels.internal.CacheEntries;
+import io.github.bootkernel.kernels.internal.FileChecks;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,11 +41,8 @@ final class TinyBuild {
     private static final Duration COMPILE_TIMEOUT = Duration.ofMinutes(30);
     private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(1);
 
-    /** Offset of the "HdrS" magic in a bzImage's setup header (Documentation/x86/boot.rst). */
-    static final int HDRS_OFFSET = 0x202;
-
     private final TinyRecipe recipe;
-    private final TinyCache cache;
+    private final CacheEntries cache;
     private final Path work;
     private final Consumer<String> progress;
 
@@ -56,7 +54,7 @@ final class TinyBuild {
      * @param work the work directory, {@code <cache>/tiny-build}
      * @param progress where progress lines go
      */
-    TinyBuild(TinyRecipe recipe, TinyCache cache, Path work, Consumer<String> progress) {
+    TinyBuild(TinyRecipe recipe, CacheEntries cache, Path work, Consumer<String> progress) {
         this.recipe = recipe;
         this.cache = cache;
         this.work = work;
@@ -70,7 +68,7 @@ final class TinyBuild {
      * @return the cache entry, also made {@code current}
      * @throws FetchException if a tool is missing and cannot be installed, or a step fails
      */
-    TinyCache.Entry run() {
+    CacheEntries.Entry run() {
         String id = recipe.id();
         BuildLog log = new BuildLog(id, work.resolve(id + ".log"), progress);
         String arch = System.getProperty("os.arch");
@@ -83,14 +81,14 @@ final class TinyBuild {
         HostTools.ensure(log, id);
         LinuxSource.Version source = LinuxSource.resolve(log);
         String key = recipe.key(source.version());
-        TinyCache.Entry cached = cache.at(key).orElse(null);
+        CacheEntries.Entry cached = cache.at(key).orElse(null);
         if (cached != null) {
             cache.makeCurrent(cached);
             return cached;
         }
         Path tree = LinuxSource.tree(log, work, source);
         Path out = work.resolve("out-" + id);
-        TinyCache.deleteTree(out);
+        CacheEntries.deleteTree(out);
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -110,7 +108,6 @@ final class TinyBuild {
                 size / (1024.0 * 1024.0), log.elapsed()));
 
         Map<String, String> record = new TreeMap<>();
-        record.put("id", id);
         record.put("version", source.version());
         record.put("key", key);
         record.put("package", LinuxSource.PACKAGE);
@@ -125,10 +122,10 @@ final class TinyBuild {
         record.put("compiler", "gcc " + compiler);
         record.put("buildTime", log.elapsed());
         record.put("fetched", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        TinyCache.Entry entry = cache.store(key, image, IMAGE, record,
+        CacheEntries.Entry entry = cache.store(key, image, IMAGE, record,
                 Map.of("config", out.resolve(".config"), "build.log", log.file()));
         cache.makeCurrent(entry);
-        TinyCache.deleteTree(out);
+        CacheEntries.deleteTree(out);
         return entry;
     }
 
@@ -166,24 +163,8 @@ final class TinyBuild {
      * @param image the file
      */
     static void requireBzImage(BuildLog log, Path image) {
-        if (!isBzImage(image)) {
+        if (!FileChecks.isBzImage(image)) {
             throw log.failure("checking the image", image + " is missing or not a bzImage (no HdrS at 0x202)");
-        }
-    }
-
-    /**
-     * Tells whether a file has the bzImage magic {@code HdrS} at 0x202.
-     *
-     * @param file the file
-     * @return whether it does; {@code false} if it is missing or too short
-     */
-    static boolean isBzImage(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] start = in.readNBytes(HDRS_OFFSET + 4);
-            return start.length == HDRS_OFFSET + 4
-                    && new String(start, HDRS_OFFSET, 4, StandardCharsets.US_ASCII).equals("HdrS");
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -3,6 +3,8 @@ package io.github.bootkernel.kernels.tiny;
 import io.github.bootkernel.kernels.Cache;
 import io.github.bootkernel.kernels.FetchException;
 import io.github.bootkernel.kernels.KernelImage;
+import io.github.bootkernel.kernels.internal.CacheEntries;
+import io.github.bootkernel.kernels.internal.FileChecks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Small kernels built on this machine from Debian's {@code linux-source-6.1} package with
@@ -145,9 +148,9 @@ public final class TinyKernels {
      * @return the image
      */
     static KernelImage resolve(TinyRecipe recipe, Path cacheRoot, Consumer<String> progress, boolean refresh) {
-        TinyCache cache = new TinyCache(createDirectories(cacheRoot.resolve(recipe.id())));
+        CacheEntries cache = new CacheEntries(cacheRoot, recipe.id());
         if (!refresh) {
-            Optional<TinyCache.Entry> cached = cached(cache, recipe);
+            Optional<CacheEntries.Entry> cached = cached(cache, recipe);
             if (cached.isPresent()) {
                 return image(recipe, cached.get());
             }
@@ -160,7 +163,7 @@ public final class TinyKernels {
                 lockOrWait(channel, recipe.id(), work, progress);
                 if (!refresh) {
                     // Another process may have built it while this one waited for the lock.
-                    Optional<TinyCache.Entry> cached = cached(cache, recipe);
+                    Optional<CacheEntries.Entry> cached = cached(cache, recipe);
                     if (cached.isPresent()) {
                         return image(recipe, cached.get());
                     }
@@ -180,20 +183,20 @@ public final class TinyKernels {
      * @param recipe the recipe
      * @return the entry, or empty
      */
-    static Optional<TinyCache.Entry> cached(TinyCache cache, TinyRecipe recipe) {
+    static Optional<CacheEntries.Entry> cached(CacheEntries cache, TinyRecipe recipe) {
         String hash = recipe.configHash();
-        Optional<TinyCache.Entry> current = cache.current()
-                .filter(entry -> entry.get("configHash").equals(hash) && TinyBuild.isBzImage(entry.file()));
+        Predicate<CacheEntries.Entry> matches = entry -> entry.get("configHash").equals(hash)
+                && FileChecks.isBzImage(entry.file());
+        Optional<CacheEntries.Entry> current = cache.current().filter(matches);
         if (current.isPresent()) {
             return current;
         }
-        Optional<TinyCache.Entry> newest = cache.newest(
-                entry -> entry.get("configHash").equals(hash) && TinyBuild.isBzImage(entry.file()));
+        Optional<CacheEntries.Entry> newest = cache.newest(matches);
         newest.ifPresent(cache::makeCurrent);
         return newest;
     }
 
-    private static KernelImage image(TinyRecipe recipe, TinyCache.Entry entry) {
+    private static KernelImage image(TinyRecipe recipe, CacheEntries.Entry entry) {
         return new KernelImage(recipe.id(), entry.file(), entry.get("version"), entry.get("source") + " ("
                 + "kernel " + entry.get("kernelRelease") + ", " + entry.get("compiler") + "), sha256 "
                 + entry.get("sha256"));

@@ -1,5 +1,6 @@
 package io.github.bootkernel.kernels.tiny;
 
+import io.github.bootkernel.kernels.internal.CacheEntries;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -72,7 +73,7 @@ record TinyRecipe(String id, List<ConfigFragment> fragments) {
             new TreeMap<>(fragment.values()).forEach((symbol, value) ->
                     input.append("CONFIG_").append(symbol).append('=').append(value).append('\n'));
         }
-        return TinyCache.sha256(input.toString()).substring(0, 16);
+        return CacheEntries.sha256(input.toString()).substring(0, 16);
     }
 
     /**
@@ -82,7 +83,7 @@ record TinyRecipe(String id, List<ConfigFragment> fragments) {
      * @return the entry's directory name, for example {@code 6.1.192-2_0123456789abcdef}
      */
     String key(String sourceVersion) {
-        return TinyCache.dirName(sourceVersion + "_" + configHash());
+        return CacheEntries.dirName(sourceVersion + "_" + configHash());
     }
 
     /**

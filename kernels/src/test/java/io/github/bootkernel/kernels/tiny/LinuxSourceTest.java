@@ -7,22 +7,6 @@ import org.junit.jupiter.api.Test;
 class LinuxSourceTest {
 
     @Test
-    void readsTheCandidateFromAptCachePolicy() {
-        String policy = """
-                linux-source-6.1:
-                  Installed: (none)
-                  Candidate: 6.1.192-2
-                  Version table:
-                     6.1.192-2 500
-                        500 http://deb.debian.org/debian-security bookworm-security/main amd64 Packages
-                """;
-
-        assertThat(LinuxSource.candidateIn(policy)).contains("6.1.192-2");
-        assertThat(LinuxSource.candidateIn("linux-source-6.1:\n  Installed: (none)\n  Candidate: (none)\n")).isEmpty();
-        assertThat(LinuxSource.candidateIn("")).isEmpty();
-    }
-
-    @Test
     void readsTheInstalledVersionFromDpkgQuery() {
         assertThat(LinuxSource.installedVersion(0, "installed 6.1.192-2\n")).contains("6.1.192-2");
         assertThat(LinuxSource.installedVersion(0, "config-files 6.1.190-1\n")).isEmpty();

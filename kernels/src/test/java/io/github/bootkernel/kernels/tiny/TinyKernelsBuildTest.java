@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.bootkernel.kernels.Cache;
 import io.github.bootkernel.kernels.KernelImage;
 import io.github.bootkernel.kernels.initramfs.BusyboxInitramfs;
+import io.github.bootkernel.kernels.internal.CacheEntries;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
@@ -57,7 +58,7 @@ class TinyKernelsBuildTest {
                 .resolve("bzImage"));
         assertThat(kernel.version()).matches("6\\.1\\.[0-9]+-[0-9]+.*").isEqualTo(record.getProperty("version"));
         assertThat(record.getProperty("configHash")).isEqualTo(recipe.configHash());
-        assertThat(record.getProperty("sha256")).isEqualTo(TinyCache.sha256(kernel.path()));
+        assertThat(record.getProperty("sha256")).isEqualTo(CacheEntries.sha256(kernel.path()));
         assertThat(record.getProperty("source")).isEqualTo("built from Debian linux-source-6.1 " + kernel.version()
                 + " with tinyconfig + tiny.config");
         assertThat(kernel.origin()).startsWith(record.getProperty("source")).contains("gcc ")
@@ -141,7 +142,7 @@ class TinyKernelsBuildTest {
 
     private static Properties record(KernelImage kernel) throws IOException {
         Properties record = new Properties();
-        try (Reader reader = Files.newBufferedReader(kernel.path().resolveSibling(TinyCache.RECORD))) {
+        try (Reader reader = Files.newBufferedReader(kernel.path().resolveSibling(CacheEntries.RECORD))) {
             record.load(reader);
         }
         return record;

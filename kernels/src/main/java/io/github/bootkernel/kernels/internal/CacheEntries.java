@@ -1,5 +1,7 @@
-package io.github.bootkernel.kernels;
+package io.github.bootkernel.kernels.internal;
 
+import io.github.bootkernel.kernels.Cache;
+import io.github.bootkernel.kernels.FetchException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -9,20 +11,20 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -31,22 +33,26 @@ import java.util.stream.Stream;
  * <pre>
  * debian-cloud/
  *   current                  the directory name of the version in use, one line
- *   6.1.192-2/
+ *   6.1.192-2/               the entry's key, made file-name safe
  *     vmlinuz                the file itself
  *     record.properties      where it came from: package, version, sha256, size, mtime, fetch date
+ *     ...                    side files stored with it, for example a build's config and log
  * </pre>
  *
- * <p>A version directory is filled under a temporary name and renamed into place, so a reader sees
- * either a complete entry or none, and two processes filling the same version at once both end up
- * with the one that was renamed first.
+ * <p>An entry is filled under a temporary name and renamed into place, so a reader sees either a
+ * complete entry or none, and two processes filling the same key at once both end up with the one
+ * that was renamed first. A file whose size and mtime match its record is trusted; otherwise it is
+ * hashed and compared with the recorded SHA-256.
+ *
+ * <p>Internal API, shared by the {@code kernels} packages; it may change without notice.
  */
-final class CacheEntries {
+public final class CacheEntries {
 
     /** The record written next to each cached file. */
-    static final String RECORD = "record.properties";
+    public static final String RECORD = "record.properties";
 
     /** The pointer to the version in use. */
-    static final String CURRENT = "current";
+    public static final String CURRENT = "current";
 
     /**
      * One cached version: its directory, its file and its record.
@@ -55,7 +61,7 @@ final class CacheEntries {
      * @param file the cached file
      * @param record the record's keys and values
      */
-    record Entry(Path dir, Path file, Map<String, String> record) {
+    public record Entry(Path dir, Path file, Map<String, String> record) {
 
         /**
          * Returns a value from the record.
@@ -63,7 +69,7 @@ final class CacheEntries {
          * @param key the key
          * @return the value, or {@code ""} when absent
          */
-        String get(String key) {
+        public String get(String key) {
             return record.getOrDefault(key, "");
         }
     }
@@ -72,13 +78,37 @@ final class CacheEntries {
     private final Path root;
 
     /**
-     * Opens the entries of one item.
+     * Opens the entries of one item in the {@link Cache#root() cache}.
      *
      * @param id the item's id, also its directory name in the cache
      */
-    CacheEntries(String id) {
+    public CacheEntries(String id) {
+        this(Cache.root(), id);
+    }
+
+    /**
+     * Opens the entries of one item in a given cache, creating its directory if needed.
+     *
+     * @param cacheRoot the cache root, normally {@link Cache#root()}
+     * @param id the item's id, also its directory name in the cache
+     */
+    public CacheEntries(Path cacheRoot, String id) {
         this.id = id;
-        this.root = Cache.dir(id);
+        this.root = cacheRoot.resolve(id);
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + root, e);
+        }
+    }
+
+    /**
+     * Returns the cache directory of this item.
+     *
+     * @return the directory
+     */
+    public Path root() {
+        return root;
     }
 
     /**
@@ -86,11 +116,11 @@ final class CacheEntries {
      *
      * @return the entry, or empty
      */
-    Optional<Entry> current() {
+    public Optional<Entry> current() {
         Path pointer = root.resolve(CURRENT);
         try {
             String name = Files.readString(pointer, StandardCharsets.UTF_8).trim();
-            return name.isEmpty() ? Optional.empty() : read(root.resolve(name));
+            return name.isEmpty() || name.contains("/") ? Optional.empty() : read(root.resolve(name));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -99,13 +129,13 @@ final class CacheEntries {
     }
 
     /**
-     * Returns the intact entry of a version.
+     * Returns the intact entry stored under a key.
      *
-     * @param version the version as recorded
+     * @param key the key it was stored under, for example a Debian version
      * @return the entry, or empty
      */
-    Optional<Entry> version(String version) {
-        return read(root.resolve(dirName(version)));
+    public Optional<Entry> at(String key) {
+        return read(root.resolve(dirName(key)));
     }
 
     /**
@@ -113,32 +143,63 @@ final class CacheEntries {
      *
      * @return the entry, or empty
      */
-    Optional<Entry> newest() {
-        List<Entry> entries = new ArrayList<>();
-        try (Stream<Path> children = Files.list(root)) {
-            for (Path child : children.toList()) {
-                if (Files.isDirectory(child) && !child.getFileName().toString().startsWith(".")) {
-                    read(child).ifPresent(entries::add);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + root, e);
-        }
-        return entries.stream().max(Comparator.comparing((Entry e) -> e.get("fetched"))
-                .thenComparing(e -> e.dir().getFileName().toString()));
+    public Optional<Entry> newest() {
+        return newest(entry -> true);
     }
 
     /**
-     * Stores a file as a version, unless an intact entry for that version exists already.
+     * Returns the most recently fetched intact entry that passes a filter, for example the newest
+     * build of one configuration.
      *
-     * @param version the version, also (made file-name safe) the directory name
+     * @param filter which entries qualify
+     * @return the entry, or empty
+     */
+    public Optional<Entry> newest(Predicate<Entry> filter) {
+        if (!Files.isDirectory(root)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> children = Files.list(root)) {
+            return children.filter(Files::isDirectory)
+                    .filter(child -> !child.getFileName().toString().startsWith("."))
+                    .map(CacheEntries::read)
+                    .flatMap(Optional::stream)
+                    .filter(filter)
+                    .max(Comparator.comparing((Entry e) -> e.get("fetched"))
+                            .thenComparing(e -> e.dir().getFileName().toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root, e);
+        }
+    }
+
+    /**
+     * Stores a file under a key, unless an intact entry for that key exists already.
+     *
+     * @param key the key, usually the version; made file-name safe, it is the directory name
      * @param source the file to copy into the cache
-     * @param fileName the name of the file inside the version directory
-     * @param record what to record about it; {@code file}, {@code size} and {@code sha256} are added
+     * @param fileName the name of the file inside the entry
+     * @param record what to record about it; {@code id}, {@code file}, {@code size},
+     *     {@code sha256} and {@code mtime} are added, and {@code version} (the key) unless given
      * @return the stored (or already present) entry
      */
-    Entry store(String version, Path source, String fileName, Map<String, String> record) {
-        Path target = root.resolve(dirName(version));
+    public Entry store(String key, Path source, String fileName, Map<String, String> record) {
+        return store(key, source, fileName, record, Map.of());
+    }
+
+    /**
+     * Stores a file and side files under a key, unless an intact entry for that key exists already.
+     * Only the file is checked against the record on lookups.
+     *
+     * @param key the key, usually the version; made file-name safe, it is the directory name
+     * @param source the file to copy into the cache
+     * @param fileName the name of the file inside the entry
+     * @param record what to record about it; {@code id}, {@code file}, {@code size},
+     *     {@code sha256} and {@code mtime} are added, and {@code version} (the key) unless given
+     * @param sideFiles further files to copy into the entry, by name, for example a build log
+     * @return the stored (or already present) entry
+     */
+    public Entry store(String key, Path source, String fileName, Map<String, String> record,
+                       Map<String, Path> sideFiles) {
+        Path target = root.resolve(dirName(key));
         Optional<Entry> existing = read(target);
         if (existing.isPresent()) {
             return existing.get();
@@ -148,9 +209,12 @@ final class CacheEntries {
             Files.createDirectories(staging);
             Path file = staging.resolve(fileName);
             Files.copy(source, file);
+            for (Map.Entry<String, Path> side : sideFiles.entrySet()) {
+                Files.copy(side.getValue(), staging.resolve(side.getKey()));
+            }
             Map<String, String> full = new TreeMap<>(record);
             full.put("id", id);
-            full.put("version", version);
+            full.putIfAbsent("version", key);
             full.put("file", fileName);
             full.put("size", Long.toString(Files.size(file)));
             full.put("sha256", sha256(file));
@@ -163,7 +227,7 @@ final class CacheEntries {
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                // Another process stored the same version first; use its entry.
+                // Another process stored the same key first; use its entry.
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store " + fileName + " in " + target, e);
@@ -179,7 +243,7 @@ final class CacheEntries {
      *
      * @param entry the entry to use from now on
      */
-    void makeCurrent(Entry entry) {
+    public void makeCurrent(Entry entry) {
         Path pointer = root.resolve(CURRENT);
         Path temp = root.resolve(".current-" + UUID.randomUUID());
         try {
@@ -201,22 +265,13 @@ final class CacheEntries {
     }
 
     /**
-     * Returns the cache directory of this item.
-     *
-     * @return the directory
-     */
-    Path root() {
-        return root;
-    }
-
-    /**
      * Reads an entry and checks that its file matches the recorded size and, unless its mtime is
      * still the recorded one, the recorded SHA-256.
      *
      * @param dir the version directory
-     * @return the entry, or empty when it is missing or does not match its record
+     * @return the entry, or empty when it is missing, unreadable or does not match its record
      */
-    static Optional<Entry> read(Path dir) {
+    public static Optional<Entry> read(Path dir) {
         Path recordFile = dir.resolve(RECORD);
         if (!Files.isRegularFile(recordFile)) {
             return Optional.empty();
@@ -271,15 +326,16 @@ final class CacheEntries {
     }
 
     /**
-     * Makes a version usable as a directory name: {@code 1:1.35.0-4} becomes {@code 1_1.35.0-4}.
+     * Makes a key usable as a directory name: {@code 1:1.35.0-4} becomes {@code 1_1.35.0-4}. A
+     * name that is already safe stays as it is.
      *
-     * @param version a Debian version or a hash
+     * @param key a Debian version, a hash, or a version and a hash
      * @return the directory name
      */
-    static String dirName(String version) {
-        String name = version.replaceAll("[^A-Za-z0-9.+~_-]", "_");
+    public static String dirName(String key) {
+        String name = key.replaceAll("[^A-Za-z0-9.+~_-]", "_");
         if (name.isEmpty() || name.startsWith(".")) {
-            throw new IllegalArgumentException("unusable version for a cache directory: '" + version + "'");
+            throw new IllegalArgumentException("unusable key for a cache directory: '" + key + "'");
         }
         return name;
     }
@@ -291,7 +347,7 @@ final class CacheEntries {
      * @return the hash
      * @throws IOException if the file cannot be read
      */
-    static String sha256(Path file) throws IOException {
+    public static String sha256(Path file) throws IOException {
         MessageDigest digest = sha256Digest();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[1 << 16];
@@ -308,8 +364,18 @@ final class CacheEntries {
      * @param bytes the bytes
      * @return the hash
      */
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(sha256Digest().digest(bytes));
+    }
+
+    /**
+     * Returns the SHA-256 of text, encoded as UTF-8, in lower-case hex.
+     *
+     * @param text the text
+     * @return the hash
+     */
+    public static String sha256(String text) {
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static MessageDigest sha256Digest() {
@@ -340,8 +406,8 @@ final class CacheEntries {
      *
      * @param dir the directory
      */
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> walk = Files.walk(dir)) {

@@ -1,22 +1,27 @@
-package io.github.bootkernel.kernels;
+package io.github.bootkernel.kernels.internal;
 
+import io.github.bootkernel.kernels.FetchException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
  * Sanity checks on fetched and built files, so that a wrong file is rejected when it enters the
  * cache rather than when a guest fails to boot from it.
+ *
+ * <p>Internal API, shared by the {@code kernels} packages; it may change without notice.
  */
-final class FileChecks {
+public final class FileChecks {
 
     /** Offset of the "HdrS" magic in a bzImage's setup header (Documentation/arch/x86/boot.rst). */
-    static final int BZIMAGE_MAGIC_OFFSET = 0x202;
+    public static final int BZIMAGE_MAGIC_OFFSET = 0x202;
 
     /** ELF program header type of the dynamic-loader path. */
     private static final int PT_INTERP = 3;
@@ -34,12 +39,25 @@ final class FileChecks {
      * @param what what the file is, for the error message
      * @throws FetchException if it is not a bzImage
      */
-    static void requireBzImage(Path file, String what) {
-        ByteBuffer header = readStart(file, BZIMAGE_MAGIC_OFFSET + 4);
-        String magic = header.remaining() < BZIMAGE_MAGIC_OFFSET + 4 ? ""
-                : new String(header.array(), BZIMAGE_MAGIC_OFFSET, 4, StandardCharsets.US_ASCII);
-        if (!magic.equals("HdrS")) {
+    public static void requireBzImage(Path file, String what) {
+        if (!isBzImage(file)) {
             throw new FetchException(what + " " + file + " is not a bzImage (no HdrS magic at 0x202)");
+        }
+    }
+
+    /**
+     * Tells whether a file has the bzImage magic {@code HdrS} at 0x202.
+     *
+     * @param file the file
+     * @return whether it does; {@code false} if it is missing, unreadable or too short
+     */
+    public static boolean isBzImage(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] start = in.readNBytes(BZIMAGE_MAGIC_OFFSET + 4);
+            return start.length == BZIMAGE_MAGIC_OFFSET + 4
+                    && new String(start, BZIMAGE_MAGIC_OFFSET, 4, StandardCharsets.US_ASCII).equals("HdrS");
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -52,7 +70,7 @@ final class FileChecks {
      * @param what what the file is, for the error message
      * @throws FetchException if it is not a static x86-64 ELF executable
      */
-    static void requireStaticElf(Path file, String what) {
+    public static void requireStaticElf(Path file, String what) {
         String problem = staticElfProblem(file);
         if (problem != null) {
             throw new FetchException(what + " " + file + " is not a static x86-64 executable: " + problem);
@@ -65,7 +83,7 @@ final class FileChecks {
      * @param file the file
      * @return the reason, or {@code null} if it is one
      */
-    static String staticElfProblem(Path file) {
+    public static String staticElfProblem(Path file) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer header = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
             channel.read(header, 0);
@@ -96,18 +114,6 @@ final class FileChecks {
                 }
             }
             return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    private static ByteBuffer readStart(Path file, int length) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(length);
-            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-                // keep reading until full or end of file
-            }
-            return buffer.flip();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

@@ -2,6 +2,7 @@ package io.github.bootkernel.kernels.tiny;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.bootkernel.kernels.internal.CacheEntries;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,19 +14,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Lookups in a temporary cache with hand-made entries: no build, no apt. */
-class TinyCacheLookupTest {
+class TinyKernelsLookupTest {
 
     @TempDir
     Path root;
 
     private final TinyRecipe recipe = TinyKernels.recipe(TinyKernels.TINY);
 
-    private TinyCache.Entry store(TinyCache cache, String version, String configHash, String fetched)
+    private CacheEntries.Entry store(CacheEntries cache, String version, String configHash, String fetched)
             throws IOException {
         byte[] image = new byte[0x300];
         System.arraycopy("HdrS".getBytes(StandardCharsets.US_ASCII), 0, image, 0x202, 4);
         Path source = Files.write(root.resolve("image-" + version + configHash), image);
-        return cache.store(TinyCache.dirName(version + "_" + configHash), source, "bzImage", Map.of(
+        return cache.store(CacheEntries.dirName(version + "_" + configHash), source, "bzImage", Map.of(
                 "id", "tiny", "version", version, "configHash", configHash, "fetched", fetched,
                 "source", "built from Debian linux-source-6.1 " + version + " with tinyconfig + tiny.config",
                 "kernelRelease", "6.1.0", "compiler", "gcc 12"), Map.of());
@@ -33,8 +34,8 @@ class TinyCacheLookupTest {
 
     @Test
     void aMatchingEntryIsUsedWithoutBuildingAnything() throws IOException {
-        TinyCache cache = new TinyCache(Files.createDirectories(root.resolve("tiny")));
-        TinyCache.Entry entry = store(cache, "6.1.1-1", recipe.configHash(), "2026-01-01T00:00:00Z");
+        CacheEntries cache = new CacheEntries(root, "tiny");
+        CacheEntries.Entry entry = store(cache, "6.1.1-1", recipe.configHash(), "2026-01-01T00:00:00Z");
         cache.makeCurrent(entry);
         List<String> progress = new ArrayList<>();
 
@@ -51,10 +52,10 @@ class TinyCacheLookupTest {
 
     @Test
     void entriesOfAnotherConfigurationAreIgnoredAndTheNewestMatchingOneBecomesCurrent() throws IOException {
-        TinyCache cache = new TinyCache(Files.createDirectories(root.resolve("tiny")));
-        TinyCache.Entry older = store(cache, "6.1.1-1", recipe.configHash(), "2026-01-01T00:00:00Z");
-        TinyCache.Entry newer = store(cache, "6.1.2-1", recipe.configHash(), "2026-02-01T00:00:00Z");
-        TinyCache.Entry otherConfig = store(cache, "6.1.3-1", "0123456789abcdef", "2026-03-01T00:00:00Z");
+        CacheEntries cache = new CacheEntries(root, "tiny");
+        CacheEntries.Entry older = store(cache, "6.1.1-1", recipe.configHash(), "2026-01-01T00:00:00Z");
+        CacheEntries.Entry newer = store(cache, "6.1.2-1", recipe.configHash(), "2026-02-01T00:00:00Z");
+        CacheEntries.Entry otherConfig = store(cache, "6.1.3-1", "0123456789abcdef", "2026-03-01T00:00:00Z");
         cache.makeCurrent(otherConfig);
 
         assertThat(TinyKernels.cached(cache, recipe)).contains(newer);
@@ -65,8 +66,8 @@ class TinyCacheLookupTest {
 
     @Test
     void aChangedImageIsNotTrusted() throws IOException {
-        TinyCache cache = new TinyCache(Files.createDirectories(root.resolve("tiny")));
-        TinyCache.Entry entry = store(cache, "6.1.1-1", recipe.configHash(), "2026-01-01T00:00:00Z");
+        CacheEntries cache = new CacheEntries(root, "tiny");
+        CacheEntries.Entry entry = store(cache, "6.1.1-1", recipe.configHash(), "2026-01-01T00:00:00Z");
         cache.makeCurrent(entry);
         byte[] bytes = Files.readAllBytes(entry.file());
         bytes[0] = 1;
@@ -77,12 +78,12 @@ class TinyCacheLookupTest {
 
     @Test
     void recordUsesTheFormatOfTheOtherCacheItems() throws IOException {
-        TinyCache cache = new TinyCache(Files.createDirectories(root.resolve("tiny")));
-        TinyCache.Entry entry = store(cache, "6.1.1-1", recipe.configHash(), "2026-01-01T00:00:00Z");
+        CacheEntries cache = new CacheEntries(root, "tiny");
+        CacheEntries.Entry entry = store(cache, "6.1.1-1", recipe.configHash(), "2026-01-01T00:00:00Z");
 
-        List<String> lines = Files.readAllLines(entry.dir().resolve(TinyCache.RECORD));
+        List<String> lines = Files.readAllLines(entry.dir().resolve(CacheEntries.RECORD));
         assertThat(lines.get(0)).isEqualTo("# bootkernel cache record");
         assertThat(lines.subList(1, lines.size())).isSorted()
-                .contains("file=bzImage", "size=768", "version=6.1.1-1", "sha256=" + TinyCache.sha256(entry.file()));
+                .contains("file=bzImage", "size=768", "version=6.1.1-1", "sha256=" + CacheEntries.sha256(entry.file()));
     }
 }
