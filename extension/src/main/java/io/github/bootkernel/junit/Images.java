@@ -1,6 +1,8 @@
 package io.github.bootkernel.junit;
 
+import io.github.bootkernel.kernels.CachedFile;
 import io.github.bootkernel.kernels.DebianKernels;
+import io.github.bootkernel.kernels.KernelIndex;
 import io.github.bootkernel.kernels.initramfs.BusyboxInitramfs;
 import io.github.bootkernel.kernels.probe.ProbeKernel;
 import io.github.bootkernel.kernels.tiny.TinyKernels;
@@ -70,10 +72,15 @@ final class Images {
                 if (isPath(entry)) {
                     return new Kernel(name(entry), Path.of(entry));
                 }
+                Optional<CachedFile> indexed = KernelIndex.lookup(entry);
+                if (indexed.isPresent()) {
+                    return new Kernel(entry, indexed.get().path());
+                }
                 throw new ExtensionConfigurationException("unknown kernel '" + entry + "': built-in ids are "
                         + String.join(", ", PROBE, DEBIAN_CLOUD, DEBIAN_GENERIC, TINY) + " and " + TINY_KUNIT
                         + "; define more with "
-                        + Settings.KERNEL_ID_PREFIX + entry + "=PATH, or give the path of a bzImage");
+                        + Settings.KERNEL_ID_PREFIX + entry + "=PATH or an entry " + entry + ".file=PATH in "
+                        + KernelIndex.file() + ", or give the path of a bzImage");
         }
     }
 

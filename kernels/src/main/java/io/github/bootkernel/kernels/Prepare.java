@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * {@code exit-status}, {@code busybox-initramfs}, {@code tiny}, {@code tiny-kunit}; without items,
  * all of them are prepared (the tiny kernels take minutes to build the first time, see
  * {@link TinyKernels}; later runs find everything in the cache). Each prepared item is also linked
- * as {@code ~/.cache/bootkernel/latest/<id>}.
+ * as {@code ~/.cache/bootkernel/latest/<id>} and listed in {@link KernelIndex}.
  */
 public final class Prepare {
 
@@ -84,6 +84,7 @@ public final class Prepare {
             CachedFile file = ITEMS.get(item).get();
             double seconds = (System.nanoTime() - start) / 1e9;
             LatestLinks.update(file);
+            KernelIndex.record(file);
             out.println(String.format(Locale.ROOT, "bootkernel: %-17s %-24s %s  %s  %.2f s", file.id(),
                     file.version(), file.path(), size(file.path()), seconds));
             return file;

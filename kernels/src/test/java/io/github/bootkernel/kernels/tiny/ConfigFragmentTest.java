@@ -101,9 +101,10 @@ class ConfigFragmentTest {
         for (String option : List.of("64BIT", "PRINTK", "PRINTK_TIME", "EARLY_PRINTK", "TTY", "SERIAL_8250",
                 "SERIAL_8250_CONSOLE", "BLK_DEV_INITRD", "RD_GZIP", "BINFMT_ELF", "BINFMT_SCRIPT", "PROC_FS",
                 "SYSFS", "DEVTMPFS", "DEVTMPFS_MOUNT", "HYPERVISOR_GUEST", "PARAVIRT", "KVM_GUEST", "PVH",
-                "ACPI", "X86_IOPL_IOPERM")) {
+                "X86_IOPL_IOPERM")) {
             assertThat(tiny).as("tiny.config").containsEntry(option, "y");
         }
+        assertThat(tiny).as("tiny.config: MP table, not ACPI").containsEntry("ACPI", "n");
         assertThat(ConfigFragment.resource("tiny-kunit.config").values()).containsOnly(
                 entry("RUNTIME_TESTING_MENU", "y"), entry("KUNIT", "y"), entry("KUNIT_ALL_TESTS", "y"));
     }
