@@ -26,6 +26,7 @@ final class Native {
     static final int MAP_NORESERVE = 0x4000;
     static final long MAP_FAILED = -1L;
     static final int MADV_DONTFORK = 10;
+    static final int MADV_HUGEPAGE = 14;
     static final int SIG_BLOCK = 0;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
