@@ -1,6 +1,5 @@
 package io.github.bootkernel.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
@@ -31,11 +30,6 @@ class BootTimeoutIT {
         events.assertThatEvents().haveExactly(1, finishedWithFailure(
                 message(m -> m.contains("never-printed-line") && m.contains("still runs")
                         && m.contains("init: ready"))));
-        String failure = events.failed().list().get(0).getPayload(org.junit.platform.engine.TestExecutionResult.class)
-                .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage)
-                .orElse("");
-        System.out.println("boot timeout failure message:\n" + failure);
-        assertThat(failure).contains("never-printed-line");
     }
 
     static boolean fixtureRun(ExtensionContext context) {
