@@ -3,6 +3,7 @@ package io.github.bootkernel.engine;
 import io.github.bootkernel.engine.boot.BootImageException;
 import io.github.bootkernel.engine.boot.BzImage;
 import io.github.bootkernel.engine.boot.KernelLoader;
+import io.github.bootkernel.engine.boot.Layout;
 import io.github.bootkernel.engine.boot.LoadPlan;
 import io.github.bootkernel.engine.console.Console;
 import io.github.bootkernel.engine.devices.CmosRtc;
@@ -118,8 +119,8 @@ public final class Machine implements AutoCloseable {
     private void build(BzImage image, byte[] initrd, LoadPlan plan, long ramBytes) {
         kvm = Kvm.open(config.kvmDevice());
         vm = kvm.createVm();
-        vm.setTssAddr(io.github.bootkernel.engine.boot.Layout.TSS_ADDRESS);
-        vm.setIdentityMapAddr(io.github.bootkernel.engine.boot.Layout.IDENTITY_MAP_ADDRESS);
+        vm.setTssAddr(Layout.TSS_ADDRESS);
+        vm.setIdentityMapAddr(Layout.IDENTITY_MAP_ADDRESS);
         vm.createIrqchip();
         vm.createPit2();
         memory = GuestMemory.allocate(ramBytes);
