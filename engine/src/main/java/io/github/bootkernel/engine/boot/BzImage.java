@@ -155,8 +155,8 @@ public record BzImage(Path file, int protocol, int setupSects, int loadflags, in
      * @return an exclusive end address
      */
     public long footprintEnd() {
-        long base = Math.max(code32Start, relocatable ? prefAddress : code32Start);
-        return Math.addExact(Math.max(base, code32Start), Math.max(initSize, kernel.length));
+        long base = relocatable ? Math.max(code32Start, prefAddress) : code32Start;
+        return Math.addExact(base, Math.max(initSize, kernel.length));
     }
 
     @Override

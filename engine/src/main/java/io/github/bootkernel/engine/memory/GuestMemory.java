@@ -114,11 +114,6 @@ public final class GuestMemory implements AutoCloseable {
         return regions;
     }
 
-    /** @return the first guest physical address past the end of low RAM (below the hole) */
-    public long lowEnd() {
-        return regions.get(0).end();
-    }
-
     /**
      * Copies bytes into guest memory.
      *
