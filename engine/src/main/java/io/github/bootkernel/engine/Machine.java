@@ -1,6 +1,5 @@
 package io.github.bootkernel.engine;
 
-import io.github.bootkernel.engine.boot.BootImageException;
 import io.github.bootkernel.engine.boot.BzImage;
 import io.github.bootkernel.engine.boot.KernelLoader;
 import io.github.bootkernel.engine.boot.Layout;
@@ -12,6 +11,7 @@ import io.github.bootkernel.engine.devices.I8042;
 import io.github.bootkernel.engine.devices.PortBus;
 import io.github.bootkernel.engine.devices.Uart16550;
 import io.github.bootkernel.engine.kvm.Kvm;
+import io.github.bootkernel.engine.kvm.KvmException;
 import io.github.bootkernel.engine.kvm.Vm;
 import io.github.bootkernel.engine.memory.GuestMemory;
 import java.io.IOException;
@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -71,7 +72,8 @@ public final class Machine implements AutoCloseable {
      * @param config what to boot
      * @return the running machine, owned by the caller
      * @throws BootImageException when the kernel, initrd or command line cannot be booted
-     * @throws io.github.bootkernel.engine.kvm.KvmException when KVM is missing or refuses a step
+     * @throws KvmUnavailableException when KVM cannot be used on this host
+     * @throws MachineException when KVM or the host refuses a step of building the machine
      */
     public static Machine start(MachineConfig config) {
         return start(config, b -> { });
@@ -84,8 +86,13 @@ public final class Machine implements AutoCloseable {
      * @param config what to boot
      * @param rawOutput receives each byte the guest writes to its serial port; must not block
      * @return the running machine, owned by the caller
+     * @throws BootImageException when the kernel, initrd or command line cannot be booted
+     * @throws KvmUnavailableException when KVM cannot be used on this host
+     * @throws MachineException when KVM or the host refuses a step of building the machine
      */
     public static Machine start(MachineConfig config, IntConsumer rawOutput) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(rawOutput, "rawOutput");
         BzImage image = BzImage.read(config.kernel());
         byte[] initrd = config.initrd().map(Machine::readInitrd).orElse(null);
         long ramBytes = (long) config.memoryMiB() << 20;
@@ -96,9 +103,33 @@ public final class Machine implements AutoCloseable {
             machine.build(image, initrd, plan, ramBytes);
             return machine;
         } catch (RuntimeException | Error e) {
-            machine.close();
-            throw e;
+            try {
+                machine.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw typed(config, e);
         }
+    }
+
+    /**
+     * Maps a failure of the low layers to the engine's exception types: a native library that
+     * cannot load is {@link KvmUnavailableException}, any other KVM or memory failure is
+     * {@link MachineException}; the engine's own types and other errors pass unchanged.
+     */
+    private static RuntimeException typed(MachineConfig config, Throwable e) {
+        if (e instanceof EngineException engine) {
+            return engine;
+        }
+        if (e instanceof LinkageError) {
+            return new KvmUnavailableException(new KvmAvailability(config.kvmDevice(),
+                    KvmAvailability.Status.UNSUITABLE, "the native library that reaches KVM (JNA) cannot be loaded: "
+                    + e), e);
+        }
+        if (e instanceof Error error) {
+            throw error;
+        }
+        return new MachineException("starting a machine for " + config.kernel() + " failed: " + e.getMessage(), e);
     }
 
     private static byte[] readInitrd(Path file) {
@@ -117,7 +148,11 @@ public final class Machine implements AutoCloseable {
     }
 
     private void build(BzImage image, byte[] initrd, LoadPlan plan, long ramBytes) {
-        kvm = Kvm.open(config.kvmDevice());
+        try {
+            kvm = Kvm.open(config.kvmDevice());
+        } catch (KvmException e) {
+            throw new KvmUnavailableException(KvmAvailability.failed(config.kvmDevice(), e), e);
+        }
         vm = kvm.createVm();
         vm.setTssAddr(Layout.TSS_ADDRESS);
         vm.setIdentityMapAddr(Layout.IDENTITY_MAP_ADDRESS);
@@ -192,8 +227,17 @@ public final class Machine implements AutoCloseable {
      *
      * @param data the bytes
      * @return how many were accepted; fewer than {@code data.length} when the input queue is full
+     * @throws MachineClosedException after {@link #close()}
      */
     public int sendInput(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new MachineClosedException("sendInput");
+            }
+        }
+        // Outside the lock: the UART raises its interrupt through com1Irq, which takes it on the
+        // vCPU thread. A close racing with this call only queues bytes no guest will read.
         return com1.enqueueInput(data);
     }
 
@@ -202,6 +246,7 @@ public final class Machine implements AutoCloseable {
      *
      * @param text the text
      * @return how many bytes were accepted
+     * @throws MachineClosedException after {@link #close()}
      */
     public int sendInput(String text) {
         return sendInput(text.getBytes(StandardCharsets.UTF_8));
@@ -239,8 +284,9 @@ public final class Machine implements AutoCloseable {
      * Stops the guest if it still runs (its end becomes {@link GuestExit.Kind#STOPPED}), joins the
      * vCPU thread and releases every resource. Idempotent.
      *
-     * @throws IllegalStateException if called on the vCPU thread (from a console follower), or if
-     *     the vCPU thread does not stop, in which case memory stays mapped rather than risk a crash
+     * @throws IllegalStateException if called on the vCPU thread (from a console follower)
+     * @throws MachineException if the vCPU thread does not stop, in which case memory stays mapped
+     *     rather than risk a crash, or if releasing a resource fails
      */
     @Override
     public void close() {
@@ -256,8 +302,8 @@ public final class Machine implements AutoCloseable {
         end(GuestExit.of(GuestExit.Kind.STOPPED, "closed by the host"));
         try {
             if (vcpu != null && !vcpu.join(JOIN_TIMEOUT)) {
-                throw new IllegalStateException("vCPU thread did not stop within " + JOIN_TIMEOUT
-                        + "; guest memory left mapped");
+                throw new MachineException("the vCPU thread did not stop within " + JOIN_TIMEOUT
+                        + "; guest memory left mapped rather than risk a crash", null);
             }
         } finally {
             console.end();
@@ -269,7 +315,7 @@ public final class Machine implements AutoCloseable {
     }
 
     private static void closeAll(AutoCloseable... resources) {
-        RuntimeException failure = null;
+        MachineException failure = null;
         for (AutoCloseable r : resources) {
             if (r == null) {
                 continue;
@@ -278,7 +324,7 @@ public final class Machine implements AutoCloseable {
                 r.close();
             } catch (Exception e) {
                 if (failure == null) {
-                    failure = new IllegalStateException("releasing machine resources", e);
+                    failure = new MachineException("releasing machine resources failed: " + e.getMessage(), e);
                 } else {
                     failure.addSuppressed(e);
                 }

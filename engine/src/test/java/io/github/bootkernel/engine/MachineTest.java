@@ -3,7 +3,6 @@ package io.github.bootkernel.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.bootkernel.engine.boot.BootImageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,9 +118,23 @@ class MachineTest {
         Path kernel = TinyGuests.write(dir, "hello", TinyGuests.printThenExit("x", 0));
         Path device = dir.resolve("no-kvm-here");
         assertThatThrownBy(() -> Machine.start(MachineConfig.builder(kernel).kvmDevice(device).build()))
-                .isInstanceOf(io.github.bootkernel.engine.kvm.KvmException.class)
+                .isInstanceOfSatisfying(KvmUnavailableException.class, e -> assertThat(e.availability().status())
+                        .isEqualTo(KvmAvailability.Status.ABSENT))
                 .hasMessageContaining(device.toString())
                 .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void aClosedMachineRefusesInputWithATypedErrorAndKeepsItsRecord() throws Exception {
+        Machine m = start("hello", TinyGuests.printThenExit("hello\r\n", 0));
+        assertThat(m.awaitExit(WAIT)).isPresent();
+        m.close();
+        assertThatThrownBy(() -> m.sendInput("late"))
+                .isInstanceOf(MachineClosedException.class)
+                .hasMessage("sendInput: the machine is closed");
+        assertThat(m.console().lines()).containsExactly("hello");
+        assertThat(m.exit().orElseThrow().kind()).isEqualTo(GuestExit.Kind.EXIT_STATUS);
+        assertThat(m.exitCount()).isPositive();
     }
 
     @Test

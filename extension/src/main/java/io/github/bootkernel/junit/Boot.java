@@ -1,10 +1,11 @@
 package io.github.bootkernel.junit;
 
+import io.github.bootkernel.engine.BootImageException;
 import io.github.bootkernel.engine.GuestExit;
+import io.github.bootkernel.engine.KvmUnavailableException;
 import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.MachineConfig;
-import io.github.bootkernel.engine.boot.BootImageException;
-import io.github.bootkernel.engine.kvm.KvmException;
+import io.github.bootkernel.engine.MachineException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -59,14 +60,16 @@ final class Boot {
         } catch (BootImageException e) {
             throw new ExtensionConfigurationException("cannot boot kernel " + kernel.name() + " for " + declaration
                     + ": " + e.getMessage(), e);
-        } catch (KvmException e) {
+        } catch (KvmUnavailableException e) {
+            throw KvmCheck.unusable(context, declaration, e);
+        } catch (MachineException e) {
             throw new IllegalStateException("starting the virtual machine for " + declaration + " failed: "
                     + e.getMessage(), e);
         }
         Guest guest = new Guest(machine, kernel.name(), declaration);
         Guests.of(context).add(guest);
         if (ready != null) {
-            awaitReady(guest, ready,
+            awaitReady(context, guest, ready,
                     Settings.seconds(context, spec.bootTimeout(), Settings.BOOT_TIMEOUT, Settings.DEFAULT_BOOT_TIMEOUT));
         }
         return guest;
@@ -113,7 +116,7 @@ final class Boot {
         return configured.get(0);
     }
 
-    private static void awaitReady(Guest guest, Pattern ready, Duration timeout) {
+    private static void awaitReady(ExtensionContext context, Guest guest, Pattern ready, Duration timeout) {
         Optional<String> line;
         try {
             line = guest.console().awaitLine(ready, timeout);
@@ -128,7 +131,7 @@ final class Boot {
         Optional<GuestExit> end = guest.exit();
         String what = end.map(e -> "it ended first: " + e + ".")
                 .orElse("it still runs" + (guest.console().lineCount() == 0 ? " and printed no line." : ".")
-                        + KvmCheck.pvmHint());
+                        + KvmCheck.pvmHint(context));
         throw new AssertionFailedError(ConsoleTail.append(guest + " did not boot: no line matching /" + ready
                 + "/ within " + ConsoleAssert.human(timeout) + " (bootTimeout); " + what, guest.console()));
     }

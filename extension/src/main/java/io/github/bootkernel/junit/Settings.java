@@ -1,5 +1,6 @@
 package io.github.bootkernel.junit;
 
+import io.github.bootkernel.engine.MachineConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -26,7 +27,6 @@ final class Settings {
     static final String TIMEOUT = "bootkernel.timeout";
 
     static final String DEFAULT_KERNEL = "debian-cloud";
-    static final Path DEFAULT_KVM_DEVICE = Path.of("/dev/kvm");
     static final Path DEFAULT_REPORT_DIR = Path.of("target", "bootkernel");
     static final Duration DEFAULT_BOOT_TIMEOUT = Duration.ofSeconds(60);
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
@@ -69,7 +69,7 @@ final class Settings {
     }
 
     static Path kvmDevice(ExtensionContext context) {
-        return parameter(context, KVM_DEVICE).map(Path::of).orElse(DEFAULT_KVM_DEVICE);
+        return parameter(context, KVM_DEVICE).map(Path::of).orElse(MachineConfig.DEFAULT_KVM_DEVICE);
     }
 
     static Path reportDir(ExtensionContext context) {

@@ -1,5 +1,6 @@
 package io.github.bootkernel.engine.boot;
 
+import io.github.bootkernel.engine.BootImageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,5 +1,6 @@
 package io.github.bootkernel.engine.boot;
 
+import io.github.bootkernel.engine.BootImageException;
 import io.github.bootkernel.engine.memory.GuestMemory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,9 +1,8 @@
 package io.github.bootkernel.engine.cli;
 
+import io.github.bootkernel.engine.EngineException;
 import io.github.bootkernel.engine.GuestExit;
 import io.github.bootkernel.engine.Machine;
-import io.github.bootkernel.engine.boot.BootImageException;
-import io.github.bootkernel.engine.kvm.KvmException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -67,7 +66,7 @@ public final class Main {
             stderr.printf(Locale.ROOT, "bootkernel: guest ended: %s (%.2f s, %d VM exits)%n", exit,
                     (System.nanoTime() - t0) / 1e9, machine.exitCount());
             return ExitCodes.of(exit);
-        } catch (BootImageException | KvmException e) {
+        } catch (EngineException e) {
             stderr.println("bootkernel: " + e.getMessage());
             return ExitCodes.VMM_ERROR;
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.github.bootkernel.engine.boot;
 
+import io.github.bootkernel.engine.BootImageException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,12 +1,13 @@
-package io.github.bootkernel.engine.boot;
+package io.github.bootkernel.engine;
 
 import java.nio.file.Path;
 
 /**
  * A kernel image, initrd or command line the monitor cannot boot. The message names the input and
- * the reason, e.g. {@code kernel /tmp/x: not a bzImage (no "HdrS" magic at 0x202)}.
+ * the reason, e.g. {@code kernel /tmp/x: not a bzImage (no "HdrS" magic at 0x202)}. The rules
+ * checked are those of the Linux x86 boot protocol ({@code Documentation/arch/x86/boot.rst}).
  */
-public class BootImageException extends RuntimeException {
+public final class BootImageException extends EngineException {
 
     private static final long serialVersionUID = 1L;
 
