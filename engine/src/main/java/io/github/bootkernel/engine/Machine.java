@@ -160,7 +160,7 @@ public final class Machine implements AutoCloseable {
         vm.createPit2();
         memory = GuestMemory.allocate(ramBytes);
         memory.register(vm);
-        KernelLoader.load(memory, image, initrd, plan);
+        KernelLoader.load(memory, image, initrd, plan, Platform.CPUS, Platform.ISA_DEVICES);
         com1 = new Uart16550(this::com1Irq, this::consoleByte);
         I8042 i8042 = new I8042(this::onReset);
         ExitStatusPort exitPort = new ExitStatusPort(s -> end(new GuestExit(GuestExit.Kind.EXIT_STATUS, s, "")));
@@ -186,7 +186,7 @@ public final class Machine implements AutoCloseable {
     private void com1Irq(boolean level) {
         synchronized (lifecycle) {
             if (!released) {
-                vm.irqLine(Platform.COM1_IRQ, level);
+                vm.irqLine(Platform.COM1.irq(), level);
             }
         }
     }

@@ -1,23 +1,28 @@
 package io.github.bootkernel.engine;
 
+import io.github.bootkernel.engine.boot.IsaDevice;
 import io.github.bootkernel.engine.devices.CmosRtc;
 import io.github.bootkernel.engine.devices.ExitStatusPort;
 import io.github.bootkernel.engine.devices.I8042;
 import io.github.bootkernel.engine.devices.PortBus;
 import io.github.bootkernel.engine.devices.Uart16550;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The one place that knows where each device sits: ports and interrupt lines of the PC platform
- * this monitor emulates. The PIC pair (0x20, 0xa0), the PIT (0x40-0x43) and its speaker port
- * (0x61) live in the kernel and never reach the port bus.
+ * The one place that knows the machine's shape: how many vCPUs, which port and interrupt each
+ * device has. The same facts feed the port bus here and the MP and ACPI tables the guest reads
+ * ({@link #ISA_DEVICES}), so the two cannot disagree. The PIC pair (0x20, 0xa0), the PIT
+ * (0x40-0x43) and its speaker port (0x61) live in the kernel and never reach the port bus.
  */
 final class Platform {
 
-    /** COM1, the console: ttyS0. */
-    static final int COM1_BASE = 0x3f8;
-    static final int COM1_SIZE = 8;
-    static final int COM1_IRQ = 4;
+    /** The number of vCPUs every machine has: the tables list them, CPUID describes them. */
+    static final int CPUS = 1;
+    /** COM1, the console: ttyS0, a 16550A at 0x3f8 on ISA IRQ 4. */
+    static final IsaDevice COM1 = new IsaDevice("COM1", "PNP0501", 0, 0x3f8, 8, 4);
+    /** The ISA devices the DSDT declares, so a hardware-reduced kernel gives them interrupts. */
+    static final List<IsaDevice> ISA_DEVICES = List.of(COM1);
     /** The i8042: data at 0x60, status/command at 0x64 (0x61 is the in-kernel speaker port). */
     static final int I8042_BASE = 0x60;
     static final int I8042_SIZE = 5;
@@ -32,7 +37,7 @@ final class Platform {
 
     static PortBus wire(Uart16550 com1, I8042 i8042, CmosRtc rtc, ExitStatusPort exit, Consumer<String> log) {
         return new PortBus(log)
-                .place(COM1_BASE, COM1_SIZE, com1)
+                .place(COM1.ioBase(), COM1.ioSize(), com1)
                 .place(I8042_BASE, I8042_SIZE, i8042)
                 .place(CMOS_BASE, CMOS_SIZE, rtc)
                 .place(EXIT_PORT, 1, exit);

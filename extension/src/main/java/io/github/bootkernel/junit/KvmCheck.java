@@ -47,9 +47,9 @@ final class KvmCheck {
                                              Throwable cause) {
         if (Settings.requireKvm(context)) {
             return new IllegalStateException("KVM is required (" + Settings.REQUIRE_KVM + "=true or CI=true) but "
-                    + "unusable, so " + what + " cannot boot: " + kvm.describe(), cause);
+                    + "unusable, so " + what + " cannot boot: " + kvm.detail(), cause);
         }
-        return new TestAbortedException("KVM is unusable, so " + what + " cannot boot: " + kvm.describe()
+        return new TestAbortedException("KVM is unusable, so " + what + " cannot boot: " + kvm.detail()
                 + " (set " + Settings.REQUIRE_KVM + "=true to fail instead of abort)", cause);
     }
 

@@ -3,9 +3,10 @@ package io.github.bootkernel.engine.boot;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * The ACPI tables of a hardware-reduced platform: RSDP, XSDT, FADT, a DSDT declaring COM1 and a MADT with
+ * The ACPI tables of a hardware-reduced platform: RSDP, XSDT, FADT, a DSDT declaring the ISA devices and a MADT with
  * the CPUs' local APICs and the in-kernel IOAPIC. Distribution kernels (Debian's cloud kernel has
  * no {@code CONFIG_X86_MPPARSE}) learn about the IOAPIC only from the MADT; without it they fall
  * back to "virtual wire mode with no configuration", a path real machines never take. ISA
@@ -46,13 +47,14 @@ public final class AcpiTables {
      * Builds the tables for a machine.
      *
      * @param cpus number of vCPUs, APIC ids 0..cpus-1; the IOAPIC takes id {@code cpus}
+     * @param devices the ISA devices the DSDT declares
      * @return the bytes to write at {@link #ADDRESS}; the RSDP comes first
      */
-    public static byte[] build(int cpus) {
+    public static byte[] build(int cpus, List<IsaDevice> devices) {
         if (cpus < 1 || cpus > 254) {
             throw new IllegalArgumentException("ACPI tables support 1 to 254 CPUs, got " + cpus);
         }
-        byte[] dsdt = table("DSDT", 2, dsdtBody());
+        byte[] dsdt = table("DSDT", 2, dsdtBody(devices));
         byte[] madt = table("APIC", 5, madtBody(cpus));
         long dsdtAt = ADDRESS + align(RSDP_SIZE);
         long fadtAt = dsdtAt + align(dsdt.length);
@@ -74,14 +76,15 @@ public final class AcpiTables {
     /**
      * The devices a hardware-reduced platform must declare for Linux to give them interrupts:
      * without the PC/AT legacy PIC, ISA IRQ numbers mean nothing until a device's {@code _CRS}
-     * names its interrupt. COM1 is PNP0501 at 0x3f8, IRQ 4.
+     * names its interrupt.
      */
-    static byte[] dsdtBody() {
-        return Aml.scope("_SB_",
-                Aml.device("COM1",
-                        Aml.name("_HID", Aml.eisaId("PNP0501")),
-                        Aml.name("_UID", Aml.integer(0)),
-                        Aml.name("_CRS", Aml.resourceTemplate(Aml.io(0x3f8, 8), Aml.irq(4)))));
+    static byte[] dsdtBody(List<IsaDevice> devices) {
+        byte[][] declared = devices.stream().map(d -> Aml.device(d.name(),
+                Aml.name("_HID", Aml.eisaId(d.hardwareId())),
+                Aml.name("_UID", Aml.integer(d.uid())),
+                Aml.name("_CRS", Aml.resourceTemplate(Aml.io(d.ioBase(), d.ioSize()), Aml.irq(d.irq())))))
+                .toArray(byte[][]::new);
+        return Aml.scope("_SB_", declared);
     }
 
     private static byte[] rsdp(long xsdt) {

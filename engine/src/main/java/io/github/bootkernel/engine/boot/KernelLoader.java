@@ -87,14 +87,18 @@ public final class KernelLoader {
     }
 
     /**
-     * Writes kernel, command line, initrd, GDT and zero page into guest memory.
+     * Writes kernel, command line, initrd, GDT, the MP and ACPI tables and the zero page into
+     * guest memory.
      *
      * @param memory guest RAM
      * @param image the kernel
      * @param initrd the initrd bytes, or null
      * @param plan where they go, from {@link #plan}
+     * @param cpus how many vCPUs the MP table and the MADT list
+     * @param devices the ISA devices the DSDT declares
      */
-    public static void load(GuestMemory memory, BzImage image, byte[] initrd, LoadPlan plan) {
+    public static void load(GuestMemory memory, BzImage image, byte[] initrd, LoadPlan plan, int cpus,
+                            List<IsaDevice> devices) {
         memory.write(plan.kernelAddress(), image.kernel());
         byte[] cmd = new byte[plan.cmdline().length + 1];
         System.arraycopy(plan.cmdline(), 0, cmd, 0, plan.cmdline().length);
@@ -103,8 +107,8 @@ public final class KernelLoader {
             memory.write(plan.initrdAddress(), initrd);
         }
         memory.write(Layout.GDT, BootCpu.gdt());
-        memory.write(MpTable.ADDRESS, MpTable.build(1));
-        memory.write(AcpiTables.ADDRESS, AcpiTables.build(1));
+        memory.write(MpTable.ADDRESS, MpTable.build(cpus));
+        memory.write(AcpiTables.ADDRESS, AcpiTables.build(cpus, devices));
         memory.write(plan.zeroPage(), BootParams.build(image, plan.cmdlineAddress(), plan.initrdAddress(),
                 plan.initrdSize(), plan.e820(), AcpiTables.ADDRESS));
     }

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AcpiTablesTest {
 
-    private final byte[] t = AcpiTables.build(1);
+    static final List<IsaDevice> COM1 = List.of(new IsaDevice("COM1", "PNP0501", 0, 0x3f8, 8, 4));
+
+    private final byte[] t = AcpiTables.build(1, COM1);
     private final ByteBuffer b = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
 
     private static int sum(byte[] data, int from, int len) {

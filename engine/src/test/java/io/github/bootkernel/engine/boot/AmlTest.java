@@ -41,6 +41,7 @@ class AmlTest {
             0x47, 0x01, (byte) 0xf8, 0x03, (byte) 0xf8, 0x03, 0x01, 0x08,
             0x22, 0x10, 0x00,
             0x79, 0x00};
-        assertThat(AcpiTables.dsdtBody()).containsExactly(expected);
+        assertThat(AcpiTables.dsdtBody(AcpiTablesTest.COM1))
+                .containsExactly(expected);
     }
 }

@@ -228,7 +228,7 @@ class KernelLoaderTest {
             Arrays.fill(initrd, (byte) 0x17);
             try (GuestMemory memory = GuestMemory.allocate(64 * MIB)) {
                 LoadPlan plan = KernelLoader.plan(image, INITRD, initrd.length, "console=ttyS0", memory.regions());
-                KernelLoader.load(memory, image, initrd, plan);
+                KernelLoader.load(memory, image, initrd, plan, 1, AcpiTablesTest.COM1);
 
                 assertThat(memory.read(0x100000, image.kernel().length)).isEqualTo(image.kernel());
                 assertThat(memory.read(Layout.CMDLINE, 14))
@@ -239,7 +239,8 @@ class KernelLoaderTest {
                 assertThat(zeroPage).isEqualTo(BootParams.build(image, Layout.CMDLINE, plan.initrdAddress(),
                         initrd.length, plan.e820(), AcpiTables.ADDRESS));
                 assertThat(memory.read(MpTable.ADDRESS, MpTable.build(1).length)).isEqualTo(MpTable.build(1));
-                assertThat(memory.read(AcpiTables.ADDRESS, AcpiTables.build(1).length)).isEqualTo(AcpiTables.build(1));
+                assertThat(memory.read(AcpiTables.ADDRESS, AcpiTables.build(1, AcpiTablesTest.COM1).length))
+                        .isEqualTo(AcpiTables.build(1, AcpiTablesTest.COM1));
                 ByteBuffer zp = ByteBuffer.wrap(zeroPage).order(ByteOrder.LITTLE_ENDIAN);
                 assertThat(Integer.toUnsignedLong(zp.getInt(BootParams.RAMDISK_IMAGE))).isEqualTo(plan.initrdAddress());
             }
@@ -250,7 +251,7 @@ class KernelLoaderTest {
             BzImage image = new SyntheticBzImage().parse(KERNEL);
             try (GuestMemory memory = GuestMemory.allocate(32 * MIB)) {
                 LoadPlan plan = KernelLoader.plan(image, null, 0, "", memory.regions());
-                KernelLoader.load(memory, image, null, plan);
+                KernelLoader.load(memory, image, null, plan, 1, AcpiTablesTest.COM1);
                 assertThat(memory.read(Layout.CMDLINE, 1)).containsExactly(0);
                 assertThat(memory.read(32 * MIB - 4096, 4096)).containsOnly(0);
             }

@@ -1,0 +1,19 @@
+/**
+ * The bootkernel monitor: boots a Linux kernel in a KVM virtual machine and records its serial
+ * console. Start with {@link io.github.bootkernel.engine.Machine}.
+ *
+ * <p>Exported: {@code io.github.bootkernel.engine} (the machine, its configuration, how a guest
+ * ended, the KVM probe and the typed exceptions) and {@code io.github.bootkernel.engine.console}
+ * (the console as lines to read, wait on and follow). Everything else (KVM ioctls, guest memory,
+ * the boot protocol, device models, the command-line tool) is internal: no exported type exposes
+ * it, and no public type anywhere exposes native memory.
+ */
+module io.github.bootkernel.engine {
+    requires com.sun.jna;
+
+    exports io.github.bootkernel.engine;
+    exports io.github.bootkernel.engine.console;
+
+    // JNA's direct mapping binds the native methods of kvm.Native by reflection.
+    opens io.github.bootkernel.engine.kvm to com.sun.jna;
+}
