@@ -6,6 +6,7 @@ import io.github.bootkernel.engine.boot.KernelLoader;
 import io.github.bootkernel.engine.boot.Layout;
 import io.github.bootkernel.engine.boot.LoadPlan;
 import io.github.bootkernel.engine.console.Console;
+import io.github.bootkernel.engine.console.internal.ConsoleSink;
 import io.github.bootkernel.engine.devices.CmosRtc;
 import io.github.bootkernel.engine.devices.ExitStatusPort;
 import io.github.bootkernel.engine.devices.I8042;
@@ -47,7 +48,8 @@ public final class Machine implements AutoCloseable {
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final MachineConfig config;
-    private final Console console = new Console();
+    /** The console's write side: only this machine feeds and ends it. */
+    private final ConsoleSink console = ConsoleSink.create();
     private final CompletableFuture<GuestExit> exit = new CompletableFuture<>();
     private final Object lifecycle = new Object();
     private final IntConsumer rawOutput;
@@ -131,7 +133,7 @@ public final class Machine implements AutoCloseable {
         ExitStatusPort exitPort = new ExitStatusPort(s -> end(new GuestExit(GuestExit.Kind.EXIT_STATUS, s, "")));
         PortBus bus = Platform.wire(com1, i8042, new CmosRtc(), exitPort,
                 msg -> LOG.log(System.Logger.Level.DEBUG, msg));
-        console.follow(events);
+        console.console().follow(events);
         vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end);
         vcpu.start();
         config.timeout().ifPresent(this::scheduleTimeout);
@@ -182,9 +184,9 @@ public final class Machine implements AutoCloseable {
         return config;
     }
 
-    /** @return the guest's serial console */
+    /** @return the guest's serial console, read-only */
     public Console console() {
-        return console;
+        return console.console();
     }
 
     /**

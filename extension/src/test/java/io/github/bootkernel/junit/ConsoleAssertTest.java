@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.bootkernel.engine.console.Console;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The console assertions, on consoles fed by hand: passing and failing cases, and the tail. */
+/**
+ * The console assertions, on consoles made from text ({@link RunningConsole} while the guest runs,
+ * {@link Console#of(String)} once it ended): passing and failing cases, and the tail.
+ */
 class ConsoleAssertTest {
 
     private static final String BOOT = """
@@ -20,12 +22,9 @@ class ConsoleAssertTest {
             init: ready
             / #\s""";
 
-    private static Console console(String text) {
-        Console console = new Console();
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            console.accept(b);
-        }
-        return console;
+    /** A console whose guest still runs, having printed {@code text}. */
+    private static RunningConsole console(String text) {
+        return new RunningConsole(text);
     }
 
     @Test
@@ -88,12 +87,10 @@ class ConsoleAssertTest {
 
     @Test
     void emitsWithinWaitsForALineStillToCome() throws InterruptedException {
-        Console console = console("booting\n");
+        RunningConsole console = console("booting\n");
         Thread guest = new Thread(() -> {
             sleep(100);
-            for (byte b : "init: ready\n".getBytes(StandardCharsets.UTF_8)) {
-                console.accept(b);
-            }
+            console.print("init: ready\n");
         });
         guest.start();
 
@@ -113,8 +110,7 @@ class ConsoleAssertTest {
 
     @Test
     void emitsWithinFailsAtOnceWhenTheConsoleEnded() {
-        Console console = console("booting\n");
-        console.end();
+        Console console = Console.of("booting\n");
 
         long start = System.nanoTime();
         assertThatThrownBy(() -> assertThat(console).emitsWithin(Duration.ofSeconds(30), "init: ready"))
