@@ -1,6 +1,5 @@
 package io.github.bootkernel.junit;
 
-import io.github.bootkernel.engine.GuestExit;
 import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.MachineConfig;
 import io.github.bootkernel.engine.boot.BootImageException;
@@ -122,14 +121,9 @@ final class Boot {
             throw new AssertionFailedError(ConsoleTail.append("interrupted while " + guest + " was booting, waiting"
                     + " for a line matching /" + ready + "/", guest.console()), e);
         }
-        if (line.isPresent()) {
-            return;
+        if (line.isEmpty()) {
+            throw new AssertionFailedError(MissedLine.message(guest + " did not boot (bootTimeout): expecting", ready,
+                    timeout, guest.console(), guest.exit()));
         }
-        Optional<GuestExit> end = guest.exit();
-        String what = end.map(e -> "it ended first: " + e + ".")
-                .orElse("it still runs" + (guest.console().lineCount() == 0 ? " and printed no line." : ".")
-                        + KvmCheck.pvmHint());
-        throw new AssertionFailedError(ConsoleTail.append(guest + " did not boot: no line matching /" + ready
-                + "/ within " + ConsoleAssert.human(timeout) + " (bootTimeout); " + what, guest.console()));
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.bootkernel.engine.console.Console;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -104,7 +105,7 @@ class ConsoleAssertTest {
 
         assertThatThrownBy(() -> assertThat(console).emitsWithin(Duration.ofMillis(50), "init: ready"))
                 .hasMessageStartingWith("Expecting the console to emit a line matching\n  /init: ready/\nwithin 50 ms,"
-                        + " but none arrived (the guest still runs).")
+                        + " but none came: the guest still runs; it printed 1 complete line.")
                 .hasMessageEndingWith("The console (1 line):\n  | booting");
     }
 
@@ -114,8 +115,21 @@ class ConsoleAssertTest {
 
         long start = System.nanoTime();
         assertThatThrownBy(() -> assertThat(console).emitsWithin(Duration.ofSeconds(30), "init: ready"))
-                .hasMessageContaining("within 30 s, but the guest ended without printing one.");
+                .hasMessageContaining("within 30 s, but none came: the console ended first; it printed 1 complete line.");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void emitsWithinReturnsAnAssertionOnTheMatchedLine() {
+        Console console = Console.of(BOOT);
+
+        assertThat(console).emitsWithin(Duration.ZERO, "^Linux version").startsWith("Linux version 6.1.0")
+                .contains("debian-kernel");
+        assertThat(console).emitsWithin(Duration.ZERO, Pattern.compile("INIT:", Pattern.CASE_INSENSITIVE))
+                .isEqualTo("init: ready");
+        assertThatThrownBy(() -> assertThat(console).as("boot log").emitsWithin(Duration.ZERO, "init").endsWith("x"))
+                .hasMessageStartingWith("[boot log] ")
+                .hasMessageContaining("Run /init as init process");
     }
 
     @Test
