@@ -257,6 +257,7 @@ public final class ConsoleAssert extends AbstractAssert<ConsoleAssert, Console> 
         return found;
     }
 
+    /** Formats a timeout for messages: whole seconds as {@code "30 s"}, anything else in ms. */
     static String human(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }

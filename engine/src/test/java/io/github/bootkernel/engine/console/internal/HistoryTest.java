@@ -211,17 +211,6 @@ class HistoryTest {
     }
 
     @Test
-    void emptyLinesCountAgainstTheBound() {
-        History history = history(1000);
-        for (int i = 0; i < 1_000_000; i++) {
-            history.add("");
-        }
-
-        assertThat(history.lines()).hasSize(1000);
-        assertThat(history.dropped()).isEqualTo(999_000);
-    }
-
-    @Test
     void rejectsAnEmptyBound() {
         assertThatThrownBy(() -> history(0))
                 .isInstanceOf(IllegalArgumentException.class)
