@@ -5,6 +5,7 @@ import io.github.bootkernel.engine.boot.KernelLoader;
 import io.github.bootkernel.engine.boot.Layout;
 import io.github.bootkernel.engine.boot.LoadPlan;
 import io.github.bootkernel.engine.console.Console;
+import io.github.bootkernel.engine.console.internal.ConsoleSink;
 import io.github.bootkernel.engine.devices.CmosRtc;
 import io.github.bootkernel.engine.devices.ExitStatusPort;
 import io.github.bootkernel.engine.devices.I8042;
@@ -48,7 +49,8 @@ public final class Machine implements AutoCloseable {
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final MachineConfig config;
-    private final Console console = new Console();
+    /** The console's write side: only this machine feeds and ends it. */
+    private final ConsoleSink consoleSink = ConsoleSink.create();
     private final CompletableFuture<GuestExit> exit = new CompletableFuture<>();
     private final Object lifecycle = new Object();
     private final IntConsumer rawOutput;
@@ -166,7 +168,7 @@ public final class Machine implements AutoCloseable {
         ExitStatusPort exitPort = new ExitStatusPort(s -> end(new GuestExit(GuestExit.Kind.EXIT_STATUS, s, "")));
         PortBus bus = Platform.wire(com1, i8042, new CmosRtc(), exitPort,
                 msg -> LOG.log(System.Logger.Level.DEBUG, msg));
-        console.follow(events);
+        consoleSink.console().follow(events);
         vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end);
         vcpu.start();
         config.timeout().ifPresent(this::scheduleTimeout);
@@ -179,7 +181,7 @@ public final class Machine implements AutoCloseable {
     }
 
     private void consoleByte(int b) {
-        console.accept(b);
+        consoleSink.accept(b);
         rawOutput.accept(b);
     }
 
@@ -217,9 +219,9 @@ public final class Machine implements AutoCloseable {
         return config;
     }
 
-    /** @return the guest's serial console */
+    /** @return the guest's serial console, read-only */
     public Console console() {
-        return console;
+        return consoleSink.console();
     }
 
     /**
@@ -306,7 +308,7 @@ public final class Machine implements AutoCloseable {
                         + "; guest memory left mapped rather than risk a crash", null);
             }
         } finally {
-            console.end();
+            consoleSink.end();
         }
         synchronized (lifecycle) {
             released = true;

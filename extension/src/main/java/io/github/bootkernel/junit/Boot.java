@@ -1,7 +1,6 @@
 package io.github.bootkernel.junit;
 
 import io.github.bootkernel.engine.BootImageException;
-import io.github.bootkernel.engine.GuestExit;
 import io.github.bootkernel.engine.KvmUnavailableException;
 import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.MachineConfig;
@@ -69,7 +68,7 @@ final class Boot {
         Guest guest = new Guest(machine, kernel.name(), declaration);
         Guests.of(context).add(guest);
         if (ready != null) {
-            awaitReady(context, guest, ready,
+            awaitReady(guest, ready,
                     Settings.seconds(context, spec.bootTimeout(), Settings.BOOT_TIMEOUT, Settings.DEFAULT_BOOT_TIMEOUT));
         }
         return guest;
@@ -116,7 +115,7 @@ final class Boot {
         return configured.get(0);
     }
 
-    private static void awaitReady(ExtensionContext context, Guest guest, Pattern ready, Duration timeout) {
+    private static void awaitReady(Guest guest, Pattern ready, Duration timeout) {
         Optional<String> line;
         try {
             line = guest.console().awaitLine(ready, timeout);
@@ -125,14 +124,9 @@ final class Boot {
             throw new AssertionFailedError(ConsoleTail.append("interrupted while " + guest + " was booting, waiting"
                     + " for a line matching /" + ready + "/", guest.console()), e);
         }
-        if (line.isPresent()) {
-            return;
+        if (line.isEmpty()) {
+            throw new AssertionFailedError(MissedLine.message(guest + " did not boot (bootTimeout): expecting", ready,
+                    timeout, guest.console(), guest.exit()));
         }
-        Optional<GuestExit> end = guest.exit();
-        String what = end.map(e -> "it ended first: " + e + ".")
-                .orElse("it still runs" + (guest.console().lineCount() == 0 ? " and printed no line." : ".")
-                        + KvmCheck.pvmHint(context));
-        throw new AssertionFailedError(ConsoleTail.append(guest + " did not boot: no line matching /" + ready
-                + "/ within " + ConsoleAssert.human(timeout) + " (bootTimeout); " + what, guest.console()));
     }
 }

@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.assertj.core.api.AbstractAssert;
+import org.assertj.core.api.AbstractStringAssert;
+import org.assertj.core.api.Assertions;
 
 /**
  * Assertions on a guest's serial console; get one with
@@ -56,7 +58,7 @@ public final class ConsoleAssert extends AbstractAssert<ConsoleAssert, Console> 
         Objects.requireNonNull(line, "line");
         isNotNull();
         if (!ConsoleTail.lines(actual).contains(line)) {
-            fail("Expecting the console to contain the line\n  \"" + line + "\"\nbut no line equals it.");
+            throw failed("Expecting the console to contain the line\n  \"" + line + "\"\nbut no line equals it.");
         }
         return this;
     }
@@ -79,7 +81,7 @@ public final class ConsoleAssert extends AbstractAssert<ConsoleAssert, Console> 
         List<String> lines = ConsoleTail.lines(actual);
         int index = lines.indexOf(line);
         if (index >= 0) {
-            fail("Expecting the console not to contain the line\n  \"" + line + "\"\nbut line " + (index + 1)
+            throw failed("Expecting the console not to contain the line\n  \"" + line + "\"\nbut line " + (index + 1)
                     + " is that line.");
         }
         return this;
@@ -101,7 +103,7 @@ public final class ConsoleAssert extends AbstractAssert<ConsoleAssert, Console> 
         Pattern pattern = Pattern.compile(regex);
         isNotNull();
         if (ConsoleTail.lines(actual).stream().noneMatch(l -> pattern.matcher(l).find())) {
-            fail("Expecting the console to contain a line matching\n  /" + regex + "/\nbut none does.");
+            throw failed("Expecting the console to contain a line matching\n  /" + regex + "/\nbut none does.");
         }
         return this;
     }
@@ -123,7 +125,7 @@ public final class ConsoleAssert extends AbstractAssert<ConsoleAssert, Console> 
         isNotNull();
         List<String> found = matching(ConsoleTail.lines(actual), List.of(pattern));
         if (!found.isEmpty()) {
-            fail("Expecting the console not to contain a line matching\n  /" + regex + "/\nbut found:\n"
+            throw failed("Expecting the console not to contain a line matching\n  /" + regex + "/\nbut found:\n"
                     + String.join("\n", found));
         }
         return this;
@@ -157,7 +159,7 @@ public final class ConsoleAssert extends AbstractAssert<ConsoleAssert, Console> 
                 String where = i == 0 ? "but no line matches /" + regexes[0] + "/."
                         : "but after /" + regexes[i - 1] + "/ (line " + (previous + 1) + ") no line matches /"
                                 + regexes[i] + "/.";
-                fail("Expecting the console to have lines matching, in this order,\n  "
+                throw failed("Expecting the console to have lines matching, in this order,\n  "
                         + Arrays.stream(regexes).map(r -> "/" + r + "/").collect(Collectors.joining(", "))
                         + "\n" + where);
             }
@@ -169,20 +171,27 @@ public final class ConsoleAssert extends AbstractAssert<ConsoleAssert, Console> 
     /**
      * Waits until a complete line in which {@code regex} is found has been printed, at most
      * {@code timeout}; lines printed before the call count too. It returns as soon as the line is
-     * there, and fails at once if the guest ended without printing it. Like AssertJ's
-     * {@code succeedsWithin}, it is the way to assert on output that is still to come.
+     * there, and fails at once if the console ended without it. Like AssertJ's
+     * {@code succeedsWithin}, it is the way to assert on output that is still to come, and, like
+     * it, it returns an assertion on what came: the first matching line.
      *
      * <pre>{@code
-     * // a probe guest that prints "probe: ready" in a few milliseconds, then halts
-     * assertThat(guest.console()).emitsWithin(Duration.ofSeconds(5), "probe: ready");   // passes
-     * assertThat(guest.console()).emitsWithin(Duration.ofSeconds(1), "init: ready");    // fails after 1 s
+     * // a probe guest that prints "probe: ready" and its command line in a few milliseconds, then halts
+     * assertThat(guest.console()).emitsWithin(Duration.ofSeconds(5), "probe: ready");              // passes
+     * assertThat(guest.console()).emitsWithin(Duration.ofSeconds(5), "^probe: cmdline=")
+     *         .endsWith("probe.exit=0");                                                          // asserts on the line
+     * assertThat(guest.console()).emitsWithin(Duration.ofSeconds(1), "init: ready");               // fails after 1 s
      * }</pre>
+     *
+     * <p>The failure message says what was awaited, whether the console ended first or the guest
+     * still runs, how many complete lines it printed, then the console tail. A test thread
+     * interrupted while waiting fails, and keeps its interrupt flag.
      *
      * @param timeout how long to wait at most
      * @param regex the pattern to find in a line
-     * @return this assertion
+     * @return an assertion on the first matching line, with this assertion's description
      */
-    public ConsoleAssert emitsWithin(Duration timeout, String regex) {
+    public AbstractStringAssert<?> emitsWithin(Duration timeout, String regex) {
         return emitsWithin(timeout, Pattern.compile(regex));
     }
 
@@ -192,9 +201,9 @@ public final class ConsoleAssert extends AbstractAssert<ConsoleAssert, Console> 
      *
      * @param timeout how long to wait at most
      * @param pattern the pattern to find in a line
-     * @return this assertion
+     * @return an assertion on the first matching line
      */
-    public ConsoleAssert emitsWithin(Duration timeout, Pattern pattern) {
+    public AbstractStringAssert<?> emitsWithin(Duration timeout, Pattern pattern) {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(pattern, "pattern");
         isNotNull();
@@ -203,15 +212,14 @@ public final class ConsoleAssert extends AbstractAssert<ConsoleAssert, Console> 
             line = actual.awaitLine(pattern, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            fail("Interrupted while waiting for the console to emit a line matching\n  /" + pattern + "/");
-            return this;
+            throw failed("Interrupted while waiting for the console to emit a line matching\n  /" + pattern + "/");
         }
         if (line.isEmpty()) {
-            fail("Expecting the console to emit a line matching\n  /" + pattern + "/\nwithin " + human(timeout)
-                    + (actual.isEnded() ? ", but the guest ended without printing one."
-                            : ", but none arrived (the guest still runs)."));
+            throw failure("%s", MissedLine.message("Expecting the console to emit", pattern, timeout, actual,
+                    Optional.empty()));
         }
-        return this;
+        AbstractStringAssert<?> lineAssert = Assertions.assertThat(line.get());
+        return info.hasDescription() ? lineAssert.as(info.description()) : lineAssert;
     }
 
     /**
@@ -231,7 +239,7 @@ public final class ConsoleAssert extends AbstractAssert<ConsoleAssert, Console> 
         isNotNull();
         List<String> found = matching(ConsoleTail.lines(actual), PANIC_PATTERNS);
         if (!found.isEmpty()) {
-            fail("Expecting the console to show no kernel panic, oops, BUG or WARNING, but found:\n"
+            throw failed("Expecting the console to show no kernel panic, oops, BUG or WARNING, but found:\n"
                     + String.join("\n", found));
         }
         return this;
@@ -249,11 +257,12 @@ public final class ConsoleAssert extends AbstractAssert<ConsoleAssert, Console> 
         return found;
     }
 
+    /** Formats a timeout for messages: whole seconds as {@code "30 s"}, anything else in ms. */
     static String human(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
-    private void fail(String message) {
-        throw failure("%s", ConsoleTail.append(message, actual));
+    private AssertionError failed(String message) {
+        return failure("%s", ConsoleTail.append(message, actual));
     }
 }

@@ -11,7 +11,9 @@ import io.github.bootkernel.engine.console.Console;
  * import static io.github.bootkernel.junit.GuestAssertions.assertThat;
  * import static org.assertj.core.api.Assertions.assertThat;
  *
- * assertThat(guest.console()).emitsWithin(Duration.ofSeconds(30), "init: ready").doesNotContainPanic();
+ * assertThat(guest.console()).emitsWithin(Duration.ofSeconds(30), "init: ready");
+ * assertThat(guest.console()).doesNotContainPanic();
+ * assertThat(guest.console()).emitsWithin(Duration.ofSeconds(30), "^Linux version ").contains("6.1");
  * assertThat(guest).endsWithin(Duration.ofSeconds(10)).exitedWith(0);
  * assertThat(guest.kernelName()).isEqualTo("debian-cloud");
  * }</pre>

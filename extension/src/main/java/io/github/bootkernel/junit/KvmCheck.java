@@ -2,6 +2,7 @@ package io.github.bootkernel.junit;
 
 import io.github.bootkernel.engine.KvmAvailability;
 import io.github.bootkernel.engine.KvmUnavailableException;
+import io.github.bootkernel.engine.MachineConfig;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opentest4j.TestAbortedException;
 
@@ -55,12 +56,12 @@ final class KvmCheck {
 
     /**
      * Explains a guest that made no progress on a PVM host, where stock kernels crawl in
-     * instruction emulation.
+     * instruction emulation. Probes the default device: the hint is about the host.
      *
      * @return a sentence to append to a boot-timeout message, or {@code ""} elsewhere
      */
-    static String pvmHint(ExtensionContext context) {
-        KvmAvailability kvm = KvmAvailability.probe(Settings.kvmDevice(context));
+    static String pvmHint() {
+        KvmAvailability kvm = KvmAvailability.probe(MachineConfig.DEFAULT_KVM_DEVICE);
         return kvm.status() == KvmAvailability.Status.PVM ? " Note: " + kvm.detail() + "." : "";
     }
 }

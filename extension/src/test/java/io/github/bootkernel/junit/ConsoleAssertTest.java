@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.bootkernel.engine.console.Console;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The console assertions, on consoles fed by hand: passing and failing cases, and the tail. */
+/**
+ * The console assertions, on consoles made from text ({@link RunningConsole} while the guest runs,
+ * {@link Console#of(String)} once it ended): passing and failing cases, and the tail.
+ */
 class ConsoleAssertTest {
 
     private static final String BOOT = """
@@ -20,12 +23,9 @@ class ConsoleAssertTest {
             init: ready
             / #\s""";
 
-    private static Console console(String text) {
-        Console console = new Console();
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            console.accept(b);
-        }
-        return console;
+    /** A console whose guest still runs, having printed {@code text}. */
+    private static RunningConsole console(String text) {
+        return new RunningConsole(text);
     }
 
     @Test
@@ -88,12 +88,10 @@ class ConsoleAssertTest {
 
     @Test
     void emitsWithinWaitsForALineStillToCome() throws InterruptedException {
-        Console console = console("booting\n");
+        RunningConsole console = console("booting\n");
         Thread guest = new Thread(() -> {
             sleep(100);
-            for (byte b : "init: ready\n".getBytes(StandardCharsets.UTF_8)) {
-                console.accept(b);
-            }
+            console.print("init: ready\n");
         });
         guest.start();
 
@@ -107,19 +105,31 @@ class ConsoleAssertTest {
 
         assertThatThrownBy(() -> assertThat(console).emitsWithin(Duration.ofMillis(50), "init: ready"))
                 .hasMessageStartingWith("Expecting the console to emit a line matching\n  /init: ready/\nwithin 50 ms,"
-                        + " but none arrived (the guest still runs).")
+                        + " but none came: the guest still runs; it printed 1 complete line.")
                 .hasMessageEndingWith("The console (1 line):\n  | booting");
     }
 
     @Test
     void emitsWithinFailsAtOnceWhenTheConsoleEnded() {
-        Console console = console("booting\n");
-        console.end();
+        Console console = Console.of("booting\n");
 
         long start = System.nanoTime();
         assertThatThrownBy(() -> assertThat(console).emitsWithin(Duration.ofSeconds(30), "init: ready"))
-                .hasMessageContaining("within 30 s, but the guest ended without printing one.");
+                .hasMessageContaining("within 30 s, but none came: the console ended first; it printed 1 complete line.");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void emitsWithinReturnsAnAssertionOnTheMatchedLine() {
+        Console console = Console.of(BOOT);
+
+        assertThat(console).emitsWithin(Duration.ZERO, "^Linux version").startsWith("Linux version 6.1.0")
+                .contains("debian-kernel");
+        assertThat(console).emitsWithin(Duration.ZERO, Pattern.compile("INIT:", Pattern.CASE_INSENSITIVE))
+                .isEqualTo("init: ready");
+        assertThatThrownBy(() -> assertThat(console).as("boot log").emitsWithin(Duration.ZERO, "init").endsWith("x"))
+                .hasMessageStartingWith("[boot log] ")
+                .hasMessageContaining("Run /init as init process");
     }
 
     @Test

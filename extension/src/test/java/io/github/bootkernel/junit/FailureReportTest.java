@@ -62,8 +62,9 @@ class FailureReportTest {
 
         results.containerEvents().assertThatEvents().haveExactly(1, event(container(NeverReady.class),
                 finishedWithFailure(message(m -> m.contains("guest 'field " + NeverReady.class.getName()
-                        + ".guest (static)' (kernel probe) did not boot: no line matching /never printed/ within 1 s"
-                        + " (bootTimeout); it still runs.")
+                        + ".guest (static)' (kernel probe) did not boot (bootTimeout): expecting a line matching\n"
+                        + "  /never printed/\nwithin 1 s, but none came: the guest still runs; it printed ")
+                        && m.matches("(?s).*the guest still runs; it printed [1-9][0-9]* complete lines?\\..*")
                         && m.contains("  | probe: ready")
                         && m.contains("probe.hlt")))));
         assertThat(Files.readString(reports.resolve(NeverReady.class.getName() + ".log")))

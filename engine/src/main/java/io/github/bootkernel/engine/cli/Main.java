@@ -56,7 +56,7 @@ public final class Main {
             return ExitCodes.CLEAN;
         }
         long t0 = System.nanoTime();
-        ConsoleSink sink = new ConsoleSink(stdout);
+        StdoutSink sink = new StdoutSink(stdout);
         try (Machine machine = Machine.start(options.config(), sink)) {
             Thread pump = new Thread(() -> pumpInput(stdin, machine), "bootkernel-stdin");
             pump.setDaemon(true);
@@ -115,12 +115,12 @@ public final class Main {
     }
 
     /** Writes console bytes straight to stdout, flushing at line ends and prompts. */
-    private static final class ConsoleSink implements java.util.function.IntConsumer {
+    private static final class StdoutSink implements java.util.function.IntConsumer {
         private final OutputStream out;
         private final byte[] buf = new byte[8192];
         private int len;
 
-        ConsoleSink(OutputStream out) {
+        StdoutSink(OutputStream out) {
             this.out = out;
         }
 
