@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>A condition rather than an assumption: it is evaluated before the extension boots the guests
  * of static fields.
  */
-final class StockKernelHost implements ExecutionCondition {
+public final class StockKernelHost implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
