@@ -1,13 +1,11 @@
 package io.github.bootkernel.kernels;
 
 import io.github.bootkernel.kernels.initramfs.BusyboxInitramfs;
-import io.github.bootkernel.kernels.internal.AtomicFiles;
 import io.github.bootkernel.kernels.internal.CacheEntries;
 import io.github.bootkernel.kernels.internal.Recipe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -47,28 +45,17 @@ final class BusyboxImage implements Recipe {
         if (cached.isPresent()) {
             return cached.get();
         }
-        Path temp = null;
+        Map<String, String> record = new TreeMap<>();
+        record.put("version", version(packed.busybox(), packed.helper()));
+        record.put("source", "busybox " + packed.busybox().version() + " and the exit-status helper "
+                + packed.helper().version() + ", packed by BusyboxInitramfs");
+        record.put("fetched", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         try {
-            temp = Files.createTempFile("bootkernel-initramfs-", ".cpio");
-            Files.write(temp, packed.bytes());
-            Map<String, String> record = new TreeMap<>();
-            record.put("version", version(packed.busybox(), packed.helper()));
-            record.put("source", "busybox " + packed.busybox().version() + " and the exit-status helper "
-                    + packed.helper().version() + ", packed by BusyboxInitramfs");
-            record.put("fetched", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            return entries.store(packed.key(), temp, IMAGE_NAME, record);
+            return entries.storeBuilt(packed.key(), IMAGE_NAME, record,
+                    work -> Files.write(work.resolve(IMAGE_NAME), packed.bytes()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the busybox initramfs for " + entries.root(), e);
-        } finally {
-            if (temp != null) {
-                AtomicFiles.deleteTree(temp);
-            }
         }
-    }
-
-    @Override
-    public String origin(CacheEntries.Entry entry) {
-        return entry.get("source") + ", sha256 " + entry.get("sha256");
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.github.bootkernel.kernels;
 
 import io.github.bootkernel.kernels.internal.Apt;
-import io.github.bootkernel.kernels.internal.AtomicFiles;
 import io.github.bootkernel.kernels.internal.CacheEntries;
 import io.github.bootkernel.kernels.internal.CommandRunner;
 import io.github.bootkernel.kernels.internal.FileChecks;
@@ -145,23 +144,24 @@ final class DebianPackages implements Recipe {
         if (cached.isPresent()) {
             return cached.get();
         }
-        Path work = createWorkDir(entries.id());
+        Map<String, String> record = new TreeMap<>();
+        record.put("package", pkg);
+        record.put("source", SOURCE);
+        record.put("fetched", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        if (metaPackage != null) {
+            record.put("resolvedFrom", metaPackage);
+        }
         try {
-            CommandRunner download = CommandRunner.privateLog(what + " (" + pkg + " " + version + ")");
-            Path tree = Apt.downloadAndUnpack(download, work, pkg, version, DOWNLOAD_TIMEOUT, DPKG_TIMEOUT);
-            Path file = singleFile(tree, download);
-            check.accept(file, what);
-            Map<String, String> record = new TreeMap<>();
-            record.put("package", pkg);
-            record.put("source", SOURCE);
-            record.put("fetched", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            record.put("pathInPackage", tree.relativize(file).toString());
-            if (metaPackage != null) {
-                record.put("resolvedFrom", metaPackage);
-            }
-            return entries.store(version, file, fileName, record);
-        } finally {
-            AtomicFiles.deleteTree(work);
+            return entries.storeBuilt(version, fileName, record, work -> {
+                CommandRunner download = CommandRunner.privateLog(what + " (" + pkg + " " + version + ")");
+                Path tree = Apt.downloadAndUnpack(download, work, pkg, version, DOWNLOAD_TIMEOUT, DPKG_TIMEOUT);
+                Path file = singleFile(tree, download);
+                check.accept(file, what);
+                record.put("pathInPackage", tree.relativize(file).toString());
+                return file;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot fetch " + what + " into " + entries.root(), e);
         }
     }
 
@@ -201,14 +201,6 @@ final class DebianPackages implements Recipe {
                     + "stale. Run `sudo apt-get update` and try again.");
         }
         Apt.updateLists(run);
-    }
-
-    private static Path createWorkDir(String id) {
-        try {
-            return Files.createTempDirectory("bootkernel-" + id + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory", e);
-        }
     }
 
     private Path singleFile(Path tree, CommandRunner run) {

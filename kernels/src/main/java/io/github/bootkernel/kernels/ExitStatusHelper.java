@@ -1,6 +1,5 @@
 package io.github.bootkernel.kernels;
 
-import io.github.bootkernel.kernels.internal.AtomicFiles;
 import io.github.bootkernel.kernels.internal.CacheEntries;
 import io.github.bootkernel.kernels.internal.CommandRunner;
 import io.github.bootkernel.kernels.internal.FileChecks;
@@ -93,30 +92,24 @@ final class ExitStatusHelper implements Recipe {
     }
 
     private static CacheEntries.Entry compile(CacheEntries entries, String key, String source) {
-        Path work;
+        Map<String, String> record = new TreeMap<>();
+        record.put("source", "compiled from kernels/src/main/c/exit-status.c");
+        record.put("fetched", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         try {
-            work = Files.createTempDirectory("bootkernel-exit-status-");
+            return entries.storeBuilt(key, BINARY, record, work -> {
+                Files.writeString(work.resolve(SOURCE_RESOURCE), source, StandardCharsets.UTF_8);
+                String compiler = gcc(work, List.of("gcc", "-dumpfullversion")).trim();
+                record.put("compiler", "gcc " + compiler + " " + String.join(" ", FLAGS));
+                List<String> command = new ArrayList<>(List.of("gcc"));
+                command.addAll(FLAGS);
+                command.addAll(List.of("-o", BINARY, SOURCE_RESOURCE));
+                gcc(work, command);
+                Path binary = work.resolve(BINARY);
+                FileChecks.requireStaticElf(binary, "the freshly built exit-status helper");
+                return binary;
+            });
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory", e);
-        }
-        try {
-            Files.writeString(work.resolve(SOURCE_RESOURCE), source, StandardCharsets.UTF_8);
-            String compiler = gcc(work, List.of("gcc", "-dumpfullversion")).trim();
-            List<String> command = new ArrayList<>(List.of("gcc"));
-            command.addAll(FLAGS);
-            command.addAll(List.of("-o", BINARY, SOURCE_RESOURCE));
-            gcc(work, command);
-            Path binary = work.resolve(BINARY);
-            FileChecks.requireStaticElf(binary, "the freshly built exit-status helper");
-            Map<String, String> record = new TreeMap<>();
-            record.put("source", "compiled from kernels/src/main/c/exit-status.c");
-            record.put("compiler", "gcc " + compiler + " " + String.join(" ", FLAGS));
-            record.put("fetched", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            return entries.store(key, binary, BINARY, record);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the exit-status source to " + work, e);
-        } finally {
-            AtomicFiles.deleteTree(work);
+            throw new UncheckedIOException("cannot build the exit-status helper for " + entries.root(), e);
         }
     }
 

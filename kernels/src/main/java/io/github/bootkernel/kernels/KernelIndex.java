@@ -37,7 +37,7 @@ public final class KernelIndex {
      * @param item a prepared file
      */
     @SuppressWarnings("try") // the lock is held for the try block, not used in it
-    public static void record(CachedFile item) {
+    static void record(CachedFile item) {
         Path target = file();
         // Read, change and write under the index's lock, so no process's entry is lost.
         try (ItemLock lock = ItemLock.acquire(target, line -> { })) {
@@ -72,7 +72,7 @@ public final class KernelIndex {
     }
 
     /** @return the ids the index lists, sorted */
-    public static TreeSet<String> ids() {
+    static TreeSet<String> ids() {
         TreeSet<String> ids = new TreeSet<>();
         for (String key : load().stringPropertyNames()) {
             if (key.endsWith(".file")) {

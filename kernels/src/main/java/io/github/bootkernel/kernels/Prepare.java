@@ -52,7 +52,7 @@ public final class Prepare {
      * @return the prepared files, in the order given
      * @throws FetchException if an item cannot be fetched or built
      */
-    public static List<CachedFile> prepare(List<CatalogItem> items, PrintStream out) {
+    static List<CachedFile> prepare(List<CatalogItem> items, PrintStream out) {
         out.println("bootkernel: preparing " + String.join(", ", items.stream().map(CatalogItem::id).toList())
                 + " in " + Cache.root());
         return items.stream().map(item -> {

@@ -222,6 +222,41 @@ public final class CacheEntries {
                 "the cache entry " + target + " is incomplete right after storing it"));
     }
 
+    /** Makes a file to store, in an empty temporary directory outside the cache. */
+    @FunctionalInterface
+    public interface Builder {
+
+        /**
+         * Makes the file.
+         *
+         * @param work an empty directory, deleted afterwards
+         * @return the file made, inside {@code work}
+         * @throws IOException if making it fails
+         */
+        Path build(Path work) throws IOException;
+    }
+
+    /**
+     * Makes a file in a temporary directory (which is deleted afterwards, whatever happens) and
+     * stores it under a key, as {@link #store(String, Path, String, Map)} does.
+     *
+     * @param key the key
+     * @param fileName the name of the file inside the entry
+     * @param record what to record about it; the builder may add to it
+     * @param builder makes the file
+     * @return the stored entry
+     * @throws IOException if the temporary directory cannot be made or the builder fails
+     */
+    public Entry storeBuilt(String key, String fileName, Map<String, String> record, Builder builder)
+            throws IOException {
+        Path work = Files.createTempDirectory("bootkernel-" + id + "-");
+        try {
+            return store(key, builder.build(work), fileName, record);
+        } finally {
+            AtomicFiles.deleteTree(work);
+        }
+    }
+
     /**
      * Records a file that an earlier version of this module left in an entry without a record
      * (its writes were atomic, so the file is complete), unless the entry is intact already.

@@ -41,9 +41,12 @@ public interface Recipe {
      * Describes where an entry came from, in one line, for {@link io.github.bootkernel.kernels.CachedFile#origin()}.
      *
      * @param entry an entry of this item
-     * @return for example {@code "Debian archive via apt-get download: linux-image-... 6.1.192-2, ..."}
+     * @return by default the recorded {@code source} and the SHA-256, for example
+     *     {@code "built with binutils from probe.S and probe.ld (...), sha256 ab12..."}
      */
-    String origin(CacheEntries.Entry entry);
+    default String origin(CacheEntries.Entry entry) {
+        return entry.get("source") + ", sha256 " + entry.get("sha256");
+    }
 
     /**
      * Tells whether the item keeps a {@code current} pointer: true for items whose version comes

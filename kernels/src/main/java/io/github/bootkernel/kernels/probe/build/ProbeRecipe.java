@@ -1,7 +1,6 @@
 package io.github.bootkernel.kernels.probe.build;
 
 import io.github.bootkernel.kernels.Catalog;
-import io.github.bootkernel.kernels.internal.AtomicFiles;
 import io.github.bootkernel.kernels.internal.CacheEntries;
 import io.github.bootkernel.kernels.internal.FileChecks;
 import io.github.bootkernel.kernels.internal.ItemStore;
@@ -83,26 +82,17 @@ public final class ProbeRecipe implements Recipe {
                 return adopted.get();
             }
         }
-        Path work = null;
         try {
-            work = Files.createTempDirectory("bootkernel-probe-");
-            for (int i = 0; i < SOURCES.size(); i++) {
-                Files.write(work.resolve(SOURCES.get(i)), sources.get(i));
-            }
-            return entries.store(key, ProbeBuild.run(work, tools), IMAGE_NAME, record);
+            return entries.storeBuilt(key, IMAGE_NAME, record, work -> {
+                for (int i = 0; i < SOURCES.size(); i++) {
+                    Files.write(work.resolve(SOURCES.get(i)), sources.get(i));
+                }
+                return ProbeBuild.run(work, tools);
+            });
         } catch (IOException e) {
             throw new ProbeBuildException("building the probe image in " + entries.root() + ": "
                     + e.getMessage(), List.of(), e);
-        } finally {
-            if (work != null) {
-                AtomicFiles.deleteTree(work);
-            }
         }
-    }
-
-    @Override
-    public String origin(CacheEntries.Entry entry) {
-        return entry.get("source") + ", sha256 " + entry.get("sha256");
     }
 
     @Override
