@@ -48,9 +48,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface BootKernel {
 
     /**
-     * The kernel: an id or the path of a bzImage. Built-in ids are {@code probe} (a tiny test
-     * double, not Linux), {@code debian-cloud} and {@code debian-generic} (fetched from Debian's
-     * archive on first use); more ids come from the configuration ({@code bootkernel.kernel.<id>=PATH}).
+     * The kernel: an id or the path of a bzImage. Built-in ids are the kernels of the kernels
+     * module's {@link io.github.bootkernel.kernels.Catalog}: {@code probe} (a tiny test double,
+     * not Linux), {@code debian-cloud} and {@code debian-generic} (fetched from Debian's archive on
+     * first use), {@code tiny} and {@code tiny-kunit} (about 1 MB kernels built from Debian's kernel
+     * source on first use; {@code tiny-kunit} prints KTAP results at boot); more ids come from the
+     * configuration ({@code bootkernel.kernel.<id>=PATH}) and the cache's index.
      *
      * @return the kernel, or {@code ""} (the default) for the configured one
      */
@@ -58,10 +61,10 @@ public @interface BootKernel {
 
     /**
      * The initramfs: an id or the path of a (possibly gzipped) newc cpio archive. The built-in id
-     * {@code busybox} is a static busybox whose {@code /init} mounts the usual file systems, prints
-     * {@code init: ready} and starts a shell on the console, with {@code /bin/exit-status N} to end
-     * the guest with status N; more ids come from the configuration
-     * ({@code bootkernel.initramfs.<id>=PATH}).
+     * {@code busybox} (also {@code busybox-initramfs}) is a static busybox whose {@code /init}
+     * mounts the usual file systems, prints {@code init: ready} and starts a shell on the console,
+     * with {@code /bin/exit-status N} to end the guest with status N; it is packed once into the
+     * cache. More ids come from the configuration ({@code bootkernel.initramfs.<id>=PATH}).
      *
      * @return the initramfs, or {@code ""} (the default) for none
      */

@@ -1,13 +1,9 @@
 package io.github.bootkernel.junit;
 
 import io.github.bootkernel.kernels.CachedFile;
-import io.github.bootkernel.kernels.DebianKernels;
+import io.github.bootkernel.kernels.Catalog;
+import io.github.bootkernel.kernels.CatalogItem;
 import io.github.bootkernel.kernels.KernelIndex;
-import io.github.bootkernel.kernels.initramfs.BusyboxInitramfs;
-import io.github.bootkernel.kernels.probe.ProbeKernel;
-import io.github.bootkernel.kernels.tiny.TinyKernels;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -16,18 +12,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Turns the kernel and initramfs names of {@link BootKernel} into files: user ids from the
- * configuration first, then the built-in ids of the {@code kernels} module, then paths.
+ * configuration first, then the built-in ids of the kernels module's {@link Catalog}, then
+ * paths, then (kernels only) ids listed in the {@link KernelIndex}.
  */
 final class Images {
-
-    static final String PROBE = "probe";
-    static final String DEBIAN_CLOUD = "debian-cloud";
-    static final String DEBIAN_GENERIC = "debian-generic";
-    static final String TINY = TinyKernels.TINY;
-    static final String TINY_KUNIT = TinyKernels.KUNIT;
-    static final String BUSYBOX = "busybox";
-
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(Images.class);
 
     private Images() {
     }
@@ -58,35 +46,25 @@ final class Images {
         if (configured.isPresent()) {
             return new Kernel(entry, Path.of(configured.get()));
         }
-        switch (entry) {
-            case PROBE:
-                return new Kernel(entry, ProbeKernel.image());
-            case DEBIAN_CLOUD:
-                return new Kernel(entry, DebianKernels.cloud().path());
-            case DEBIAN_GENERIC:
-                return new Kernel(entry, DebianKernels.generic().path());
-            case TINY:
-            case TINY_KUNIT:
-                return new Kernel(entry, TinyKernels.get(entry).path());
-            default:
-                if (isPath(entry)) {
-                    return new Kernel(name(entry), Path.of(entry));
-                }
-                Optional<CachedFile> indexed = KernelIndex.lookup(entry);
-                if (indexed.isPresent()) {
-                    return new Kernel(entry, indexed.get().path());
-                }
-                throw new ExtensionConfigurationException("unknown kernel '" + entry + "': built-in ids are "
-                        + String.join(", ", PROBE, DEBIAN_CLOUD, DEBIAN_GENERIC, TINY) + " and " + TINY_KUNIT
-                        + "; define more with "
-                        + Settings.KERNEL_ID_PREFIX + entry + "=PATH or an entry " + entry + ".file=PATH in "
-                        + KernelIndex.file() + ", or give the path of a bzImage");
+        Optional<CatalogItem> builtIn = builtIn(entry, CatalogItem.Kind.KERNEL);
+        if (builtIn.isPresent()) {
+            return new Kernel(entry, builtIn.get().get().path());
         }
+        if (isPath(entry)) {
+            return new Kernel(name(entry), Path.of(entry));
+        }
+        Optional<CachedFile> indexed = KernelIndex.lookup(entry);
+        if (indexed.isPresent()) {
+            return new Kernel(entry, indexed.get().path());
+        }
+        throw new ExtensionConfigurationException("unknown kernel '" + entry + "': built-in ids are "
+                + Catalog.names(CatalogItem.Kind.KERNEL) + "; define more with " + Settings.KERNEL_ID_PREFIX + entry
+                + "=PATH or an entry " + entry + ".file=PATH in " + KernelIndex.file()
+                + ", or give the path of a bzImage");
     }
 
     /**
-     * Resolves an initramfs entry; the generated busybox image is written once per test run into
-     * a temporary file, deleted when the run ends.
+     * Resolves an initramfs entry, packing a built-in image into the cache on first use.
      *
      * @return the file, or empty for {@code ""}
      * @throws ExtensionConfigurationException for an unknown id
@@ -99,51 +77,29 @@ final class Images {
         if (configured.isPresent()) {
             return Optional.of(Path.of(configured.get()));
         }
-        if (entry.equals(BUSYBOX)) {
-            // The root store is shared by the whole run; computeIfAbsent is atomic, so parallel
-            // tests build the image once, and the store deletes it when the run ends.
-            return Optional.of(context.getRoot().getStore(NAMESPACE)
-                    .computeIfAbsent(BUSYBOX, k -> GeneratedFile.busybox(), GeneratedFile.class).path());
+        Optional<CatalogItem> builtIn = builtIn(entry, CatalogItem.Kind.INITRAMFS);
+        if (builtIn.isPresent()) {
+            return Optional.of(builtIn.get().get().path());
         }
         if (isPath(entry)) {
             return Optional.of(Path.of(entry));
         }
-        throw new ExtensionConfigurationException("unknown initramfs '" + entry + "': the built-in id is "
-                + BUSYBOX + "; define more with " + Settings.INITRAMFS_ID_PREFIX + entry
-                + "=PATH, or give the path of a cpio archive");
+        throw new ExtensionConfigurationException("unknown initramfs '" + entry + "': the built-in ids are "
+                + Catalog.names(CatalogItem.Kind.INITRAMFS) + "; define more with " + Settings.INITRAMFS_ID_PREFIX
+                + entry + "=PATH, or give the path of a cpio archive");
+    }
+
+    /** A catalog item of the wanted kind; an item of another kind is a configuration error. */
+    private static Optional<CatalogItem> builtIn(String entry, CatalogItem.Kind kind) {
+        Optional<CatalogItem> item = Catalog.find(entry);
+        if (item.isPresent() && item.get().kind() != kind) {
+            throw new ExtensionConfigurationException("'" + entry + "' is a built-in " + item.get().kind().words()
+                    + ", not a " + kind.words() + ": " + item.get().description());
+        }
+        return item;
     }
 
     private static boolean isPath(String entry) {
         return entry.indexOf('/') >= 0 || Files.exists(Path.of(entry));
-    }
-
-    /** A file made for this run, deleted when the root store closes. */
-    record GeneratedFile(Path path) implements AutoCloseable {
-
-        static GeneratedFile busybox() {
-            Path file;
-            try {
-                file = Files.createTempFile("bootkernel-busybox-", ".cpio");
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create a temporary file for the busybox initramfs", e);
-            }
-            GeneratedFile generated = new GeneratedFile(file);
-            try {
-                BusyboxInitramfs.create().withExitStatusHelper().build().writeTo(file);
-                return generated;
-            } catch (RuntimeException | Error e) {
-                try {
-                    generated.close();
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            Files.deleteIfExists(path);
-        }
     }
 }

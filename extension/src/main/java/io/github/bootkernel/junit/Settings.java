@@ -1,6 +1,7 @@
 package io.github.bootkernel.junit;
 
 import io.github.bootkernel.engine.MachineConfig;
+import io.github.bootkernel.kernels.Catalog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -26,7 +27,7 @@ final class Settings {
     static final String BOOT_TIMEOUT = "bootkernel.bootTimeout";
     static final String TIMEOUT = "bootkernel.timeout";
 
-    static final String DEFAULT_KERNEL = "debian-cloud";
+    static final String DEFAULT_KERNEL = Catalog.DEBIAN_CLOUD.id();
     static final Path DEFAULT_REPORT_DIR = Path.of("target", "bootkernel");
     static final Duration DEFAULT_BOOT_TIMEOUT = Duration.ofSeconds(60);
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
@@ -36,7 +37,7 @@ final class Settings {
 
     /**
      * The configured kernels: {@code bootkernel.kernels} split at commas, else
-     * {@code bootkernel.kernel}, else {@value #DEFAULT_KERNEL}.
+     * {@code bootkernel.kernel}, else {@link Catalog#DEBIAN_CLOUD}.
      */
     static List<String> kernels(ExtensionContext context) {
         Optional<String> list = parameter(context, KERNELS);

@@ -6,7 +6,7 @@ import io.github.bootkernel.engine.GuestExit;
 import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.MachineConfig;
 import io.github.bootkernel.it.StockKernelHost;
-import io.github.bootkernel.kernels.DebianKernels;
+import io.github.bootkernel.kernels.Catalog;
 import io.github.bootkernel.kernels.initramfs.BusyboxInitramfs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +20,7 @@ class WithoutJUnitDemo {
 
     @Test
     void bootsTalksAndEnds(@TempDir Path dir) throws Exception {
-        Path kernel = DebianKernels.cloud().path();
+        Path kernel = Catalog.DEBIAN_CLOUD.get().path();
         Path initramfs = BusyboxInitramfs.create().withExitStatusHelper().build().writeTo(dir.resolve("busybox.cpio"));
         assertThat(withoutJUnit(kernel, initramfs)).isEqualTo(new GuestExit(GuestExit.Kind.EXIT_STATUS, 3, ""));
     }

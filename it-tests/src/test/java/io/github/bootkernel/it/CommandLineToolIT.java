@@ -2,7 +2,7 @@ package io.github.bootkernel.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.bootkernel.kernels.DebianKernels;
+import io.github.bootkernel.kernels.Catalog;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,7 @@ class CommandLineToolIT {
         assertThat(jar).as("the shaded command-line jar, built by the engine module").exists();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of(java.toString(), "-jar", jar.toString(),
-                "--kernel", DebianKernels.cloud().path().toString(),
+                "--kernel", Catalog.DEBIAN_CLOUD.get().path().toString(),
                 "--initrd", Images.helloThenStatus3(dir).toString(),
                 "--cmdline", "quiet", "--timeout", "180");
         long t0 = System.nanoTime();

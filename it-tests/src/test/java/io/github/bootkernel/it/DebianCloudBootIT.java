@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.bootkernel.engine.GuestExit;
 import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.MachineConfig;
-import io.github.bootkernel.kernels.DebianKernels;
-import io.github.bootkernel.kernels.KernelImage;
+import io.github.bootkernel.kernels.CachedFile;
+import io.github.bootkernel.kernels.Catalog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -25,7 +25,7 @@ class DebianCloudBootIT {
 
     @Test
     void bootsToInitPrintsALineAndReportsStatus3() throws Exception {
-        KernelImage kernel = DebianKernels.cloud();
+        CachedFile kernel = Catalog.DEBIAN_CLOUD.get();
         MachineConfig config = MachineConfig.builder(kernel.path())
                 .initrd(Images.helloThenStatus3(dir))
                 .timeout(BOOT)
@@ -48,7 +48,7 @@ class DebianCloudBootIT {
 
     @Test
     void withoutAnInitramfsTheVfsPanicIsReportedAsAPanic() throws Exception {
-        MachineConfig config = MachineConfig.builder(DebianKernels.cloud().path())
+        MachineConfig config = MachineConfig.builder(Catalog.DEBIAN_CLOUD.get().path())
                 .appendCmdline("quiet")
                 .timeout(BOOT)
                 .build();

@@ -42,7 +42,7 @@ public final class Cache {
      * @param name the entry's name, for example {@code debian-cloud}
      * @return the directory
      */
-    public static Path dir(String name) {
+    static Path dir(String name) {
         try {
             return Files.createDirectories(root().resolve(name));
         } catch (IOException e) {

@@ -4,14 +4,15 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * A file other than a kernel in the local cache, for example the static busybox binary or the
- * exit-status helper.
+ * A file in the local cache, ready to use: a kernel image (bzImage), an initramfs, or a helper
+ * file such as the static busybox binary. {@link CatalogItem#get()} returns one, and so does
+ * {@link KernelIndex#lookup}.
  *
- * @param id the item's short name, for example {@code busybox-static}
+ * @param id the item's short name, for test ids and messages, for example {@code debian-cloud}
  * @param path the file
- * @param version the version it was taken from: a Debian package version, or for files built
- *     here the hash of their inputs
- * @param origin where it came from, in words
+ * @param version the version it was taken from: a Debian package version such as
+ *     {@code 6.1.192-2}, or for files made here the hash of their inputs
+ * @param origin where it came from, in words: source, package, version and SHA-256
  */
 public record CachedFile(String id, Path path, String version, String origin) {
 

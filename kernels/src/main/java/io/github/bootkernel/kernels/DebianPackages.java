@@ -2,6 +2,9 @@ package io.github.bootkernel.kernels;
 
 import io.github.bootkernel.kernels.internal.Apt;
 import io.github.bootkernel.kernels.internal.CacheEntries;
+import io.github.bootkernel.kernels.internal.CommandRunner;
+import io.github.bootkernel.kernels.internal.FileChecks;
+import io.github.bootkernel.kernels.internal.Recipe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,101 +16,108 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
-import java.util.regex.Matcher;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Takes one file out of a Debian package and keeps it in the cache, without installing anything:
- * {@code apt-cache} resolves the package and its candidate version, {@code apt-get download}
- * fetches the {@code .deb} (apt checks the archive's signature and the file's hash), {@code dpkg -x}
- * unpacks it into a temporary directory, and the wanted file is stored as a version of a
- * {@link CacheEntries cache item}.
+ * How the catalog's Debian items are produced: one file taken out of a Debian package, without
+ * installing anything. {@code apt-cache} resolves the package (for a kernel, the one the meta
+ * package currently depends on: {@code apt-cache depends linux-image-cloud-amd64} gives
+ * {@code linux-image-<abi>-cloud-amd64}, whose {@code -unsigned} variant is preferred) and its
+ * candidate version, {@code apt-get download} fetches the {@code .deb} (apt checks the archive's
+ * signature and the file's hash), {@code dpkg -x} unpacks it into a temporary directory, and the
+ * wanted file is checked and stored as {@code <cache>/<id>/<version>/<file>} with a
+ * {@code record.properties} (package, version, SHA-256, size, fetch date, source). If apt knows no
+ * such package, the package lists are refreshed with {@code apt-get update} when running as root;
+ * otherwise the error says to run it.
  *
  * <p>A lookup uses the cache alone when it holds an intact entry (the {@code current} one, or else
  * the newest), so it works offline once the host has filled the cache. The system property
  * {@code bootkernel.refresh=true} asks apt for the current candidate instead.
  */
-final class DebianPackages {
+final class DebianPackages implements Recipe {
 
     /** The recorded origin of every file fetched here. */
     static final String SOURCE = "Debian archive via apt-get download";
 
-    /** System property that makes lookups ask apt for the newest version. */
-    static final String REFRESH_PROPERTY = "bootkernel.refresh";
-
-    private static final Duration APT_CACHE_TIMEOUT = Duration.ofMinutes(2);
-    private static final Duration APT_UPDATE_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration DOWNLOAD_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration DPKG_TIMEOUT = Duration.ofMinutes(5);
 
-    private static final Pattern DEPENDS = Pattern.compile("^\\s*\\|?Depends:\\s*(\\S+)\\s*$");
+    /** A description for messages, for example {@code "Debian cloud kernel"}. */
+    private final String what;
+    /** A package whose {@code Depends:} names the real one, or {@code null} to use {@link #packageName}. */
+    private final String metaPackage;
+    /** With a meta package, the prefix the dependency must have; otherwise the package itself. */
+    private final String packageName;
+    /** Whether to take {@code <package>-unsigned} when the archive has it. */
+    private final boolean preferUnsigned;
+    /** A regular expression the wanted file's path inside the package must match. */
+    private final String pathPattern;
+    /** The file's name in the cache. */
+    private final String fileName;
+    /** A check on the file before it is stored and when it is looked up, given the file and {@link #what}. */
+    private final BiConsumer<Path, String> check;
 
-    /** Entries already looked up (and verified) in this JVM, by the item's cache directory. */
-    private static final Map<Path, CacheEntries.Entry> RESOLVED = new ConcurrentHashMap<>();
-
-    /** Whether this JVM has run {@code apt-get update} already. */
-    private static volatile boolean listsUpdated;
+    private DebianPackages(String what, String metaPackage, String packageName, boolean preferUnsigned,
+                           String pathPattern, String fileName, BiConsumer<Path, String> check) {
+        this.what = what;
+        this.metaPackage = metaPackage;
+        this.packageName = packageName;
+        this.preferUnsigned = preferUnsigned;
+        this.pathPattern = pathPattern;
+        this.fileName = fileName;
+        this.check = check;
+    }
 
     /**
-     * What to fetch.
+     * A stock kernel: {@code boot/vmlinuz-*} of the package a meta package depends on, stored as
+     * {@code vmlinuz} and checked to be a bzImage.
      *
-     * @param id the cache item, for example {@code debian-cloud}
      * @param what a description for messages, for example {@code "Debian cloud kernel"}
-     * @param metaPackage a package whose {@code Depends:} names the real one (for example
-     *     {@code linux-image-cloud-amd64}), or {@code null} to use {@code packageName} directly
-     * @param packageName with a meta package, the prefix the dependency must have (for example
-     *     {@code linux-image-}); otherwise the package itself
-     * @param preferUnsigned whether to take {@code <package>-unsigned} when the archive has it
-     * @param pathPattern a regular expression the wanted file's path inside the package must match,
-     *     for example {@code boot/vmlinuz-.*}
-     * @param fileName the file's name in the cache
-     * @param check a check on the unpacked file before it is stored, given the file and {@link #what}
+     * @param metaPackage for example {@code linux-image-cloud-amd64}
+     * @return the recipe
      */
-    record Spec(String id, String what, String metaPackage, String packageName, boolean preferUnsigned,
-                String pathPattern, String fileName, BiConsumer<Path, String> check) {
-    }
-
-    private DebianPackages() {
+    static DebianPackages kernel(String what, String metaPackage) {
+        return new DebianPackages(what, metaPackage, "linux-image-", true, "boot/vmlinuz-.*", "vmlinuz",
+                FileChecks::requireBzImage);
     }
 
     /**
-     * Returns the cached file for a spec, fetching it on the first use.
+     * A static x86-64 executable from a package.
      *
-     * @param spec what to fetch
-     * @return the intact cache entry
-     * @throws FetchException if it is not cached and cannot be fetched
+     * @param what a description for messages
+     * @param pkg the package
+     * @param pathInPackage the file's path inside the package, for example {@code bin/busybox}
+     * @param fileName the file's name in the cache
+     * @return the recipe
      */
-    static CacheEntries.Entry get(Spec spec) {
-        CacheEntries entries = new CacheEntries(spec.id());
-        return RESOLVED.computeIfAbsent(entries.root(),
-                root -> lookup(spec, entries, Boolean.getBoolean(REFRESH_PROPERTY)));
+    static DebianPackages staticExecutable(String what, String pkg, String pathInPackage, String fileName) {
+        return new DebianPackages(what, null, pkg, false, Pattern.quote(pathInPackage), fileName,
+                FileChecks::requireStaticElf);
     }
 
-    private static CacheEntries.Entry lookup(Spec spec, CacheEntries entries, boolean refresh) {
-        if (!refresh) {
-            Optional<CacheEntries.Entry> current = entries.current();
-            Optional<CacheEntries.Entry> cached = current.isPresent() ? current : entries.newest();
-            if (cached.isPresent()) {
-                spec.check().accept(cached.get().file(), spec.what());
-                if (current.isEmpty()) {
-                    entries.makeCurrent(cached.get());
-                }
-                return cached.get();
-            }
-        }
+    @Override
+    public Optional<CacheEntries.Entry> cached(CacheEntries entries) {
+        Optional<CacheEntries.Entry> current = entries.current();
+        Optional<CacheEntries.Entry> cached = current.isPresent() ? current : entries.newest();
+        cached.ifPresent(entry -> check.accept(entry.file(), what));
+        return cached;
+    }
+
+    @Override
+    public CacheEntries.Entry produce(CacheEntries entries, Consumer<String> progress, boolean refresh) {
+        CommandRunner run = CommandRunner.privateLog(what);
         try {
             try {
-                return fetch(spec, entries);
+                return fetch(entries, run);
             } catch (FetchException e) {
-                if (listsUpdated || !Apt.isRoot()) {
+                // Stale package lists name versions the archive no longer has: update, retry once.
+                if (!Apt.isRoot() || !Apt.updateLists(run)) {
                     throw e;
                 }
-                // Stale package lists name versions the archive no longer has: update, retry once.
-                updateLists(spec);
-                return fetch(spec, entries);
+                return fetch(entries, run);
             }
         } catch (FetchException e) {
             if (refresh) {
@@ -119,36 +129,39 @@ final class DebianPackages {
         }
     }
 
-    private static CacheEntries.Entry fetch(Spec spec, CacheEntries entries) {
-        String pkg = resolvePackage(spec);
-        String version = candidateVersion(pkg)
-                .orElseThrow(() -> new FetchException(spec.what() + ": apt has no installable version of "
-                        + pkg + " (" + listsHint() + ")"));
+    @Override
+    public String origin(CacheEntries.Entry entry) {
+        return entry.get("source") + ": " + entry.get("package") + " " + entry.get("version") + ", "
+                + entry.get("pathInPackage") + ", sha256 " + entry.get("sha256");
+    }
+
+    private CacheEntries.Entry fetch(CacheEntries entries, CommandRunner run) {
+        String pkg = resolvePackage(run);
+        String version = Apt.candidate(run, pkg)
+                .orElseThrow(() -> new FetchException(what + ": apt has no installable version of " + pkg + " ("
+                        + (Apt.isRoot() ? "even after apt-get update" : "try `sudo apt-get update`") + ")"));
         Optional<CacheEntries.Entry> cached = entries.at(version);
         if (cached.isPresent()) {
-            entries.makeCurrent(cached.get());
             return cached.get();
         }
-        Path work = createWorkDir(spec.id());
+        Map<String, String> record = new TreeMap<>();
+        record.put("package", pkg);
+        record.put("source", SOURCE);
+        record.put("fetched", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        if (metaPackage != null) {
+            record.put("resolvedFrom", metaPackage);
+        }
         try {
-            String what = spec.what() + " (" + pkg + " " + version + ")";
-            Path tree = Apt.downloadAndUnpack(Command.runner(what), work, pkg, version, DOWNLOAD_TIMEOUT,
-                    DPKG_TIMEOUT);
-            Path file = singleFile(tree, spec.pathPattern(), what);
-            spec.check().accept(file, spec.what());
-            Map<String, String> record = new TreeMap<>();
-            record.put("package", pkg);
-            record.put("source", SOURCE);
-            record.put("fetched", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            record.put("pathInPackage", tree.relativize(file).toString());
-            if (spec.metaPackage() != null) {
-                record.put("resolvedFrom", spec.metaPackage());
-            }
-            CacheEntries.Entry entry = entries.store(version, file, spec.fileName(), record);
-            entries.makeCurrent(entry);
-            return entry;
-        } finally {
-            CacheEntries.deleteTree(work);
+            return entries.storeBuilt(version, fileName, record, work -> {
+                CommandRunner download = CommandRunner.privateLog(what + " (" + pkg + " " + version + ")");
+                Path tree = Apt.downloadAndUnpack(download, work, pkg, version, DOWNLOAD_TIMEOUT, DPKG_TIMEOUT);
+                Path file = singleFile(tree, download);
+                check.accept(file, what);
+                record.put("pathInPackage", tree.relativize(file).toString());
+                return file;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot fetch " + what + " into " + entries.root(), e);
         }
     }
 
@@ -156,87 +169,41 @@ final class DebianPackages {
      * Finds the package to download: the meta package's dependency (or the named package), with
      * {@code -unsigned} appended when preferred and available.
      */
-    private static String resolvePackage(Spec spec) {
+    private String resolvePackage(CommandRunner run) {
         String base;
-        if (spec.metaPackage() == null) {
-            base = spec.packageName();
-            if (candidateVersion(base).isEmpty()) {
-                ensureLists(spec, "apt-cache policy " + base + " shows no candidate version");
+        if (metaPackage == null) {
+            base = packageName;
+            if (Apt.candidate(run, base).isEmpty()) {
+                ensureLists(run, "apt-cache policy " + base + " shows no candidate version");
             }
         } else {
-            Optional<String> dependency = dependency(spec);
+            Optional<String> dependency = Apt.dependency(run, metaPackage, packageName);
             if (dependency.isEmpty()) {
-                ensureLists(spec, "apt-cache depends " + spec.metaPackage() + " found no "
-                        + spec.packageName() + "* dependency");
-                dependency = dependency(spec);
+                ensureLists(run, "apt-cache depends " + metaPackage + " found no " + packageName + "* dependency");
+                dependency = Apt.dependency(run, metaPackage, packageName);
             }
-            base = dependency.orElseThrow(() -> new FetchException(spec.what() + ": `apt-cache depends "
-                    + spec.metaPackage() + "` names no " + spec.packageName() + "* package, even after "
-                    + "apt-get update"));
+            base = dependency.orElseThrow(() -> new FetchException(what + ": `apt-cache depends " + metaPackage
+                    + "` names no " + packageName + "* package, even after apt-get update"));
         }
-        if (spec.preferUnsigned() && candidateVersion(base + "-unsigned").isPresent()) {
+        if (preferUnsigned && Apt.candidate(run, base + "-unsigned").isPresent()) {
             return base + "-unsigned";
         }
         return base;
     }
 
-    private static Optional<String> dependency(Spec spec) {
-        List<String> command = List.of("apt-cache", "depends", spec.metaPackage());
-        Command.Result result = Command.run(spec.what() + ": resolving " + spec.metaPackage(),
-                Path.of("/"), APT_CACHE_TIMEOUT, command);
-        if (result.exitStatus() != 0) {
-            return Optional.empty();
-        }
-        return result.output().lines()
-                .map(DEPENDS::matcher)
-                .filter(Matcher::matches)
-                .map(m -> m.group(1))
-                .filter(name -> name.startsWith(spec.packageName()))
-                .findFirst();
-    }
-
-    /**
-     * Returns the version {@code apt-get download} would fetch.
-     *
-     * @param pkg the package
-     * @return its candidate version, or empty when apt knows none
-     */
-    static Optional<String> candidateVersion(String pkg) {
-        return Apt.candidateIn(Command.check("looking up the candidate version of " + pkg, Path.of("/"),
-                APT_CACHE_TIMEOUT, List.of("apt-cache", "policy", pkg)));
-    }
-
     /** Runs {@code apt-get update} once when running as root, otherwise explains what to run. */
-    private static void ensureLists(Spec spec, String symptom) {
-        if (listsUpdated) {
+    private void ensureLists(CommandRunner run, String symptom) {
+        if (Apt.listsUpdated()) {
             return;
         }
         if (!Apt.isRoot()) {
-            throw new FetchException(spec.what() + ": " + symptom + "; the package lists are missing or "
+            throw new FetchException(what + ": " + symptom + "; the package lists are missing or "
                     + "stale. Run `sudo apt-get update` and try again.");
         }
-        updateLists(spec);
+        Apt.updateLists(run);
     }
 
-    private static synchronized void updateLists(Spec spec) {
-        Command.check(spec.what() + ": refreshing the package lists", Path.of("/"), APT_UPDATE_TIMEOUT,
-                List.of("apt-get", "update"));
-        listsUpdated = true;
-    }
-
-    private static String listsHint() {
-        return Apt.isRoot() ? "even after apt-get update" : "try `sudo apt-get update`";
-    }
-
-    private static Path createWorkDir(String id) {
-        try {
-            return Files.createTempDirectory("bootkernel-" + id + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory", e);
-        }
-    }
-
-    private static Path singleFile(Path tree, String pathPattern, String what) {
+    private Path singleFile(Path tree, CommandRunner run) {
         Pattern pattern = Pattern.compile(pathPattern);
         try (Stream<Path> walk = Files.walk(tree)) {
             List<Path> matches = walk.filter(Files::isRegularFile)
@@ -244,7 +211,7 @@ final class DebianPackages {
                     .sorted()
                     .toList();
             if (matches.size() != 1) {
-                throw new FetchException(what + ": expected exactly one file matching " + pathPattern
+                throw run.failure("unpacking", "expected exactly one file matching " + pathPattern
                         + " in the package, found " + matches.stream().map(tree::relativize).toList());
             }
             return matches.get(0);

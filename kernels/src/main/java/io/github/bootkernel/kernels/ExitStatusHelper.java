@@ -1,7 +1,9 @@
 package io.github.bootkernel.kernels;
 
 import io.github.bootkernel.kernels.internal.CacheEntries;
+import io.github.bootkernel.kernels.internal.CommandRunner;
 import io.github.bootkernel.kernels.internal.FileChecks;
+import io.github.bootkernel.kernels.internal.Recipe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,43 +16,38 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
- * {@code exit-status}, a tiny static program for the guest that writes its argument (0 to 255) to
- * I/O port 0xf4, so a test inside the guest can report its verdict to the monitor. Debian's cloud
- * kernel has no {@code /dev/port}, hence a program that calls {@code ioperm} and {@code outb}.
+ * How the catalog's {@code exit-status} item is produced: a tiny static program for the guest
+ * that writes its argument (0 to 255) to I/O port 0xf4, so a test inside the guest can report its
+ * verdict to the monitor. Debian's cloud kernel has no {@code /dev/port}, hence a program that
+ * calls {@code ioperm} and {@code outb}.
  *
  * <p>The source is {@code kernels/src/main/c/exit-status.c} (shipped in this jar). It is compiled
  * with the machine's {@code gcc -static -Os -s} on first use and cached as
  * {@code ~/.cache/bootkernel/exit-status/<hash>/exit-status}, where the hash covers the source and
  * the compiler flags; later calls, and calls on a machine without gcc, use the cache alone.
  */
-public final class ExitStatusHelper {
-
-    /** The cache id. */
-    public static final String ID = "exit-status";
+final class ExitStatusHelper implements Recipe {
 
     /** The I/O port the helper writes to. */
-    public static final int PORT = 0xf4;
+    static final int PORT = 0xf4;
 
     private static final String SOURCE_RESOURCE = "exit-status.c";
+    private static final String BINARY = "exit-status";
     private static final List<String> FLAGS = List.of("-static", "-Os", "-s");
     private static final Duration GCC_TIMEOUT = Duration.ofMinutes(3);
-
-    /** Builds already looked up in this JVM, by cache directory. */
-    private static final Map<Path, CachedFile> BUILT = new ConcurrentHashMap<>();
-
-    private ExitStatusHelper() {
-    }
+    private static final String INSTALL_HINT = "install it with: apt-get install gcc libc6-dev";
 
     /**
      * Returns the C source of the helper.
      *
      * @return the source text
      */
-    public static String source() {
+    static String source() {
         try (InputStream in = ExitStatusHelper.class.getResourceAsStream(SOURCE_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("the resource " + SOURCE_RESOURCE + " is missing next to "
@@ -62,74 +59,74 @@ public final class ExitStatusHelper {
         }
     }
 
-    /**
-     * Returns the compiled helper, compiling it with gcc if the cache has no build of this source.
-     *
-     * @return the static executable; its version is the hash of source and flags
-     * @throws FetchException if it is not cached and gcc is missing or fails
-     */
-    public static CachedFile binary() {
-        CacheEntries entries = new CacheEntries(ID);
-        return BUILT.computeIfAbsent(entries.root(), root -> lookup(entries));
+    @Override
+    public Optional<CacheEntries.Entry> cached(CacheEntries entries) {
+        Optional<CacheEntries.Entry> entry = entries.at(key(source()));
+        entry.ifPresent(ExitStatusHelper::check);
+        return entry;
     }
 
-    private static CachedFile lookup(CacheEntries entries) {
+    @Override
+    public CacheEntries.Entry produce(CacheEntries entries, Consumer<String> progress, boolean refresh) {
         String source = source();
-        String key = CacheEntries.sha256(String.join(" ", FLAGS) + "\n" + source).substring(0, 16);
+        String key = key(source);
         CacheEntries.Entry entry = entries.at(key).orElseGet(() -> compile(entries, key, source));
+        check(entry);
+        return entry;
+    }
+
+    @Override
+    public String origin(CacheEntries.Entry entry) {
+        return entry.get("source") + ", " + entry.get("compiler") + ", sha256 " + entry.get("sha256");
+    }
+
+    private static String key(String source) {
+        return CacheEntries.sha256(String.join(" ", FLAGS) + "\n" + source).substring(0, 16);
+    }
+
+    private static void check(CacheEntries.Entry entry) {
         FileChecks.requireStaticElf(entry.file(), "the exit-status helper");
         if (!Files.isExecutable(entry.file())) {
             throw new FetchException("the cached exit-status helper " + entry.file() + " is not executable");
         }
-        return new CachedFile(ID, entry.file(), key, entry.get("source") + ", " + entry.get("compiler")
-                + ", sha256 " + entry.get("sha256"));
     }
 
     private static CacheEntries.Entry compile(CacheEntries entries, String key, String source) {
-        Path work;
+        Map<String, String> record = new TreeMap<>();
+        record.put("source", "compiled from kernels/src/main/c/exit-status.c");
+        record.put("fetched", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         try {
-            work = Files.createTempDirectory("bootkernel-exit-status-");
+            return entries.storeBuilt(key, BINARY, record, work -> {
+                Files.writeString(work.resolve(SOURCE_RESOURCE), source, StandardCharsets.UTF_8);
+                String compiler = gcc(work, List.of("gcc", "-dumpfullversion")).trim();
+                record.put("compiler", "gcc " + compiler + " " + String.join(" ", FLAGS));
+                List<String> command = new ArrayList<>(List.of("gcc"));
+                command.addAll(FLAGS);
+                command.addAll(List.of("-o", BINARY, SOURCE_RESOURCE));
+                gcc(work, command);
+                Path binary = work.resolve(BINARY);
+                FileChecks.requireStaticElf(binary, "the freshly built exit-status helper");
+                return binary;
+            });
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory", e);
-        }
-        try {
-            Files.writeString(work.resolve("exit-status.c"), source, StandardCharsets.UTF_8);
-            String compiler = gcc(work, List.of("gcc", "-dumpfullversion")).trim();
-            List<String> command = new ArrayList<>(List.of("gcc"));
-            command.addAll(FLAGS);
-            command.addAll(List.of("-o", "exit-status", "exit-status.c"));
-            gcc(work, command);
-            Path binary = work.resolve("exit-status");
-            FileChecks.requireStaticElf(binary, "the freshly built exit-status helper");
-            Map<String, String> record = new TreeMap<>();
-            record.put("source", "compiled from kernels/src/main/c/exit-status.c");
-            record.put("compiler", "gcc " + compiler + " " + String.join(" ", FLAGS));
-            record.put("fetched", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-            CacheEntries.Entry entry = entries.store(key, binary, "exit-status", record);
-            entries.makeCurrent(entry);
-            return entry;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the exit-status source to " + work, e);
-        } finally {
-            CacheEntries.deleteTree(work);
+            throw new UncheckedIOException("cannot build the exit-status helper for " + entries.root(), e);
         }
     }
 
     private static String gcc(Path work, List<String> command) {
-        Command.Result result;
+        CommandRunner.Result result;
+        CommandRunner run = CommandRunner.privateLog("");
+        String what = "building the exit-status helper";
         try {
-            result = Command.run("building the exit-status helper", work, GCC_TIMEOUT, command);
+            result = run.run(what, work, GCC_TIMEOUT, command);
         } catch (FetchException e) {
-            throw new FetchException(e.getMessage() + "\ngcc is needed once to build the exit-status helper;"
-                    + " install it with: apt-get install gcc libc6-dev", e.command(), e);
+            throw new FetchException(e.getMessage() + "\ngcc is needed once to build the exit-status helper; "
+                    + INSTALL_HINT, e.command(), e);
         }
         if (result.exitStatus() != 0) {
             String hint = result.output().contains("No such file or directory")
-                    ? "\nThe C library headers are probably missing; install them with: apt-get install gcc libc6-dev"
-                    : "";
-            throw new FetchException(Command.failure("building the exit-status helper", command,
-                    "exited with status " + result.exitStatus(), result.output()).getMessage() + hint,
-                    command, null);
+                    ? "\nThe C library headers are probably missing; " + INSTALL_HINT : "";
+            throw new FetchException(run.failure(what, command, result).getMessage() + hint, command, null);
         }
         return result.output();
     }

@@ -1,5 +1,7 @@
 package io.github.bootkernel.kernels;
 
+import io.github.bootkernel.kernels.internal.AtomicFiles;
+import io.github.bootkernel.kernels.internal.ItemLock;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -7,7 +9,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -16,12 +17,11 @@ import java.util.TreeSet;
  * The index of prepared images, {@code ~/.cache/bootkernel/index.properties}: for each id, its
  * file, version and origin ({@code <id>.file}, {@code <id>.version}, {@code <id>.origin}).
  * {@link Prepare} writes an entry per item it prepares; the JUnit extension reads it to resolve
- * ids it has no built-in knowledge of, so entries added here (by hand or by a script) become
- * usable as {@code @BootKernel(kernel = "<id>")}.
+ * ids the {@link Catalog} does not know, so entries added here (by hand or by a script) become
+ * usable as {@code @BootKernel(kernel = "<id>")}. Changes are made under a lock
+ * ({@code index.properties.lock}) and written atomically, so parallel writers lose no entry.
  */
 public final class KernelIndex {
-
-    private static final Object LOCK = new Object();
 
     private KernelIndex() {
     }
@@ -36,22 +36,22 @@ public final class KernelIndex {
      *
      * @param item a prepared file
      */
-    public static void record(CachedFile item) {
-        synchronized (LOCK) {
+    @SuppressWarnings("try") // the lock is held for the try block, not used in it
+    static void record(CachedFile item) {
+        Path target = file();
+        // Read, change and write under the index's lock, so no process's entry is lost.
+        try (ItemLock lock = ItemLock.acquire(target, line -> { })) {
             Properties index = load();
             index.setProperty(item.id() + ".file", item.path().toAbsolutePath().toString());
             index.setProperty(item.id() + ".version", item.version());
             index.setProperty(item.id() + ".origin", item.origin());
-            Path target = file();
-            try {
-                Path temp = Files.createTempFile(target.getParent(), "index", ".tmp");
-                try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+            AtomicFiles.write(target, temporary -> {
+                try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
                     index.store(out, "bootkernel images by id: <id>.file, <id>.version, <id>.origin");
                 }
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + target, e);
-            }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
         }
     }
 
@@ -72,7 +72,7 @@ public final class KernelIndex {
     }
 
     /** @return the ids the index lists, sorted */
-    public static TreeSet<String> ids() {
+    static TreeSet<String> ids() {
         TreeSet<String> ids = new TreeSet<>();
         for (String key : load().stringPropertyNames()) {
             if (key.endsWith(".file")) {

@@ -12,7 +12,7 @@ class BusyboxTest {
 
     @Test
     void staticBusyboxIsCachedAndStaticallyLinked() {
-        CachedFile busybox = Busybox.staticBinary();
+        CachedFile busybox = Catalog.BUSYBOX_STATIC.get();
 
         assertThat(busybox.id()).isEqualTo("busybox-static");
         assertThat(busybox.path()).isExecutable().hasFileName("busybox");

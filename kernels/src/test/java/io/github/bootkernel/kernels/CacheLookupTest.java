@@ -42,6 +42,8 @@ class CacheLookupTest {
     void cloudKernelComesFromTheCacheAloneAndNewestWinsWithoutACurrentPointer() throws Exception {
         byte[] fakeKernel = new byte[0x400];
         System.arraycopy("HdrS".getBytes(StandardCharsets.US_ASCII), 0, fakeKernel, 0x202, 4);
+        fakeKernel[0x1fe] = 0x55;
+        fakeKernel[0x1ff] = (byte) 0xaa;
         Path source = Files.write(cacheRoot.resolve("fake-vmlinuz"), fakeKernel);
         CacheEntries entries = new CacheEntries("debian-cloud");
         entries.store("0.0.1-1", source, "vmlinuz", Map.of("fetched", "2020-01-01T00:00:00Z",
@@ -49,7 +51,7 @@ class CacheLookupTest {
         entries.store("0.0.2-1", source, "vmlinuz", Map.of("fetched", "2021-01-01T00:00:00Z",
                 "source", "test", "package", "linux-image-test"));
 
-        KernelImage kernel = DebianKernels.cloud();
+        CachedFile kernel = Catalog.DEBIAN_CLOUD.get();
 
         assertThat(kernel.version()).isEqualTo("0.0.2-1");
         assertThat(kernel.path()).isEqualTo(cacheRoot.resolve("debian-cloud/0.0.2-1/vmlinuz"));

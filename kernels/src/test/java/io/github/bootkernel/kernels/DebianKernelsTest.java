@@ -15,7 +15,7 @@ class DebianKernelsTest {
 
     @Test
     void cloudKernelIsCachedWithItsRecordAndIsABzImage() throws Exception {
-        KernelImage kernel = DebianKernels.cloud();
+        CachedFile kernel = Catalog.DEBIAN_CLOUD.get();
 
         assertThat(kernel.id()).isEqualTo("debian-cloud");
         assertThat(kernel.path()).isRegularFile()
@@ -47,9 +47,9 @@ class DebianKernelsTest {
 
     @Test
     void secondCallReusesTheCache() {
-        KernelImage first = DebianKernels.cloud();
+        CachedFile first = Catalog.DEBIAN_CLOUD.get();
         long start = System.nanoTime();
-        KernelImage second = DebianKernels.cloud();
+        CachedFile second = Catalog.DEBIAN_CLOUD.get();
 
         assertThat(second).isEqualTo(first);
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1000);

@@ -13,7 +13,7 @@ class ExitStatusHelperTest {
 
     @Test
     void compilesToAStaticExecutableCachedByTheSourceHash() {
-        CachedFile helper = ExitStatusHelper.binary();
+        CachedFile helper = Catalog.EXIT_STATUS.get();
 
         assertThat(helper.id()).isEqualTo("exit-status");
         assertThat(helper.version()).matches("[0-9a-f]{16}");
@@ -21,7 +21,7 @@ class ExitStatusHelperTest {
                 .isEqualTo(Cache.root().resolve("exit-status").resolve(helper.version()).resolve("exit-status"));
         assertThat(FileChecks.staticElfProblem(helper.path())).isNull();
         assertThat(helper.origin()).contains("exit-status.c", "gcc", "-static");
-        assertThat(ExitStatusHelper.binary()).isEqualTo(helper);
+        assertThat(Catalog.EXIT_STATUS.get()).isEqualTo(helper);
     }
 
     @Test
@@ -33,7 +33,7 @@ class ExitStatusHelperTest {
     // Only usage errors are run here: a valid status would really write to port 0xf4 of this machine.
     @Test
     void rejectsMissingOrInvalidArgumentsWithUsage() throws Exception {
-        String helper = ExitStatusHelper.binary().path().toString();
+        String helper = Catalog.EXIT_STATUS.get().path().toString();
         for (List<String> command : List.of(List.of(helper), List.of(helper, "256"), List.of(helper, "3x"),
                 List.of(helper, "-1"), List.of(helper, "1", "2"))) {
             File log = Files.createTempFile("exit-status", ".log").toFile();

@@ -1,7 +1,6 @@
 package io.github.bootkernel.kernels.initramfs;
 
-import io.github.bootkernel.kernels.Busybox;
-import io.github.bootkernel.kernels.ExitStatusHelper;
+import io.github.bootkernel.kernels.Catalog;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -18,7 +17,7 @@ import java.util.Objects;
  * <p>The image holds {@code /bin/busybox}, the symlink {@code /bin/sh -> busybox}, the directories
  * {@code /bin /sbin /usr/bin /usr/sbin /dev /proc /sys /tmp /root}, the node {@code /dev/console}
  * (5, 1) and {@code /init}; with {@link #withExitStatusHelper()} also {@code /bin/exit-status}
- * (see {@link ExitStatusHelper}). The generated {@code /init} is a busybox shell script that
+ * (the catalog's {@link Catalog#EXIT_STATUS exit-status} helper). The generated {@code /init} is a busybox shell script that
  *
  * <ol>
  *   <li>mounts {@code proc} on {@code /proc}, {@code sysfs} on {@code /sys} and {@code devtmpfs}
@@ -74,14 +73,14 @@ public final class BusyboxInitramfs {
     }
 
     /**
-     * Starts from the cached static busybox ({@link Busybox#staticBinary()}), fetching it if needed.
+     * Starts from the cached static busybox ({@link Catalog#BUSYBOX_STATIC}), fetching it if needed.
      *
      * @return a new builder
      * @throws io.github.bootkernel.kernels.FetchException if busybox is not cached and cannot be
      *     fetched
      */
     public static BusyboxInitramfs create() {
-        return new BusyboxInitramfs(Busybox.staticBinary().path());
+        return new BusyboxInitramfs(Catalog.BUSYBOX_STATIC.get().path());
     }
 
     /**
@@ -103,7 +102,7 @@ public final class BusyboxInitramfs {
      *     built
      */
     public BusyboxInitramfs withExitStatusHelper() {
-        return withExitStatusHelper(ExitStatusHelper.binary().path());
+        return withExitStatusHelper(Catalog.EXIT_STATUS.get().path());
     }
 
     /**

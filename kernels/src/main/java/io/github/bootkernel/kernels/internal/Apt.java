@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -13,23 +14,46 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The apt and dpkg steps that take a package from the Debian archive without installing it:
- * reading the candidate version from {@code apt-cache policy}, and {@code apt-get download} (apt
- * checks the archive's signature and the file's hash), a check of the {@code .deb}'s control
- * fields and {@code dpkg -x} into a directory.
+ * The one path to apt and dpkg: what the archive offers ({@code apt-cache policy},
+ * {@code apt-cache depends}), what is installed ({@code dpkg-query}), refreshing the package lists
+ * (at most once per JVM), installing build tools, and taking a package from the archive without
+ * installing it ({@code apt-get download}, which checks the archive's signature and the file's
+ * hash, a check of the {@code .deb}'s control fields and {@code dpkg -x} into a directory).
+ * Every command runs through the caller's {@link CommandRunner}, so it reports the caller's way.
  *
  * <p>Internal API, shared by the {@code kernels} packages; it may change without notice.
  */
 public final class Apt {
 
+    private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(15);
+    private static final Path ROOT = Path.of("/");
+
     private static final Pattern CANDIDATE = Pattern.compile("^\\s*Candidate:\\s*(\\S+)\\s*$");
+    private static final Pattern DEPENDS = Pattern.compile("^\\s*\\|?Depends:\\s*(\\S+)\\s*$");
+
+    /** Whether this JVM has run {@code apt-get update} already. */
+    private static boolean listsUpdated;
 
     private Apt() {
     }
 
     /**
-     * Reads the candidate version, the one {@code apt-get download} would fetch, from
-     * {@code apt-cache policy} output.
+     * Returns the version {@code apt-get download} would fetch.
+     *
+     * @param run runs {@code apt-cache policy}
+     * @param pkg the package
+     * @return its candidate version, or empty when apt knows none
+     * @throws FetchException if apt-cache fails
+     */
+    public static Optional<String> candidate(CommandRunner run, String pkg) {
+        return candidateIn(run.check("looking up the candidate version of " + pkg, ROOT, QUERY_TIMEOUT,
+                List.of("apt-cache", "policy", pkg)));
+    }
+
+    /**
+     * Reads the candidate version from {@code apt-cache policy} output.
      *
      * @param policyOutput the output
      * @return the candidate, unless it is {@code (none)} or absent
@@ -41,6 +65,116 @@ public final class Apt {
                 .map(m -> m.group(1))
                 .filter(v -> !v.equals("(none)"))
                 .findFirst();
+    }
+
+    /**
+     * Finds the package a meta package depends on, for example {@code linux-image-cloud-amd64}
+     * on {@code linux-image-6.1.0-56-cloud-amd64}.
+     *
+     * @param run runs {@code apt-cache depends}
+     * @param metaPackage the meta package
+     * @param prefix what the dependency's name starts with, for example {@code linux-image-}
+     * @return the first such dependency, or empty when apt knows none
+     */
+    public static Optional<String> dependency(CommandRunner run, String metaPackage, String prefix) {
+        CommandRunner.Result result = run.run("resolving " + metaPackage, ROOT, QUERY_TIMEOUT,
+                List.of("apt-cache", "depends", metaPackage));
+        if (result.exitStatus() != 0) {
+            return Optional.empty();
+        }
+        return result.output().lines()
+                .map(DEPENDS::matcher)
+                .filter(Matcher::matches)
+                .map(m -> m.group(1))
+                .filter(name -> name.startsWith(prefix))
+                .findFirst();
+    }
+
+    /**
+     * Returns the installed version of a package, if dpkg knows it as installed.
+     *
+     * @param run runs {@code dpkg-query}
+     * @param pkg the package
+     * @return the version, or empty
+     */
+    public static Optional<String> installedVersion(CommandRunner run, String pkg) {
+        CommandRunner.Result result = run.run("looking up " + pkg, ROOT, QUERY_TIMEOUT,
+                List.of("dpkg-query", "-W", "-f=${db:Status-Status} ${Version}\\n", pkg));
+        return installedVersion(result.exitStatus(), result.output());
+    }
+
+    /**
+     * Reads {@code dpkg-query -W -f='${db:Status-Status} ${Version}\n'} output.
+     *
+     * @param exitStatus dpkg-query's exit status (non-zero when the package is unknown)
+     * @param output its output
+     * @return the version if the package is installed
+     */
+    public static Optional<String> installedVersion(int exitStatus, String output) {
+        if (exitStatus != 0) {
+            return Optional.empty();
+        }
+        return output.lines()
+                .map(String::strip)
+                .filter(line -> line.startsWith("installed "))
+                .map(line -> line.substring("installed ".length()).strip())
+                .filter(version -> !version.isEmpty())
+                .findFirst();
+    }
+
+    /**
+     * Refreshes the package lists with {@code apt-get update}, unless this JVM did so already.
+     *
+     * @param run runs the command
+     * @return whether the lists were refreshed by this call
+     * @throws FetchException if apt-get update fails
+     */
+    public static synchronized boolean updateLists(CommandRunner run) {
+        if (listsUpdated) {
+            return false;
+        }
+        run.check("refreshing the package lists", ROOT, UPDATE_TIMEOUT, List.of("apt-get", "update"));
+        listsUpdated = true;
+        return true;
+    }
+
+    /**
+     * Tells whether this JVM has refreshed the package lists.
+     *
+     * @return whether {@link #updateLists} ran
+     */
+    public static synchronized boolean listsUpdated() {
+        return listsUpdated;
+    }
+
+    /**
+     * Returns the command that installs packages.
+     *
+     * @param packages the packages
+     * @return {@code apt-get install -y --no-install-recommends <packages>}
+     */
+    public static List<String> installCommand(List<String> packages) {
+        List<String> command = new ArrayList<>(List.of("apt-get", "install", "-y", "--no-install-recommends"));
+        command.addAll(packages);
+        return command;
+    }
+
+    /**
+     * Installs packages, refreshing the package lists once and trying again if the first attempt fails.
+     *
+     * @param run runs the commands
+     * @param packages the packages
+     * @return the exit status of the last attempt, 0 when the packages are installed
+     * @throws FetchException if apt-get cannot run or the lists cannot be refreshed
+     */
+    public static int install(CommandRunner run, List<String> packages) {
+        List<String> install = installCommand(packages);
+        CommandRunner.Result first = run.run("installing build tools", ROOT, INSTALL_TIMEOUT, install);
+        if (first.exitStatus() == 0) {
+            return 0;
+        }
+        updateLists(run);
+        return run.run("installing build tools", ROOT, INSTALL_TIMEOUT, install).exitStatus();
     }
 
     /**

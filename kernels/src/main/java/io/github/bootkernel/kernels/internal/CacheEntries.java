@@ -7,14 +7,9 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
@@ -23,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -39,10 +34,13 @@ import java.util.stream.Stream;
  *     ...                    side files stored with it, for example a build's config and log
  * </pre>
  *
- * <p>An entry is filled under a temporary name and renamed into place, so a reader sees either a
- * complete entry or none, and two processes filling the same key at once both end up with the one
- * that was renamed first. A file whose size and mtime match its record is trusted; otherwise it is
- * hashed and compared with the recorded SHA-256.
+ * <p>Every change happens under the item's {@link ItemLock} ({@code <cache>/<id>.lock}), which
+ * {@link #store}, {@link #adopt} and {@link #makeCurrent} take themselves (it is reentrant, so a
+ * producer holds it across checking, producing and recording). An entry's files are written with
+ * {@link AtomicFiles} and its record last, so a reader without the lock sees a complete entry or
+ * none; an entry without an intact record is only ever replaced under the lock, so no process
+ * deletes an entry another one has just stored. A file whose size and mtime match its record is
+ * trusted; otherwise it is hashed and compared with the recorded SHA-256.
  *
  * <p>Internal API, shared by the {@code kernels} packages; it may change without notice.
  */
@@ -197,45 +195,135 @@ public final class CacheEntries {
      * @param sideFiles further files to copy into the entry, by name, for example a build log
      * @return the stored (or already present) entry
      */
+    @SuppressWarnings("try") // the lock is held for the try block, not used in it
     public Entry store(String key, Path source, String fileName, Map<String, String> record,
                        Map<String, Path> sideFiles) {
         Path target = root.resolve(dirName(key));
-        Optional<Entry> existing = read(target);
-        if (existing.isPresent()) {
-            return existing.get();
-        }
-        Path staging = root.resolve(".staging-" + UUID.randomUUID());
-        try {
-            Files.createDirectories(staging);
-            Path file = staging.resolve(fileName);
-            Files.copy(source, file);
+        try (ItemLock lock = lock()) {
+            Optional<Entry> existing = read(target);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            // Not intact (a killed writer's half, or a damaged file): nobody can be using it.
+            AtomicFiles.deleteTree(target);
+            Files.createDirectories(target);
+            Path file = target.resolve(fileName);
+            AtomicFiles.copy(source, file);
             for (Map.Entry<String, Path> side : sideFiles.entrySet()) {
-                Files.copy(side.getValue(), staging.resolve(side.getKey()));
+                AtomicFiles.copy(side.getValue(), target.resolve(side.getKey()));
             }
             Map<String, String> full = new TreeMap<>(record);
-            full.put("id", id);
             full.putIfAbsent("version", key);
-            full.put("file", fileName);
-            full.put("size", Long.toString(Files.size(file)));
-            full.put("sha256", sha256(file));
-            full.put("mtime", Long.toString(Files.getLastModifiedTime(file).toMillis()));
-            Files.writeString(staging.resolve(RECORD), format(full), StandardCharsets.UTF_8);
-            if (Files.isDirectory(target)) {
-                // A broken leftover (the intact case returned above): move it out of the way.
-                deleteTree(target);
-            }
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                // Another process stored the same key first; use its entry.
-            }
+            writeRecord(target, fileName, full);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store " + fileName + " in " + target, e);
-        } finally {
-            deleteTree(staging);
         }
         return read(target).orElseThrow(() -> new FetchException(
                 "the cache entry " + target + " is incomplete right after storing it"));
+    }
+
+    /** Makes a file to store, in an empty temporary directory outside the cache. */
+    @FunctionalInterface
+    public interface Builder {
+
+        /**
+         * Makes the file.
+         *
+         * @param work an empty directory, deleted afterwards
+         * @return the file made, inside {@code work}
+         * @throws IOException if making it fails
+         */
+        Path build(Path work) throws IOException;
+    }
+
+    /**
+     * Makes a file in a temporary directory (which is deleted afterwards, whatever happens) and
+     * stores it under a key, as {@link #store(String, Path, String, Map)} does.
+     *
+     * @param key the key
+     * @param fileName the name of the file inside the entry
+     * @param record what to record about it; the builder may add to it
+     * @param builder makes the file
+     * @return the stored entry
+     * @throws IOException if the temporary directory cannot be made or the builder fails
+     */
+    public Entry storeBuilt(String key, String fileName, Map<String, String> record, Builder builder)
+            throws IOException {
+        Path work = Files.createTempDirectory("bootkernel-" + id + "-");
+        try {
+            return store(key, builder.build(work), fileName, record);
+        } finally {
+            AtomicFiles.deleteTree(work);
+        }
+    }
+
+    /**
+     * Records a file that an earlier version of this module left in an entry without a record
+     * (its writes were atomic, so the file is complete), unless the entry is intact already.
+     *
+     * @param key the entry's key
+     * @param fileName the file's name inside the entry
+     * @param record what to record about it, as for {@link #store}
+     * @return the entry, or empty when there is no such file
+     */
+    @SuppressWarnings("try") // the lock is held for the try block, not used in it
+    public Optional<Entry> adopt(String key, String fileName, Map<String, String> record) {
+        Path target = root.resolve(dirName(key));
+        try (ItemLock lock = lock()) {
+            Optional<Entry> existing = read(target);
+            if (existing.isPresent() || !Files.isRegularFile(target.resolve(fileName))) {
+                return existing;
+            }
+            Map<String, String> full = new TreeMap<>(record);
+            full.putIfAbsent("version", key);
+            writeRecord(target, fileName, full);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record " + fileName + " in " + target, e);
+        }
+        return read(target);
+    }
+
+    /**
+     * Takes this item's lock, which {@link #store}, {@link #adopt} and {@link #makeCurrent} take too.
+     *
+     * @return the held lock
+     */
+    public ItemLock lock() {
+        return lock(line -> { });
+    }
+
+    /**
+     * Takes this item's lock, saying when it waits for another process.
+     *
+     * @param waiting told when another process holds the lock
+     * @return the held lock
+     */
+    public ItemLock lock(Consumer<String> waiting) {
+        return ItemLock.acquire(root, line -> waiting.accept(id + ": " + line));
+    }
+
+    /**
+     * Returns the item's id.
+     *
+     * @return the id, also its directory's name
+     */
+    public String id() {
+        return id;
+    }
+
+    /**
+     * Tells whether the {@code current} pointer names an entry.
+     *
+     * @param entry the entry
+     * @return whether it is the current one
+     */
+    public boolean isCurrent(Entry entry) {
+        try {
+            return Files.readString(root.resolve(CURRENT), StandardCharsets.UTF_8).trim()
+                    .equals(entry.dir().getFileName().toString());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -243,25 +331,25 @@ public final class CacheEntries {
      *
      * @param entry the entry to use from now on
      */
+    @SuppressWarnings("try") // the lock is held for the try block, not used in it
     public void makeCurrent(Entry entry) {
         Path pointer = root.resolve(CURRENT);
-        Path temp = root.resolve(".current-" + UUID.randomUUID());
-        try {
-            Files.writeString(temp, entry.dir().getFileName() + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.move(temp, pointer, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, pointer, StandardCopyOption.REPLACE_EXISTING);
-            }
+        try (ItemLock lock = lock()) {
+            AtomicFiles.writeString(pointer, entry.dir().getFileName() + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + pointer, e);
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // Only a stray temporary file.
-            }
         }
+    }
+
+    /** Writes the record of a stored file, adding what is measured on it; the record goes last. */
+    private void writeRecord(Path target, String fileName, Map<String, String> record) throws IOException {
+        Path file = target.resolve(fileName);
+        record.put("id", id);
+        record.put("file", fileName);
+        record.put("size", Long.toString(Files.size(file)));
+        record.put("sha256", sha256(file));
+        record.put("mtime", Long.toString(Files.getLastModifiedTime(file).toMillis()));
+        AtomicFiles.writeString(target.resolve(RECORD), format(record));
     }
 
     /**
@@ -312,16 +400,10 @@ public final class CacheEntries {
 
     /** Replaces a record atomically; a failure only means the next lookup hashes again. */
     private static void rewriteRecord(Path recordFile, Map<String, String> record) {
-        Path temp = recordFile.resolveSibling(".record-" + UUID.randomUUID());
         try {
-            Files.writeString(temp, format(record), StandardCharsets.UTF_8);
-            Files.move(temp, recordFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.writeString(recordFile, format(record));
         } catch (IOException | IllegalArgumentException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // Only a stray temporary file.
-            }
+            // The next lookup hashes the file again.
         }
     }
 
@@ -399,23 +481,5 @@ public final class CacheEntries {
             out.append(key).append('=').append(value).append('\n');
         });
         return out.toString();
-    }
-
-    /**
-     * Deletes a directory tree, ignoring what is already gone.
-     *
-     * @param dir the directory
-     */
-    public static void deleteTree(Path dir) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
     }
 }

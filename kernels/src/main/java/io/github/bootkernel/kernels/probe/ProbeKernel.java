@@ -1,22 +1,7 @@
 package io.github.bootkernel.kernels.probe;
 
-import io.github.bootkernel.kernels.Cache;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
+import io.github.bootkernel.kernels.Catalog;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The probe: a tiny guest laid out as a bzImage, a test double for the monitor. <b>It is not
@@ -25,8 +10,10 @@ import java.util.stream.Stream;
  *
  * <p>The probe is written in GNU assembler ({@code probe.S} and {@code probe.ld}, packaged as
  * resources next to this class) and built on first use with binutils ({@code as --32},
- * {@code ld -m elf_i386}, {@code objcopy}) into the cache, {@code Cache.dir("probe")}, under a
- * key derived from the SHA-256 of its sources, so later calls return the same file at once.
+ * {@code ld -m elf_i386}, {@code objcopy}) into the cache as the catalog's {@code probe} item
+ * (see {@code probe.build.ProbeRecipe}),
+ * {@code <cache>/probe/<key>/probe.bzImage}, under a key derived from the SHA-256 of its sources,
+ * so later calls return the same file at once.
  * It boots in milliseconds on any KVM, including instruction-emulating ones such as PVM,
  * because it uses only 32-bit protected-mode code and polled port I/O.
  *
@@ -73,18 +60,6 @@ public final class ProbeKernel {
     /** The longest command line the probe reads (its header's cmdline_size). */
     public static final int COMMAND_LINE_SIZE = 2047;
 
-    /** The probe's sources, resources next to this class, in the order they are hashed. */
-    static final List<String> SOURCES = List.of("probe.S", "probe.ld");
-
-    /** Changes whenever the build recipe in {@link ProbeBuild} changes, so the key does too. */
-    private static final String RECIPE = "as --32; ld -m elf_i386 -T probe.ld; objcopy -O binary; v1";
-
-    /** The name of the image inside its cache entry. */
-    static final String IMAGE_NAME = "probe.bzImage";
-
-    /** Serializes builds within this JVM; across JVMs the final rename decides. */
-    private static final Object LOCK = new Object();
-
     private ProbeKernel() {
     }
 
@@ -97,7 +72,7 @@ public final class ProbeKernel {
      * @throws ProbeBuildException if building fails
      */
     public static Path image() {
-        return image(Cache.dir("probe"), ProbeBuild.Toolchain.DEFAULT);
+        return Catalog.PROBE.get().path();
     }
 
     /**
@@ -127,114 +102,5 @@ public final class ProbeKernel {
             throw new IllegalArgumentException("probe.exit takes a status of 0..255, not " + status);
         }
         return "probe.exit=" + status;
-    }
-
-    /**
-     * Returns the image in a cache directory, building it there if needed.
-     *
-     * @param cacheDir the directory holding one subdirectory per source key
-     * @param tools the binutils commands
-     * @return the image
-     */
-    static Path image(Path cacheDir, ProbeBuild.Toolchain tools) {
-        List<byte[]> sources = SOURCES.stream().map(ProbeKernel::readSource).toList();
-        Path entry = cacheDir.resolve(key(sources));
-        Path image = entry.resolve(IMAGE_NAME);
-        synchronized (LOCK) {
-            if (Files.isRegularFile(image)) {
-                return image;
-            }
-            Path work = null;
-            try {
-                Files.createDirectories(cacheDir);
-                // A stale entry without an image (a crash mid-copy elsewhere) is rebuilt.
-                deleteTree(entry);
-                work = Files.createTempDirectory(cacheDir, ".build-");
-                for (int i = 0; i < SOURCES.size(); i++) {
-                    Files.write(work.resolve(SOURCES.get(i)), sources.get(i));
-                }
-                ProbeBuild.run(work, tools);
-                try {
-                    Files.move(work, entry, StandardCopyOption.ATOMIC_MOVE);
-                    work = null;
-                } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
-                    // Another JVM finished the same build first; its image is identical.
-                    if (!Files.isRegularFile(image)) {
-                        throw raced;
-                    }
-                } catch (AtomicMoveNotSupportedException e) {
-                    throw new IOException("the cache " + cacheDir + " does not support atomic renames", e);
-                }
-                return image;
-            } catch (IOException e) {
-                throw new ProbeBuildException("building the probe image in " + cacheDir + ": "
-                        + e.getMessage(), List.of(), e);
-            } finally {
-                if (work != null) {
-                    deleteTreeQuietly(work);
-                }
-            }
-        }
-    }
-
-    /**
-     * Returns the cache key of the given sources: the first 16 hex digits of a SHA-256 over the
-     * build recipe and each source's name, length and bytes.
-     *
-     * @param sources the contents of {@link #SOURCES}, in order
-     * @return the key, for example {@code 3f9a0c5e1b2d4c6f}
-     */
-    static String key(List<byte[]> sources) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-        sha.update(RECIPE.getBytes(StandardCharsets.UTF_8));
-        for (int i = 0; i < sources.size(); i++) {
-            sha.update(("\0" + SOURCES.get(i) + "\0" + sources.get(i).length + "\0")
-                    .getBytes(StandardCharsets.UTF_8));
-            sha.update(sources.get(i));
-        }
-        return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-    }
-
-    /**
-     * Reads one of the probe's sources from the class path.
-     *
-     * @param name the file name, one of {@link #SOURCES}
-     * @return its bytes
-     */
-    static byte[] readSource(String name) {
-        try (InputStream in = ProbeKernel.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new ProbeBuildException("the probe source " + name + " is missing from the class path"
-                        + " (expected as a resource next to " + ProbeKernel.class.getName() + ")",
-                        List.of(), null);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the probe source " + name, e);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static void deleteTreeQuietly(Path root) {
-        try {
-            deleteTree(root);
-        } catch (IOException ignored) {
-            // A leftover build directory wastes a few kilobytes and is never read.
-        }
     }
 }

@@ -29,7 +29,7 @@ public final class ProbeToolMissingException extends ProbeBuildException {
      * @param command the command line that could not be started
      * @param cause the exception from starting the process
      */
-    ProbeToolMissingException(String tool, String description, String debianPackage,
+    public ProbeToolMissingException(String tool, String description, String debianPackage,
             List<String> command, Throwable cause) {
         super("cannot build the probe image: '" + tool + "' (" + description
                 + ") was not found on the PATH; install the Debian package " + debianPackage

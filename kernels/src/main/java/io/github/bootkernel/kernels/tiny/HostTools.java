@@ -2,11 +2,10 @@ package io.github.bootkernel.kernels.tiny;
 
 import io.github.bootkernel.kernels.FetchException;
 import io.github.bootkernel.kernels.internal.Apt;
+import io.github.bootkernel.kernels.internal.CommandRunner;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,8 +44,6 @@ final class HostTools {
             new Need("xz", "xz-utils"),
             new Need("nice", "coreutils"));
 
-    private static final Duration APT_TIMEOUT = Duration.ofMinutes(15);
-
     private HostTools() {
     }
 
@@ -69,18 +66,6 @@ final class HostTools {
     }
 
     /**
-     * Returns the command that installs packages.
-     *
-     * @param packages the packages
-     * @return {@code apt-get install -y --no-install-recommends <packages>}
-     */
-    static List<String> installCommand(List<String> packages) {
-        List<String> command = new ArrayList<>(List.of("apt-get", "install", "-y", "--no-install-recommends"));
-        command.addAll(packages);
-        return command;
-    }
-
-    /**
      * Explains what is missing and how to install it.
      *
      * @param id the kernel id
@@ -90,7 +75,7 @@ final class HostTools {
     static String missingMessage(String id, List<String> packages) {
         return id + ": building the kernel needs the Debian packages " + String.join(", ", packages)
                 + ", which are not installed. Install them with:\n  sudo "
-                + String.join(" ", installCommand(packages))
+                + String.join(" ", Apt.installCommand(packages))
                 + "\n(on a distribution without apt, install the same tools from its own packages: make, gcc,"
                 + " flex, bison, bc, the libelf headers, tar and xz)";
     }
@@ -104,7 +89,7 @@ final class HostTools {
      * @throws FetchException naming the packages and the command when they are missing and cannot
      *     be installed here
      */
-    static void ensure(BuildLog log, String id) {
+    static void ensure(CommandRunner log, String id) {
         List<String> missing = missingPackages(HostTools::onPath, Files::exists);
         if (missing.isEmpty()) {
             return;
@@ -113,16 +98,11 @@ final class HostTools {
             throw new FetchException(missingMessage(id, missing));
         }
         log.say("installing " + String.join(" ", missing) + " with apt-get (running as root)");
-        List<String> install = installCommand(missing);
-        BuildLog.Result first = log.run("installing build tools", Path.of("/"), APT_TIMEOUT, install);
-        if (first.exitStatus() != 0) {
-            log.check("refreshing the package lists", Path.of("/"), APT_TIMEOUT, List.of("apt-get", "update"));
-            BuildLog.Result second = log.run("installing build tools", Path.of("/"), APT_TIMEOUT, install);
-            if (second.exitStatus() != 0) {
-                throw new FetchException(log.failure("installing build tools", "`" + String.join(" ", install)
-                        + "` exited with status " + second.exitStatus()).getMessage() + "\n"
-                        + missingMessage(id, missing));
-            }
+        int status = Apt.install(log, missing);
+        if (status != 0) {
+            throw new FetchException(log.failure("installing build tools", "`"
+                    + String.join(" ", Apt.installCommand(missing)) + "` exited with status " + status).getMessage()
+                    + "\n" + missingMessage(id, missing));
         }
         List<String> still = missingPackages(HostTools::onPath, Files::exists);
         if (!still.isEmpty()) {

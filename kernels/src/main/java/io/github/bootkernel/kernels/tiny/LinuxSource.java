@@ -2,7 +2,9 @@ package io.github.bootkernel.kernels.tiny;
 
 import io.github.bootkernel.kernels.FetchException;
 import io.github.bootkernel.kernels.internal.Apt;
+import io.github.bootkernel.kernels.internal.AtomicFiles;
 import io.github.bootkernel.kernels.internal.CacheEntries;
+import io.github.bootkernel.kernels.internal.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,8 +37,6 @@ final class LinuxSource {
     /** Written into a tree once it is completely extracted. */
     static final String COMPLETE_MARKER = ".bootkernel-extracted";
 
-    private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(2);
-    private static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration DOWNLOAD_TIMEOUT = Duration.ofMinutes(20);
     private static final Duration EXTRACT_TIMEOUT = Duration.ofMinutes(15);
 
@@ -60,11 +60,9 @@ final class LinuxSource {
      * @return the version
      * @throws FetchException if neither is available
      */
-    static Version resolve(BuildLog log) {
+    static Version resolve(CommandRunner log) {
         if (HostTools.onPath("dpkg-query")) {
-            BuildLog.Result installed = log.run("looking up " + PACKAGE, Path.of("/"), QUERY_TIMEOUT,
-                    List.of("dpkg-query", "-W", "-f=${db:Status-Status} ${Version}\\n", PACKAGE));
-            Optional<String> version = installedVersion(installed.exitStatus(), installed.output());
+            Optional<String> version = Apt.installedVersion(log, PACKAGE);
             if (version.isPresent() && Files.isRegularFile(INSTALLED_TARBALL)) {
                 return new Version(version.get(), true);
             }
@@ -74,40 +72,14 @@ final class LinuxSource {
                     + "from Debian's " + PACKAGE + " package, so the first build needs a Debian or Ubuntu machine "
                     + "with that package in its archive (or fill the cache there and copy it)");
         }
-        Optional<String> candidate = candidate(log);
-        if (candidate.isEmpty() && Apt.isRoot()) {
-            log.check("refreshing the package lists", Path.of("/"), UPDATE_TIMEOUT, List.of("apt-get", "update"));
-            candidate = candidate(log);
+        Optional<String> candidate = Apt.candidate(log, PACKAGE);
+        if (candidate.isEmpty() && Apt.isRoot() && Apt.updateLists(log)) {
+            candidate = Apt.candidate(log, PACKAGE);
         }
         return new Version(candidate.orElseThrow(() -> log.failure("looking up " + PACKAGE,
                 "apt knows no installable version of " + PACKAGE + " (" + (Apt.isRoot()
                         ? "even after apt-get update; Debian 12 bookworm and its security updates have it"
                         : "try `sudo apt-get update`") + ")")), false);
-    }
-
-    /**
-     * Reads {@code dpkg-query -W -f='${db:Status-Status} ${Version}\n'} output.
-     *
-     * @param exitStatus dpkg-query's exit status (non-zero when the package is unknown)
-     * @param output its output
-     * @return the version if the package is installed
-     */
-    static Optional<String> installedVersion(int exitStatus, String output) {
-        if (exitStatus != 0) {
-            return Optional.empty();
-        }
-        return output.lines()
-                .map(String::strip)
-                .filter(line -> line.startsWith("installed "))
-                .map(line -> line.substring("installed ".length()).strip())
-                .filter(version -> !version.isEmpty())
-                .findFirst();
-    }
-
-    private static Optional<String> candidate(BuildLog log) {
-        BuildLog.Result policy = log.run("looking up " + PACKAGE, Path.of("/"), QUERY_TIMEOUT,
-                List.of("apt-cache", "policy", PACKAGE));
-        return policy.exitStatus() == 0 ? Apt.candidateIn(policy.output()) : Optional.empty();
     }
 
     /**
@@ -119,16 +91,16 @@ final class LinuxSource {
      * @return the tree, the directory with the top-level {@code Makefile}
      * @throws FetchException if downloading or extracting fails
      */
-    static Path tree(BuildLog log, Path work, Version version) {
+    static Path tree(CommandRunner log, Path work, Version version) {
         Path tree = work.resolve(PACKAGE + "_" + CacheEntries.dirName(version.version()));
         if (Files.isRegularFile(tree.resolve(COMPLETE_MARKER)) && Files.isRegularFile(tree.resolve("Makefile"))) {
             log.say("reusing the source tree " + tree);
             return tree;
         }
-        CacheEntries.deleteTree(tree);
-        removeLeftovers(work);
-        Path download = work.resolve(".download-" + UUID.randomUUID());
-        Path staging = work.resolve(".extract-" + UUID.randomUUID());
+        AtomicFiles.deleteTree(tree);
+        // Temporary names: whoever takes the work directory's lock next deletes them if this build dies.
+        Path download = work.resolve(".download-" + UUID.randomUUID() + ".tmp");
+        Path staging = work.resolve(".extract-" + UUID.randomUUID() + ".tmp");
         try {
             Files.createDirectories(download);
             Files.createDirectories(staging);
@@ -146,12 +118,12 @@ final class LinuxSource {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the source tree " + tree, e);
         } finally {
-            CacheEntries.deleteTree(download);
-            CacheEntries.deleteTree(staging);
+            AtomicFiles.deleteTree(download);
+            AtomicFiles.deleteTree(staging);
         }
     }
 
-    private static Path download(BuildLog log, Path dir, String version) {
+    private static Path download(CommandRunner log, Path dir, String version) {
         log.say("downloading " + PACKAGE + "=" + version + " with apt-get download");
         Path unpacked = Apt.downloadAndUnpack(log, dir, PACKAGE, version, DOWNLOAD_TIMEOUT, EXTRACT_TIMEOUT);
         Path tarball = unpacked.resolve(INSTALLED_TARBALL.toString().substring(1));
@@ -161,25 +133,11 @@ final class LinuxSource {
         return tarball;
     }
 
-    /** Removes what an interrupted extraction left; the caller holds the build lock. */
-    private static void removeLeftovers(Path work) {
-        try (Stream<Path> children = Files.list(work)) {
-            for (Path child : children.toList()) {
-                String name = child.getFileName().toString();
-                if (name.startsWith(".download-") || name.startsWith(".extract-")) {
-                    CacheEntries.deleteTree(child);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + work, e);
-        }
-    }
-
     private static void removeOtherTrees(Path work, Path keep) throws IOException {
         try (Stream<Path> children = Files.list(work)) {
             for (Path child : children.toList()) {
                 if (!child.equals(keep) && child.getFileName().toString().startsWith(PACKAGE + "_")) {
-                    CacheEntries.deleteTree(child);
+                    AtomicFiles.deleteTree(child);
                 }
             }
         }

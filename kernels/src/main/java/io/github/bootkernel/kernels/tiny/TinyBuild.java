@@ -1,7 +1,9 @@
 package io.github.bootkernel.kernels.tiny;
 
 import io.github.bootkernel.kernels.FetchException;
+import io.github.bootkernel.kernels.internal.AtomicFiles;
 import io.github.bootkernel.kernels.internal.CacheEntries;
+import io.github.bootkernel.kernels.internal.CommandRunner;
 import io.github.bootkernel.kernels.internal.FileChecks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +29,7 @@ import java.util.function.Consumer;
  *
  * <p>Work happens in {@code <cache>/tiny-build/}: the source tree, {@code out-<id>/} (deleted
  * after a successful build, kept after a failed one) and {@code <id>.log}. The caller holds the
- * build lock ({@link TinyKernels}), so no other build uses the work directory meanwhile.
+ * item's lock and the work directory's ({@link TinyKernels}), so no other build uses either meanwhile.
  */
 final class TinyBuild {
 
@@ -70,7 +72,12 @@ final class TinyBuild {
      */
     CacheEntries.Entry run() {
         String id = recipe.id();
-        BuildLog log = new BuildLog(id, work.resolve(id + ".log"), progress);
+        try {
+            Files.createDirectories(work);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + work, e);
+        }
+        CommandRunner log = CommandRunner.keptLog(id, work.resolve(id + ".log"), progress);
         String arch = System.getProperty("os.arch");
         if (!arch.equals("amd64") && !arch.equals("x86_64")) {
             throw log.failure("checking the host", "the tiny kernels are built for x86-64 on an x86-64 host, not on "
@@ -83,12 +90,11 @@ final class TinyBuild {
         String key = recipe.key(source.version());
         CacheEntries.Entry cached = cache.at(key).orElse(null);
         if (cached != null) {
-            cache.makeCurrent(cached);
             return cached;
         }
         Path tree = LinuxSource.tree(log, work, source);
         Path out = work.resolve("out-" + id);
-        CacheEntries.deleteTree(out);
+        AtomicFiles.deleteTree(out);
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -99,7 +105,10 @@ final class TinyBuild {
         log.say("compiling bzImage with make -j" + jobs + " (" + log.elapsed() + " so far)");
         log.check("compiling", tree, COMPILE_TIMEOUT, make(tree, out, "-j" + jobs, IMAGE));
         Path image = out.resolve("arch/x86/boot/" + IMAGE);
-        requireBzImage(log, image);
+        String problem = FileChecks.bzImageProblem(image);
+        if (problem != null) {
+            throw log.failure("checking the image", image + " is not a bzImage (" + problem + ")");
+        }
         String compiler = log.check("asking gcc its version", out, QUERY_TIMEOUT, List.of("gcc", "-dumpfullversion"))
                 .strip();
         String release = read(out.resolve("include/config/kernel.release")).strip();
@@ -124,13 +133,12 @@ final class TinyBuild {
         record.put("fetched", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         CacheEntries.Entry entry = cache.store(key, image, IMAGE, record,
                 Map.of("config", out.resolve(".config"), "build.log", log.file()));
-        cache.makeCurrent(entry);
-        CacheEntries.deleteTree(out);
+        AtomicFiles.deleteTree(out);
         return entry;
     }
 
     /** {@code make tinyconfig}, append the fragments, {@code make olddefconfig}, check they hold. */
-    private void configure(BuildLog log, Path tree, Path out) {
+    private void configure(CommandRunner log, Path tree, Path out) {
         log.say("configuring: tinyconfig + " + recipe.fragmentNames());
         log.check("configuring", tree, CONFIG_TIMEOUT, make(tree, out, "tinyconfig"));
         Path config = out.resolve(".config");
@@ -154,18 +162,6 @@ final class TinyBuild {
                 "O=" + out));
         command.addAll(List.of(targets));
         return command;
-    }
-
-    /**
-     * Fails unless a file starts like a bzImage: {@code HdrS} at 0x202.
-     *
-     * @param log the build log, for the error
-     * @param image the file
-     */
-    static void requireBzImage(BuildLog log, Path image) {
-        if (!FileChecks.isBzImage(image)) {
-            throw log.failure("checking the image", image + " is missing or not a bzImage (no HdrS at 0x202)");
-        }
     }
 
     private static String read(Path file) {

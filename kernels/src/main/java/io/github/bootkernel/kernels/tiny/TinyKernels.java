@@ -1,38 +1,30 @@
 package io.github.bootkernel.kernels.tiny;
 
-import io.github.bootkernel.kernels.Cache;
-import io.github.bootkernel.kernels.FetchException;
-import io.github.bootkernel.kernels.KernelImage;
+import io.github.bootkernel.kernels.CachedFile;
+import io.github.bootkernel.kernels.Catalog;
 import io.github.bootkernel.kernels.internal.CacheEntries;
 import io.github.bootkernel.kernels.internal.FileChecks;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
+import io.github.bootkernel.kernels.internal.ItemLock;
+import io.github.bootkernel.kernels.internal.ItemStore;
+import io.github.bootkernel.kernels.internal.Recipe;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Small kernels built on this machine from Debian's {@code linux-source-6.1} package with
- * {@code make tinyconfig} plus a config fragment shipped in this jar, about 1 MB each:
+ * How the catalog's tiny kernels are produced: small kernels built on this machine from Debian's
+ * {@code linux-source-6.1} package with {@code make tinyconfig} plus config fragments shipped in
+ * this jar, about 1 MB each ({@code tiny.config}: 64-bit, serial console on the 16550 at 0x3f8,
+ * initramfs (gzip), ELF and {@code #!} binaries, proc, sysfs, devtmpfs, KVM guest support and
+ * {@code ioperm} for the exit-status helper; {@code tiny-kunit.config} adds KUnit with all its
+ * built-in tests, which print KTAP results ({@code KTAP version 1}) on the console at boot).
  *
- * <ul>
- *   <li>{@value #TINY}: {@code tiny.config} &mdash; 64-bit, serial console on the 16550 at
- *       0x3f8, initramfs (gzip), ELF and {@code #!} binaries, proc, sysfs, devtmpfs, KVM guest
- *       support, ACPI and {@code ioperm} (for the exit-status helper);</li>
- *   <li>{@value #KUNIT}: the same plus {@code tiny-kunit.config}, KUnit with all its built-in
- *       tests, which print KTAP results ({@code KTAP version 1}) on the console at boot. With
- *       {@code quiet} on the command line, add {@code loglevel=7} after it to see them.</li>
- * </ul>
- *
- * <p>The first call on a machine builds the kernel, which takes a few minutes and prints a
+ * <p>The first lookup on a machine builds the kernel, which takes a few minutes and prints a
  * progress line (phase and elapsed time) every 15 seconds. It needs {@code make gcc flex bison bc
  * libelf-dev} (installed with apt-get when running as root, otherwise the error says what to
  * install) and takes the source from the installed {@code linux-source-6.1} package or else
@@ -41,138 +33,89 @@ import java.util.function.Predicate;
  * {@code record.properties}, the final {@code config} and the {@code build.log}. The config hash
  * covers the fragments and the build steps, so editing a fragment leads to a new build.
  *
- * <p>Later calls use the cache alone (the {@code current} build if it has this configuration,
+ * <p>Later lookups use the cache alone (the {@code current} build if it has this configuration,
  * else the newest build that has it), with no apt, no compiler and no network. Set the system
  * property {@code bootkernel.refresh=true} to ask apt for the current source version again.
- *
- * <pre>{@code
- * KernelImage kernel = TinyKernels.tiny();
- * // kernel.path() -> ~/.cache/bootkernel/tiny/6.1.192-2_0123456789abcdef/bzImage
- * }</pre>
  */
-public final class TinyKernels {
+public final class TinyKernels implements Recipe {
 
-    /** The id of the tiny kernel. */
-    public static final String TINY = "tiny";
+    /** The catalog's tiny kernels, by id, in catalog order. */
+    private static final Map<String, TinyKernels> KNOWN = Collections.synchronizedMap(new LinkedHashMap<>());
 
-    /** The id of the tiny kernel with KUnit's built-in tests. */
-    public static final String KUNIT = "tiny-kunit";
+    private final String id;
+    private final List<String> fragments;
 
-    /** The ids this class builds, in the order of their fragments. */
-    public static final List<String> IDS = List.of(TINY, KUNIT);
-
-    private static final Map<String, String[]> FRAGMENTS = Map.of(
-            TINY, new String[] {"tiny.config"},
-            KUNIT, new String[] {"tiny.config", "tiny-kunit.config"});
-
-    /** Serializes builds within this JVM; the lock file serializes them across processes. */
-    private static final Object LOCK = new Object();
-
-    /** Images already looked up in this JVM, by cache directory. */
-    private static final Map<Path, KernelImage> RESOLVED = new ConcurrentHashMap<>();
-
-    private TinyKernels() {
+    private TinyKernels(String id, List<String> fragments) {
+        this.id = id;
+        this.fragments = List.copyOf(fragments);
     }
 
     /**
-     * Returns the tiny kernel, building it on the first use on this machine.
+     * Returns the recipe of a tiny kernel for the catalog.
      *
-     * @return the cached image; its version is the linux-source-6.1 package version
-     * @throws FetchException if it is not cached and cannot be built
+     * @param id the catalog item's id; it names the build log and output directory
+     * @param fragments the config fragments, resources next to this class, applied in order
+     * @return the recipe
      */
-    public static KernelImage tiny() {
-        return get(TINY);
+    public static Recipe recipe(String id, String... fragments) {
+        TinyKernels kernel = new TinyKernels(id, List.of(fragments));
+        KNOWN.put(id, kernel);
+        return kernel;
     }
 
     /**
-     * Returns the tiny kernel with KUnit's built-in tests, building it on the first use.
-     *
-     * @return the cached image; its version is the linux-source-6.1 package version
-     * @throws FetchException if it is not cached and cannot be built
-     */
-    public static KernelImage kunit() {
-        return get(KUNIT);
-    }
-
-    /**
-     * Returns a tiny kernel by id, reporting build progress on standard output.
-     *
-     * @param id {@value #TINY} or {@value #KUNIT}
-     * @return the cached image
-     * @throws IllegalArgumentException if the id is not one of {@link #IDS}
-     * @throws FetchException if it is not cached and cannot be built
-     */
-    public static KernelImage get(String id) {
-        return get(id, System.out::println);
-    }
-
-    /**
-     * Returns a tiny kernel by id, reporting build progress to a consumer.
-     *
-     * @param id {@value #TINY} or {@value #KUNIT}
-     * @param progress receives one line per phase and one every 15 seconds while a build runs,
-     *     for example {@code "tiny: compiling... 45 s"}; nothing when the image is cached
-     * @return the cached image
-     * @throws IllegalArgumentException if the id is not one of {@link #IDS}
-     * @throws FetchException if it is not cached and cannot be built
-     */
-    public static KernelImage get(String id, Consumer<String> progress) {
-        TinyRecipe recipe = recipe(id);
-        Path root = Cache.root();
-        return RESOLVED.computeIfAbsent(root.resolve(id),
-                dir -> resolve(recipe, root, progress, Boolean.getBoolean("bootkernel.refresh")));
-    }
-
-    /**
-     * Returns the recipe of an id.
+     * Returns what the catalog's tiny kernel of an id is built from.
      *
      * @param id the id
      * @return its fragments loaded from this jar
-     * @throws IllegalArgumentException if the id is unknown
+     * @throws IllegalArgumentException if the catalog has no tiny kernel of that id
      */
     static TinyRecipe recipe(String id) {
-        String[] fragments = FRAGMENTS.get(id);
-        if (fragments == null) {
-            throw new IllegalArgumentException("unknown tiny kernel id '" + id + "'; known: " + IDS);
+        Catalog.items(); // the catalog registers its tiny kernels when it is loaded
+        TinyKernels kernel = KNOWN.get(id);
+        if (kernel == null) {
+            throw new IllegalArgumentException("unknown tiny kernel id '" + id + "'; known: " + KNOWN.keySet());
         }
-        return TinyRecipe.of(id, fragments);
+        return kernel.recipe();
     }
 
     /**
      * Looks the recipe up in a cache and builds it when absent, without this JVM's memo.
      *
      * @param recipe what to build
-     * @param cacheRoot the cache root, normally {@link Cache#root()}
+     * @param cacheRoot the cache root
      * @param progress where progress lines go
      * @param refresh whether to ask apt for the source version even when a build is cached
      * @return the image
      */
-    static KernelImage resolve(TinyRecipe recipe, Path cacheRoot, Consumer<String> progress, boolean refresh) {
-        CacheEntries cache = new CacheEntries(cacheRoot, recipe.id());
-        if (!refresh) {
-            Optional<CacheEntries.Entry> cached = cached(cache, recipe);
-            if (cached.isPresent()) {
-                return image(recipe, cached.get());
-            }
+    static CachedFile resolve(TinyRecipe recipe, Path cacheRoot, Consumer<String> progress, boolean refresh) {
+        List<String> names = recipe.fragments().stream().map(ConfigFragment::name).toList();
+        return ItemStore.resolve(cacheRoot, recipe.id(), new TinyKernels(recipe.id(), names), progress, refresh);
+    }
+
+    @Override
+    public Optional<CacheEntries.Entry> cached(CacheEntries entries) {
+        return cached(entries, recipe());
+    }
+
+    @Override
+    public CacheEntries.Entry produce(CacheEntries entries, Consumer<String> progress, boolean refresh) {
+        TinyRecipe recipe = recipe();
+        Path work = entries.root().resolveSibling(TinyBuild.WORK_DIR);
+        // The work directory (source tree, output directories) is shared by all tiny kernels.
+        try (ItemLock lock = ItemLock.acquire(work, line -> progress.accept(recipe.id() + ": " + line))) {
+            return new TinyBuild(recipe, entries, lock.thing(), progress).run();
         }
-        Path work = createDirectories(cacheRoot.resolve(TinyBuild.WORK_DIR));
-        synchronized (LOCK) {
-            // Closing the channel releases the lock.
-            try (FileChannel channel = FileChannel.open(work.resolve(".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE)) {
-                lockOrWait(channel, recipe.id(), work, progress);
-                if (!refresh) {
-                    // Another process may have built it while this one waited for the lock.
-                    Optional<CacheEntries.Entry> cached = cached(cache, recipe);
-                    if (cached.isPresent()) {
-                        return image(recipe, cached.get());
-                    }
-                }
-                return image(recipe, new TinyBuild(recipe, cache, work, progress).run());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot lock " + work.resolve(".lock"), e);
-            }
-        }
+    }
+
+    @Override
+    public String origin(CacheEntries.Entry entry) {
+        return entry.get("source") + " (kernel " + entry.get("kernelRelease") + ", " + entry.get("compiler")
+                + "), sha256 " + entry.get("sha256");
+    }
+
+    private TinyRecipe recipe() {
+        return TinyRecipe.of(id, fragments.toArray(String[]::new));
     }
 
     /**
@@ -194,28 +137,5 @@ public final class TinyKernels {
         Optional<CacheEntries.Entry> newest = cache.newest(matches);
         newest.ifPresent(cache::makeCurrent);
         return newest;
-    }
-
-    private static KernelImage image(TinyRecipe recipe, CacheEntries.Entry entry) {
-        return new KernelImage(recipe.id(), entry.file(), entry.get("version"), entry.get("source") + " ("
-                + "kernel " + entry.get("kernelRelease") + ", " + entry.get("compiler") + "), sha256 "
-                + entry.get("sha256"));
-    }
-
-    private static void lockOrWait(FileChannel channel, String id, Path work, Consumer<String> progress)
-            throws IOException {
-        FileLock lock = channel.tryLock();
-        if (lock == null) {
-            progress.accept(id + ": waiting for another process that is building in " + work);
-            channel.lock();
-        }
-    }
-
-    private static Path createDirectories(Path dir) {
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
-        }
     }
 }

@@ -3,8 +3,7 @@ package io.github.bootkernel.kernels.initramfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.bootkernel.kernels.Busybox;
-import io.github.bootkernel.kernels.ExitStatusHelper;
+import io.github.bootkernel.kernels.Catalog;
 import io.github.bootkernel.kernels.initramfs.NewcReader.Member;
 import java.io.File;
 import java.nio.file.Files;
@@ -29,7 +28,7 @@ class BusyboxInitramfsTest {
         List<Member> members = NewcReader.read(image.toBytes());
         Member busybox = member(members, "bin/busybox");
         assertThat(busybox.mode()).isEqualTo(0100755);
-        assertThat(busybox.data()).isEqualTo(Files.readAllBytes(Busybox.staticBinary().path()));
+        assertThat(busybox.data()).isEqualTo(Files.readAllBytes(Catalog.BUSYBOX_STATIC.get().path()));
         assertThat(member(members, "bin/sh").text()).isEqualTo("busybox");
         assertThat(member(members, "init").mode()).isEqualTo(0100755);
     }
@@ -59,7 +58,7 @@ class BusyboxInitramfsTest {
                 .doesNotContain("cttyhack");
         Member helper = member(NewcReader.read(image.toBytes()), "bin/exit-status");
         assertThat(helper.mode()).isEqualTo(0100755);
-        assertThat(helper.data()).isEqualTo(Files.readAllBytes(ExitStatusHelper.binary().path()));
+        assertThat(helper.data()).isEqualTo(Files.readAllBytes(Catalog.EXIT_STATUS.get().path()));
     }
 
     @Test
@@ -73,7 +72,7 @@ class BusyboxInitramfsTest {
 
     @Test
     void generatedInitIsValidShellForBusybox() throws Exception {
-        Path busybox = Busybox.staticBinary().path();
+        Path busybox = Catalog.BUSYBOX_STATIC.get().path();
         for (String init : List.of(BusyboxInitramfs.create().init(),
                 BusyboxInitramfs.create().initBody("echo hi\n/bin/exit-status 3\n").init())) {
             Path script = Files.writeString(temp.resolve("init"), init);

@@ -21,4 +21,13 @@ class AptTest {
         assertThat(Apt.candidateIn("linux-source-6.1:\n  Installed: (none)\n  Candidate: (none)\n")).isEmpty();
         assertThat(Apt.candidateIn("")).isEmpty();
     }
+
+    @Test
+    void readsTheInstalledVersionFromDpkgQuery() {
+        assertThat(Apt.installedVersion(0, "installed 6.1.192-2\n")).contains("6.1.192-2");
+        assertThat(Apt.installedVersion(0, "config-files 6.1.190-1\n")).isEmpty();
+        assertThat(Apt.installedVersion(0, "not-installed \n")).isEmpty();
+        assertThat(Apt.installedVersion(1, "dpkg-query: no packages found matching linux-source-6.1\n"))
+                .isEmpty();
+    }
 }

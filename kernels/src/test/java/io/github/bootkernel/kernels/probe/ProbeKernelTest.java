@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.bootkernel.kernels.probe.build.ProbeBuild;
+import io.github.bootkernel.kernels.probe.build.ProbeRecipe;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -39,7 +41,7 @@ class ProbeKernelTest {
 
     @BeforeAll
     static void build() throws IOException {
-        image = ProbeKernel.image(cache, ProbeBuild.Toolchain.DEFAULT);
+        image = ProbeRecipe.image(cache, ProbeBuild.Toolchain.DEFAULT);
         bytes = Files.readAllBytes(image);
         header = new Header(bytes);
     }
@@ -118,10 +120,10 @@ class ProbeKernelTest {
     @Test
     void secondCallReusesTheCachedImage() throws IOException {
         FileTime before = Files.getLastModifiedTime(image);
-        Path again = ProbeKernel.image(cache, ProbeBuild.Toolchain.DEFAULT);
+        Path again = ProbeRecipe.image(cache, ProbeBuild.Toolchain.DEFAULT);
         assertThat(again).isEqualTo(image);
         assertThat(Files.getLastModifiedTime(again)).isEqualTo(before);
-        try (Stream<Path> entries = Files.list(cache)) {
+        try (Stream<Path> entries = Files.list(cache.resolve("probe"))) {
             assertThat(entries.map(p -> p.getFileName().toString()))
                     .as("one entry per source key, no build directory left over")
                     .containsExactly(image.getParent().getFileName().toString());
@@ -131,27 +133,27 @@ class ProbeKernelTest {
     @Test
     void cacheKeyFollowsTheSources() {
         List<byte[]> sources = new ArrayList<>(
-                ProbeKernel.SOURCES.stream().map(ProbeKernel::readSource).toList());
-        String key = ProbeKernel.key(sources);
+                ProbeRecipe.SOURCES.stream().map(ProbeRecipe::readSource).toList());
+        String key = ProbeRecipe.key(sources);
         assertThat(image.getParent().getFileName().toString()).isEqualTo(key);
         assertThat(key).matches("[0-9a-f]{16}");
         byte[] edited = Arrays.copyOf(sources.get(0), sources.get(0).length + 1);
         edited[edited.length - 1] = '\n';
         sources.set(0, edited);
-        assertThat(ProbeKernel.key(sources)).isNotEqualTo(key);
+        assertThat(ProbeRecipe.key(sources)).isNotEqualTo(key);
     }
 
     @Test
     void publicEntryPointBuildsIntoTheUserCache() {
         Path fromCache = ProbeKernel.image();
-        assertThat(fromCache).isRegularFile().hasFileName(ProbeKernel.IMAGE_NAME);
+        assertThat(fromCache).isRegularFile().hasFileName(ProbeRecipe.IMAGE_NAME);
         assertThat(fromCache).hasSameBinaryContentAs(image);
     }
 
     @Test
     void missingAssemblerNamesTheToolAndTheDebianPackage(@TempDir Path otherCache) {
         ProbeBuild.Toolchain noAs = new ProbeBuild.Toolchain("bootkernel-no-such-as", "ld", "objcopy");
-        assertThatThrownBy(() -> ProbeKernel.image(otherCache, noAs))
+        assertThatThrownBy(() -> ProbeRecipe.image(otherCache, noAs))
                 .isInstanceOfSatisfying(ProbeToolMissingException.class, e -> {
                     assertThat(e.tool()).isEqualTo("bootkernel-no-such-as");
                     assertThat(e.debianPackage()).isEqualTo("binutils");
@@ -163,13 +165,13 @@ class ProbeKernelTest {
     @Test
     void failingStepReportsTheCommandAndStatus(@TempDir Path otherCache) throws IOException {
         ProbeBuild.Toolchain failingLd = new ProbeBuild.Toolchain("as", "false", "objcopy");
-        assertThatThrownBy(() -> ProbeKernel.image(otherCache, failingLd))
+        assertThatThrownBy(() -> ProbeRecipe.image(otherCache, failingLd))
                 .isInstanceOf(ProbeBuildException.class)
                 .isNotInstanceOf(ProbeToolMissingException.class)
                 .hasMessageContaining(
                         "linking probe.o: `false -m elf_i386 -T probe.ld -o probe.elf probe.o`")
                 .hasMessageContaining("exited with status 1");
-        try (Stream<Path> entries = Files.list(otherCache)) {
+        try (Stream<Path> entries = Files.list(otherCache.resolve("probe"))) {
             assertThat(entries).as("a failed build leaves nothing in the cache").isEmpty();
         }
     }
@@ -189,7 +191,7 @@ class ProbeKernelTest {
 
     @Test
     void everyActionWordIsSpelledTheSameInTheSource() {
-        String source = new String(ProbeKernel.readSource("probe.S"), StandardCharsets.UTF_8);
+        String source = new String(ProbeRecipe.readSource("probe.S"), StandardCharsets.UTF_8);
         for (String word : List.of(ProbeKernel.ECHO, ProbeKernel.SPIN, ProbeKernel.HLT, ProbeKernel.TRIPLE,
                 ProbeKernel.RESET, "probe.flood=", "probe.exit=")) {
             assertThat(source).contains(".asciz \"" + word + "\"");

@@ -2,6 +2,7 @@ package io.github.bootkernel.kernels.tiny;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.bootkernel.kernels.internal.Apt;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +29,7 @@ class HostToolsTest {
         assertThat(message).startsWith("tiny: building the kernel needs the Debian packages flex, bison, libelf-dev,"
                 + " which are not installed. Install them with:\n"
                 + "  sudo apt-get install -y --no-install-recommends flex bison libelf-dev\n");
-        assertThat(HostTools.installCommand(List.of("flex"))).containsExactly("apt-get", "install", "-y",
+        assertThat(Apt.installCommand(List.of("flex"))).containsExactly("apt-get", "install", "-y",
                 "--no-install-recommends", "flex");
     }
 

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.bootkernel.kernels.Cache;
-import io.github.bootkernel.kernels.KernelImage;
+import io.github.bootkernel.kernels.CachedFile;
+import io.github.bootkernel.kernels.Catalog;
 import io.github.bootkernel.kernels.initramfs.BusyboxInitramfs;
 import io.github.bootkernel.kernels.internal.CacheEntries;
+import io.github.bootkernel.kernels.internal.CommandRunner;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
@@ -39,21 +41,21 @@ class TinyKernelsBuildTest {
     @TempDir
     Path temp;
 
-    private static KernelImage build(String id) {
+    private static CachedFile build(String id) {
         long start = System.nanoTime();
-        KernelImage kernel = TinyKernels.get(id, System.out::println);
+        CachedFile kernel = Catalog.item(id).get(System.out::println);
         System.out.printf("%s: %s, %d bytes, lookup or build took %s%n", id, kernel.path(), size(kernel.path()),
-                BuildLog.format(Duration.ofNanos(System.nanoTime() - start)));
+                CommandRunner.format(Duration.ofNanos(System.nanoTime() - start)));
         return kernel;
     }
 
     @Test
     void tinyIsASmallBzImageWithItsRecordConfigAndLog() throws IOException {
-        KernelImage kernel = build(TinyKernels.TINY);
+        CachedFile kernel = build(Catalog.TINY.id());
 
         assertIsSmallBzImage(kernel);
         Properties record = record(kernel);
-        TinyRecipe recipe = TinyKernels.recipe(TinyKernels.TINY);
+        TinyRecipe recipe = TinyKernels.recipe(Catalog.TINY.id());
         assertThat(kernel.path()).isEqualTo(Cache.root().resolve("tiny").resolve(recipe.key(kernel.version()))
                 .resolve("bzImage"));
         assertThat(kernel.version()).matches("6\\.1\\.[0-9]+-[0-9]+.*").isEqualTo(record.getProperty("version"));
@@ -73,7 +75,7 @@ class TinyKernelsBuildTest {
 
     @Test
     void tinyKunitIsASmallBzImageWithKunitOnTopOfTiny() throws IOException {
-        KernelImage kernel = build(TinyKernels.KUNIT);
+        CachedFile kernel = build(Catalog.TINY_KUNIT.id());
 
         assertIsSmallBzImage(kernel);
         assertThat(kernel.id()).isEqualTo("tiny-kunit");
@@ -84,13 +86,13 @@ class TinyKernelsBuildTest {
 
     @Test
     void aSecondLookupUsesTheCacheAloneWithoutRebuilding() throws IOException {
-        KernelImage first = build(TinyKernels.TINY);
+        CachedFile first = build(Catalog.TINY.id());
         String log = Files.readString(first.path().resolveSibling("build.log"));
         List<String> progress = new CopyOnWriteArrayList<>();
         long start = System.nanoTime();
 
         // resolve() skips this JVM's memo, so this is a real cache lookup, as in a new JVM.
-        KernelImage second = TinyKernels.resolve(TinyKernels.recipe(TinyKernels.TINY), Cache.root(), progress::add,
+        CachedFile second = TinyKernels.resolve(TinyKernels.recipe(Catalog.TINY.id()), Cache.root(), progress::add,
                 false);
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
@@ -102,7 +104,7 @@ class TinyKernelsBuildTest {
     @Test
     void tinyBootsBusyboxUnderQemuAndReportsItsExitStatusThroughIoperm() throws Exception {
         Path qemu = qemu();
-        KernelImage kernel = build(TinyKernels.TINY);
+        CachedFile kernel = build(Catalog.TINY.id());
         Path initramfs = BusyboxInitramfs.create().withExitStatusHelper()
                 .initBody("echo hello from tiny\n/bin/exit-status 3\n").build()
                 .writeTo(temp.resolve("initramfs.cpio.gz"));
@@ -117,7 +119,7 @@ class TinyKernelsBuildTest {
     @Test
     void tinyKunitPrintsKtapUnderQemu() throws Exception {
         Path qemu = qemu();
-        KernelImage kernel = build(TinyKernels.KUNIT);
+        CachedFile kernel = build(Catalog.TINY_KUNIT.id());
 
         // No initramfs: after the tests the kernel finds no init and panics; panic=-1 reboots and
         // -no-reboot ends QEMU.
@@ -130,7 +132,7 @@ class TinyKernelsBuildTest {
                 .doesNotContain("not ok");
     }
 
-    private static void assertIsSmallBzImage(KernelImage kernel) throws IOException {
+    private static void assertIsSmallBzImage(CachedFile kernel) throws IOException {
         assertThat(kernel.path()).isRegularFile();
         byte[] start = new byte[0x206];
         try (var in = Files.newInputStream(kernel.path())) {
@@ -140,7 +142,7 @@ class TinyKernelsBuildTest {
         assertThat(size(kernel.path())).isBetween(256L * 1024, MAX_SIZE);
     }
 
-    private static Properties record(KernelImage kernel) throws IOException {
+    private static Properties record(CachedFile kernel) throws IOException {
         Properties record = new Properties();
         try (Reader reader = Files.newBufferedReader(kernel.path().resolveSibling(CacheEntries.RECORD))) {
             record.load(reader);
@@ -160,7 +162,7 @@ class TinyKernelsBuildTest {
     record Boot(int status, String serial, Duration took) {
         @Override
         public String toString() {
-            return "QEMU status " + status + " after " + BuildLog.format(took) + ", serial:\n" + serial;
+            return "QEMU status " + status + " after " + CommandRunner.format(took) + ", serial:\n" + serial;
         }
     }
 
@@ -189,7 +191,7 @@ class TinyKernelsBuildTest {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         try {
             if (!process.waitFor(QEMU_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError("QEMU did not end within " + BuildLog.format(QEMU_TIMEOUT) + "; serial:\n"
+                throw new AssertionError("QEMU did not end within " + CommandRunner.format(QEMU_TIMEOUT) + "; serial:\n"
                         + Files.readString(out, StandardCharsets.ISO_8859_1));
             }
         } finally {
@@ -198,7 +200,7 @@ class TinyKernelsBuildTest {
         Boot boot = new Boot(process.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
                 Duration.ofNanos(System.nanoTime() - start));
         System.out.println(kernel.getParent().getParent().getFileName() + " under QEMU TCG: status " + boot.status()
-                + " after " + BuildLog.format(boot.took()));
+                + " after " + CommandRunner.format(boot.took()));
         return boot;
     }
 }

@@ -19,12 +19,14 @@ class TinyKernelsLookupTest {
     @TempDir
     Path root;
 
-    private final TinyRecipe recipe = TinyKernels.recipe(TinyKernels.TINY);
+    private final TinyRecipe recipe = TinyKernels.recipe("tiny");
 
     private CacheEntries.Entry store(CacheEntries cache, String version, String configHash, String fetched)
             throws IOException {
         byte[] image = new byte[0x300];
         System.arraycopy("HdrS".getBytes(StandardCharsets.US_ASCII), 0, image, 0x202, 4);
+        image[0x1fe] = 0x55;
+        image[0x1ff] = (byte) 0xaa;
         Path source = Files.write(root.resolve("image-" + version + configHash), image);
         return cache.store(CacheEntries.dirName(version + "_" + configHash), source, "bzImage", Map.of(
                 "id", "tiny", "version", version, "configHash", configHash, "fetched", fetched,
@@ -61,7 +63,7 @@ class TinyKernelsLookupTest {
         assertThat(TinyKernels.cached(cache, recipe)).contains(newer);
         assertThat(cache.current()).contains(newer);
         assertThat(older.dir()).isDirectory();
-        assertThat(TinyKernels.cached(cache, TinyKernels.recipe(TinyKernels.KUNIT))).isEmpty();
+        assertThat(TinyKernels.cached(cache, TinyKernels.recipe("tiny-kunit"))).isEmpty();
     }
 
     @Test

@@ -44,8 +44,8 @@ class TinyRecipeTest {
 
     @Test
     void shippedIdsHaveDifferentKeysAndKunitExtendsTiny() {
-        TinyRecipe tiny = TinyKernels.recipe(TinyKernels.TINY);
-        TinyRecipe kunit = TinyKernels.recipe(TinyKernels.KUNIT);
+        TinyRecipe tiny = TinyKernels.recipe("tiny");
+        TinyRecipe kunit = TinyKernels.recipe("tiny-kunit");
 
         assertThat(tiny.fragmentNames()).isEqualTo("tiny.config");
         assertThat(kunit.fragmentNames()).isEqualTo("tiny.config + tiny-kunit.config");

@@ -1,4 +1,4 @@
-package io.github.bootkernel.kernels.tiny;
+package io.github.bootkernel.kernels.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,51 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class BuildLogTest {
+/** The one command runner: with a private log per command (apt, gcc, binutils) and with a kept build log. */
+class CommandRunnerTest {
+
+    private static final Path DIR = Path.of("/");
+
+    @Test
+    void capturesStandardOutputAndError() {
+        String output = CommandRunner.privateLog("").check("testing", DIR, Duration.ofSeconds(30),
+                List.of("sh", "-c", "echo out; echo err >&2"));
+
+        assertThat(output).isEqualTo("out\nerr\n");
+    }
+
+    @Test
+    void failureNamesTheCommandStatusAndOutput() {
+        assertThatThrownBy(() -> CommandRunner.privateLog("").check("fetching x", DIR, Duration.ofSeconds(30),
+                List.of("sh", "-c", "echo E: no such package; exit 100")))
+                .isInstanceOf(FetchException.class)
+                .hasMessageStartingWith("fetching x: `sh -c echo E: no such package; exit 100` exited with status 100")
+                .hasMessageContaining("E: no such package")
+                .satisfies(e -> assertThat(((FetchException) e).command()).startsWith("sh", "-c"));
+    }
+
+    @Test
+    void missingProgramIsReported() {
+        assertThatThrownBy(() -> CommandRunner.privateLog("").run("building", DIR, Duration.ofSeconds(30),
+                List.of("no-such-program-bootkernel")))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("cannot run no-such-program-bootkernel");
+    }
+
+    @Test
+    void timeoutKillsTheCommand() {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> CommandRunner.privateLog("").run("waiting", DIR, Duration.ofMillis(300), List.of("sleep", "30")))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("timed out");
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
+    }
+
+    @Test
+    void runsInAStableLocale() {
+        assertThat(CommandRunner.privateLog("").check("locale", DIR, Duration.ofSeconds(30), List.of("sh", "-c", "echo $LC_ALL")))
+                .isEqualTo("C\n");
+    }
 
     @TempDir
     Path dir;
@@ -20,10 +64,10 @@ class BuildLogTest {
 
     @Test
     void keepsEveryCommandAndItsOutputInTheLog() throws Exception {
-        BuildLog log = new BuildLog("tiny", dir.resolve("tiny.log"), progress::add);
+        CommandRunner log = CommandRunner.keptLog("tiny", dir.resolve("tiny.log"), progress::add);
         log.say("configuring");
 
-        BuildLog.Result result = log.run("configuring", dir, Duration.ofSeconds(30),
+        CommandRunner.Result result = log.run("configuring", dir, Duration.ofSeconds(30),
                 List.of("sh", "-c", "echo out; echo err >&2; exit 3"));
 
         assertThat(result.exitStatus()).isEqualTo(3);
@@ -39,7 +83,7 @@ class BuildLogTest {
 
     @Test
     void aFailedCommandNamesItselfTheLogAndQuotesItsTail() {
-        BuildLog log = new BuildLog("tiny", dir.resolve("tiny.log"), progress::add);
+        CommandRunner log = CommandRunner.keptLog("tiny", dir.resolve("tiny.log"), progress::add);
 
         assertThatThrownBy(() -> log.check("compiling", dir, Duration.ofSeconds(30),
                 List.of("sh", "-c", "for i in $(seq 1 40); do echo line $i; done; exit 2")))
@@ -53,7 +97,8 @@ class BuildLogTest {
 
     @Test
     void reportsProgressWhileACommandRunsAndKillsItAtTheTimeout() {
-        BuildLog log = new BuildLog("tiny", dir.resolve("tiny.log"), progress::add, Duration.ofMillis(200));
+        CommandRunner log = CommandRunner.keptLog("tiny", dir.resolve("tiny.log"), progress::add,
+                Duration.ofMillis(200));
         long start = System.nanoTime();
 
         assertThatThrownBy(() -> log.check("compiling", dir, Duration.ofSeconds(1),
@@ -67,7 +112,7 @@ class BuildLogTest {
 
     @Test
     void aMissingProgramIsAFetchException() {
-        BuildLog log = new BuildLog("tiny", dir.resolve("tiny.log"), progress::add);
+        CommandRunner log = CommandRunner.keptLog("tiny", dir.resolve("tiny.log"), progress::add);
 
         assertThatThrownBy(() -> log.run("compiling", dir, Duration.ofSeconds(5), List.of("no-such-program-bootkernel")))
                 .isInstanceOf(FetchException.class)
@@ -76,7 +121,7 @@ class BuildLogTest {
 
     @Test
     void formatsDurations() {
-        assertThat(BuildLog.format(Duration.ofSeconds(45))).isEqualTo("45 s");
-        assertThat(BuildLog.format(Duration.ofSeconds(125))).isEqualTo("2 min 05 s");
+        assertThat(CommandRunner.format(Duration.ofSeconds(45))).isEqualTo("45 s");
+        assertThat(CommandRunner.format(Duration.ofSeconds(125))).isEqualTo("2 min 05 s");
     }
 }
