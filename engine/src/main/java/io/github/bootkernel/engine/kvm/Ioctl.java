@@ -28,11 +28,11 @@ public final class Ioctl {
     /** {@code KVM_GET_VCPU_MMAP_SIZE}. */
     public static final long KVM_GET_VCPU_MMAP_SIZE = io(0x04);
     /** {@code KVM_GET_SUPPORTED_CPUID}, carrying {@code struct kvm_cpuid2}. */
-    public static final long KVM_GET_SUPPORTED_CPUID = iowr(0x05, Layouts.CPUID2_HEADER);
+    public static final long KVM_GET_SUPPORTED_CPUID = iowr(0x05, KvmStructs.CPUID2_HEADER);
     /** {@code KVM_CREATE_VCPU}. */
     public static final long KVM_CREATE_VCPU = io(0x41);
     /** {@code KVM_SET_USER_MEMORY_REGION}, carrying {@code struct kvm_userspace_memory_region}. */
-    public static final long KVM_SET_USER_MEMORY_REGION = iow(0x46, Layouts.MEMORY_REGION);
+    public static final long KVM_SET_USER_MEMORY_REGION = iow(0x46, KvmStructs.MEMORY_REGION);
     /** {@code KVM_SET_TSS_ADDR}. */
     public static final long KVM_SET_TSS_ADDR = io(0x47);
     /** {@code KVM_SET_IDENTITY_MAP_ADDR}, carrying a {@code __u64}. */
@@ -40,33 +40,33 @@ public final class Ioctl {
     /** {@code KVM_CREATE_IRQCHIP}. */
     public static final long KVM_CREATE_IRQCHIP = io(0x60);
     /** {@code KVM_IRQ_LINE}, carrying {@code struct kvm_irq_level}. */
-    public static final long KVM_IRQ_LINE = iow(0x61, Layouts.IRQ_LEVEL);
+    public static final long KVM_IRQ_LINE = iow(0x61, KvmStructs.IRQ_LEVEL);
     /** {@code KVM_CREATE_PIT2}, carrying {@code struct kvm_pit_config}. */
-    public static final long KVM_CREATE_PIT2 = iow(0x77, Layouts.PIT_CONFIG);
+    public static final long KVM_CREATE_PIT2 = iow(0x77, KvmStructs.PIT_CONFIG);
     /** {@code KVM_RUN}. */
     public static final long KVM_RUN = io(0x80);
     /** {@code KVM_GET_REGS}, carrying {@code struct kvm_regs}. */
-    public static final long KVM_GET_REGS = ior(0x81, Layouts.REGS);
+    public static final long KVM_GET_REGS = ior(0x81, KvmStructs.REGS);
     /** {@code KVM_SET_REGS}, carrying {@code struct kvm_regs}. */
-    public static final long KVM_SET_REGS = iow(0x82, Layouts.REGS);
+    public static final long KVM_SET_REGS = iow(0x82, KvmStructs.REGS);
     /** {@code KVM_GET_SREGS}, carrying {@code struct kvm_sregs}. */
-    public static final long KVM_GET_SREGS = ior(0x83, Layouts.SREGS);
+    public static final long KVM_GET_SREGS = ior(0x83, KvmStructs.SREGS);
     /** {@code KVM_SET_SREGS}, carrying {@code struct kvm_sregs}. */
-    public static final long KVM_SET_SREGS = iow(0x84, Layouts.SREGS);
+    public static final long KVM_SET_SREGS = iow(0x84, KvmStructs.SREGS);
     /** {@code KVM_SET_MSRS}, carrying {@code struct kvm_msrs}. */
-    public static final long KVM_SET_MSRS = iow(0x89, Layouts.MSRS_HEADER);
+    public static final long KVM_SET_MSRS = iow(0x89, KvmStructs.MSRS_HEADER);
     /** {@code KVM_SET_SIGNAL_MASK}, carrying {@code struct kvm_signal_mask}. */
-    public static final long KVM_SET_SIGNAL_MASK = iow(0x8b, Layouts.SIGNAL_MASK_HEADER);
+    public static final long KVM_SET_SIGNAL_MASK = iow(0x8b, KvmStructs.SIGNAL_MASK_HEADER);
     /** {@code KVM_GET_FPU}, carrying {@code struct kvm_fpu}. */
-    public static final long KVM_GET_FPU = ior(0x8c, Layouts.FPU);
+    public static final long KVM_GET_FPU = ior(0x8c, KvmStructs.FPU);
     /** {@code KVM_SET_FPU}, carrying {@code struct kvm_fpu}. */
-    public static final long KVM_SET_FPU = iow(0x8d, Layouts.FPU);
+    public static final long KVM_SET_FPU = iow(0x8d, KvmStructs.FPU);
     /** {@code KVM_GET_LAPIC}, carrying {@code struct kvm_lapic_state}. */
-    public static final long KVM_GET_LAPIC = ior(0x8e, Layouts.LAPIC_STATE);
+    public static final long KVM_GET_LAPIC = ior(0x8e, KvmStructs.LAPIC_STATE);
     /** {@code KVM_SET_LAPIC}, carrying {@code struct kvm_lapic_state}. */
-    public static final long KVM_SET_LAPIC = iow(0x8f, Layouts.LAPIC_STATE);
+    public static final long KVM_SET_LAPIC = iow(0x8f, KvmStructs.LAPIC_STATE);
     /** {@code KVM_SET_CPUID2}, carrying {@code struct kvm_cpuid2}. */
-    public static final long KVM_SET_CPUID2 = iow(0x90, Layouts.CPUID2_HEADER);
+    public static final long KVM_SET_CPUID2 = iow(0x90, KvmStructs.CPUID2_HEADER);
 
     private Ioctl() {
     }

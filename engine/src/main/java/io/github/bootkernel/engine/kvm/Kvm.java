@@ -106,7 +106,7 @@ public final class Kvm extends Fd {
     /** @return the size of each vCPU's shared {@code kvm_run} mapping */
     public int vcpuMmapSize() {
         int size = ioctl(Ioctl.KVM_GET_VCPU_MMAP_SIZE, "KVM_GET_VCPU_MMAP_SIZE", 0);
-        if (size < Layouts.RUN_SIZE) {
+        if (size < KvmStructs.RUN_SIZE) {
             throw new KvmException("KVM_GET_VCPU_MMAP_SIZE returned " + size + ", smaller than struct kvm_run");
         }
         return size;

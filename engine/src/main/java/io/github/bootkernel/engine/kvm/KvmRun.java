@@ -48,37 +48,37 @@ public final class KvmRun {
 
     /** @return {@code exit_reason} */
     public int exitReason() {
-        return run.getInt(Layouts.RUN_EXIT_REASON);
+        return run.getInt(KvmStructs.RUN_EXIT_REASON);
     }
 
     /** Sets {@code immediate_exit} so the next or current {@code KVM_RUN} returns at once. */
     public void requestImmediateExit() {
-        run.put(Layouts.RUN_IMMEDIATE_EXIT, (byte) 1);
+        run.put(KvmStructs.RUN_IMMEDIATE_EXIT, (byte) 1);
     }
 
     /** Clears {@code immediate_exit}. */
     public void clearImmediateExit() {
-        run.put(Layouts.RUN_IMMEDIATE_EXIT, (byte) 0);
+        run.put(KvmStructs.RUN_IMMEDIATE_EXIT, (byte) 0);
     }
 
     /** @return {@code io.direction}: {@link #IO_IN} or {@link #IO_OUT} */
     public int ioDirection() {
-        return Byte.toUnsignedInt(run.get(Layouts.RUN_IO_DIRECTION));
+        return Byte.toUnsignedInt(run.get(KvmStructs.RUN_IO_DIRECTION));
     }
 
     /** @return {@code io.size}: bytes per access, 1, 2 or 4 */
     public int ioSize() {
-        return Byte.toUnsignedInt(run.get(Layouts.RUN_IO_SIZE));
+        return Byte.toUnsignedInt(run.get(KvmStructs.RUN_IO_SIZE));
     }
 
     /** @return {@code io.port} */
     public int ioPort() {
-        return Short.toUnsignedInt(run.getShort(Layouts.RUN_IO_PORT));
+        return Short.toUnsignedInt(run.getShort(KvmStructs.RUN_IO_PORT));
     }
 
     /** @return {@code io.count}: repetitions (string I/O) */
     public int ioCount() {
-        return run.getInt(Layouts.RUN_IO_COUNT);
+        return run.getInt(KvmStructs.RUN_IO_COUNT);
     }
 
     /**
@@ -102,7 +102,7 @@ public final class KvmRun {
     }
 
     private int ioDataOffset(int index) {
-        long offset = run.getLong(Layouts.RUN_IO_DATA_OFFSET) + index;
+        long offset = run.getLong(KvmStructs.RUN_IO_DATA_OFFSET) + index;
         if (offset < 0 || offset >= size) {
             throw new KvmException("kvm_run io.data_offset + " + index + " = " + offset
                     + " lies outside the " + size + "-byte kvm_run mapping");
@@ -112,46 +112,46 @@ public final class KvmRun {
 
     /** @return {@code mmio.phys_addr} */
     public long mmioAddress() {
-        return run.getLong(Layouts.RUN_MMIO_PHYS_ADDR);
+        return run.getLong(KvmStructs.RUN_MMIO_PHYS_ADDR);
     }
 
     /** @return {@code mmio.len} */
     public int mmioLength() {
-        return run.getInt(Layouts.RUN_MMIO_LEN);
+        return run.getInt(KvmStructs.RUN_MMIO_LEN);
     }
 
     /** @return {@code mmio.is_write} */
     public boolean mmioIsWrite() {
-        return run.get(Layouts.RUN_MMIO_IS_WRITE) != 0;
+        return run.get(KvmStructs.RUN_MMIO_IS_WRITE) != 0;
     }
 
     /** Zeroes {@code mmio.data}, so a read of unbacked memory returns zeros. */
     public void clearMmioData() {
-        run.putLong(Layouts.RUN_MMIO_DATA, 0);
+        run.putLong(KvmStructs.RUN_MMIO_DATA, 0);
     }
 
     /** @return {@code fail_entry.hardware_entry_failure_reason} */
     public long failEntryReason() {
-        return run.getLong(Layouts.RUN_FAIL_ENTRY_REASON);
+        return run.getLong(KvmStructs.RUN_FAIL_ENTRY_REASON);
     }
 
     /** @return {@code internal.suberror} */
     public int internalSuberror() {
-        return run.getInt(Layouts.RUN_INTERNAL_SUBERROR);
+        return run.getInt(KvmStructs.RUN_INTERNAL_SUBERROR);
     }
 
     /** @return {@code internal.data[0..ndata)}, at most 16 words */
     public long[] internalData() {
-        int n = Math.max(0, Math.min(16, run.getInt(Layouts.RUN_INTERNAL_NDATA)));
+        int n = Math.max(0, Math.min(16, run.getInt(KvmStructs.RUN_INTERNAL_NDATA)));
         long[] data = new long[n];
         for (int i = 0; i < n; i++) {
-            data[i] = run.getLong(Layouts.RUN_INTERNAL_DATA + 8 * i);
+            data[i] = run.getLong(KvmStructs.RUN_INTERNAL_DATA + 8 * i);
         }
         return data;
     }
 
     /** @return {@code system_event.type} */
     public int systemEventType() {
-        return run.getInt(Layouts.RUN_SYSTEM_EVENT_TYPE);
+        return run.getInt(KvmStructs.RUN_SYSTEM_EVENT_TYPE);
     }
 }

@@ -60,11 +60,11 @@ public final class Vcpu implements AutoCloseable {
         if (rc != 0) {
             throw new KvmException("pthread_sigmask(SIG_BLOCK)", rc, null);
         }
-        ByteBuffer mask = ByteBuffer.allocateDirect(Layouts.SIGNAL_MASK_HEADER + Layouts.KERNEL_SIGSET)
+        ByteBuffer mask = ByteBuffer.allocateDirect(KvmStructs.SIGNAL_MASK_HEADER + KvmStructs.KERNEL_SIGSET)
                 .order(ByteOrder.nativeOrder());
-        mask.putInt(0, Layouts.KERNEL_SIGSET);
+        mask.putInt(0, KvmStructs.KERNEL_SIGSET);
         long running = old.getLong(0) & ~(1L << (KickSignal.number() - 1));
-        mask.putLong(Layouts.SIGNAL_MASK_HEADER, running);
+        mask.putLong(KvmStructs.SIGNAL_MASK_HEADER, running);
         fd.ioctl(Ioctl.KVM_SET_SIGNAL_MASK, "KVM_SET_SIGNAL_MASK", mask);
         synchronized (threadLock) {
             thread = Native.pthread_self();

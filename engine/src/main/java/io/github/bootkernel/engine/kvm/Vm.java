@@ -9,7 +9,7 @@ public final class Vm extends Fd {
     private static final int PIT_SPEAKER_DUMMY = 1;
 
     private final int vcpuMmapSize;
-    private final Struct irqLevel = new Struct(Layouts.IRQ_LEVEL) { };
+    private final Struct irqLevel = new Struct(KvmStructs.IRQ_LEVEL) { };
 
     Vm(int fd, int vcpuMmapSize) {
         super(fd, "VM fd " + fd);
@@ -29,14 +29,14 @@ public final class Vm extends Fd {
         if (offset < 0 || size <= 0 || offset > memory.length() - size) {
             throw new IllegalArgumentException("memory slot " + slot + " outside its host mapping");
         }
-        Struct region = new Struct(Layouts.MEMORY_REGION) { };
-        region.u32(Layouts.MEMORY_REGION_SLOT, slot);
-        region.u32(Layouts.MEMORY_REGION_FLAGS, 0);
-        region.u64(Layouts.MEMORY_REGION_GUEST_PHYS_ADDR, guestPhysAddr);
-        region.u64(Layouts.MEMORY_REGION_MEMORY_SIZE, size);
+        Struct region = new Struct(KvmStructs.MEMORY_REGION) { };
+        region.u32(KvmStructs.MEMORY_REGION_SLOT, slot);
+        region.u32(KvmStructs.MEMORY_REGION_FLAGS, 0);
+        region.u64(KvmStructs.MEMORY_REGION_GUEST_PHYS_ADDR, guestPhysAddr);
+        region.u64(KvmStructs.MEMORY_REGION_MEMORY_SIZE, size);
         // SAFETY: the host range [address + offset, + size) is inside a live mapping (checked
         // above) that outlives the VM: the machine unmaps it only after closing this fd.
-        region.u64(Layouts.MEMORY_REGION_USERSPACE_ADDR, memory.address() + offset);
+        region.u64(KvmStructs.MEMORY_REGION_USERSPACE_ADDR, memory.address() + offset);
         ioctl(Ioctl.KVM_SET_USER_MEMORY_REGION, "KVM_SET_USER_MEMORY_REGION", region);
     }
 
@@ -67,7 +67,7 @@ public final class Vm extends Fd {
 
     /** {@code KVM_CREATE_PIT2}: in-kernel i8254 timer, with a dummy speaker port. */
     public void createPit2() {
-        Struct config = new Struct(Layouts.PIT_CONFIG) { };
+        Struct config = new Struct(KvmStructs.PIT_CONFIG) { };
         config.u32(0, PIT_SPEAKER_DUMMY);
         ioctl(Ioctl.KVM_CREATE_PIT2, "KVM_CREATE_PIT2", config);
     }
@@ -79,8 +79,8 @@ public final class Vm extends Fd {
      * @param level true to assert, false to deassert
      */
     public synchronized void irqLine(int irq, boolean level) {
-        irqLevel.u32(Layouts.IRQ_LEVEL_IRQ, irq);
-        irqLevel.u32(Layouts.IRQ_LEVEL_LEVEL, level ? 1 : 0);
+        irqLevel.u32(KvmStructs.IRQ_LEVEL_IRQ, irq);
+        irqLevel.u32(KvmStructs.IRQ_LEVEL_LEVEL, level ? 1 : 0);
         ioctl(Ioctl.KVM_IRQ_LINE, "KVM_IRQ_LINE", irqLevel);
     }
 

@@ -61,16 +61,16 @@ class IoctlTest {
 
     @Test
     void sizeFieldIsTheStructSizeFromLayouts() {
-        assertThat(sizeField(Ioctl.KVM_GET_REGS)).isEqualTo(Layouts.REGS);
-        assertThat(sizeField(Ioctl.KVM_SET_SREGS)).isEqualTo(Layouts.SREGS);
-        assertThat(sizeField(Ioctl.KVM_GET_FPU)).isEqualTo(Layouts.FPU);
-        assertThat(sizeField(Ioctl.KVM_SET_LAPIC)).isEqualTo(Layouts.LAPIC_STATE);
-        assertThat(sizeField(Ioctl.KVM_SET_CPUID2)).isEqualTo(Layouts.CPUID2_HEADER);
-        assertThat(sizeField(Ioctl.KVM_SET_MSRS)).isEqualTo(Layouts.MSRS_HEADER);
-        assertThat(sizeField(Ioctl.KVM_SET_USER_MEMORY_REGION)).isEqualTo(Layouts.MEMORY_REGION);
-        assertThat(sizeField(Ioctl.KVM_CREATE_PIT2)).isEqualTo(Layouts.PIT_CONFIG);
-        assertThat(sizeField(Ioctl.KVM_IRQ_LINE)).isEqualTo(Layouts.IRQ_LEVEL);
-        assertThat(sizeField(Ioctl.KVM_SET_SIGNAL_MASK)).isEqualTo(Layouts.SIGNAL_MASK_HEADER);
+        assertThat(sizeField(Ioctl.KVM_GET_REGS)).isEqualTo(KvmStructs.REGS);
+        assertThat(sizeField(Ioctl.KVM_SET_SREGS)).isEqualTo(KvmStructs.SREGS);
+        assertThat(sizeField(Ioctl.KVM_GET_FPU)).isEqualTo(KvmStructs.FPU);
+        assertThat(sizeField(Ioctl.KVM_SET_LAPIC)).isEqualTo(KvmStructs.LAPIC_STATE);
+        assertThat(sizeField(Ioctl.KVM_SET_CPUID2)).isEqualTo(KvmStructs.CPUID2_HEADER);
+        assertThat(sizeField(Ioctl.KVM_SET_MSRS)).isEqualTo(KvmStructs.MSRS_HEADER);
+        assertThat(sizeField(Ioctl.KVM_SET_USER_MEMORY_REGION)).isEqualTo(KvmStructs.MEMORY_REGION);
+        assertThat(sizeField(Ioctl.KVM_CREATE_PIT2)).isEqualTo(KvmStructs.PIT_CONFIG);
+        assertThat(sizeField(Ioctl.KVM_IRQ_LINE)).isEqualTo(KvmStructs.IRQ_LEVEL);
+        assertThat(sizeField(Ioctl.KVM_SET_SIGNAL_MASK)).isEqualTo(KvmStructs.SIGNAL_MASK_HEADER);
     }
 
     @Test

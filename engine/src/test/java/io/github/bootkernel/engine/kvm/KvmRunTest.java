@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reads a fake {@code kvm_run} page, filled by hand at the offsets {@code LayoutsTest} pins, through
+ * Reads a fake {@code kvm_run} page, filled by hand at the offsets {@code KvmStructsTest} pins, through
  * {@link KvmRun}. Needs only an anonymous mapping, not {@code /dev/kvm}.
  */
 class KvmRunTest {
