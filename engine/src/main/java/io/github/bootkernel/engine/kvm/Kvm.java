@@ -71,7 +71,7 @@ public final class Kvm extends Fd {
         }
         Kvm kvm = new Kvm(fd, device);
         try {
-            int version = kvm.ioctl(Ioctl.KVM_GET_API_VERSION, "KVM_GET_API_VERSION", 0);
+            int version = kvm.ioctl(Ioctl.KVM_GET_API_VERSION, 0);
             if (version != API_VERSION) {
                 throw new KvmException(device + " reports KVM API version " + version + ", expected " + API_VERSION);
             }
@@ -100,12 +100,12 @@ public final class Kvm extends Fd {
      * @return 0 if unsupported, otherwise a positive, capability-specific value
      */
     public int checkExtension(int capability) {
-        return ioctl(Ioctl.KVM_CHECK_EXTENSION, "KVM_CHECK_EXTENSION", capability);
+        return ioctl(Ioctl.KVM_CHECK_EXTENSION, capability);
     }
 
     /** @return the size of each vCPU's shared {@code kvm_run} mapping */
     public int vcpuMmapSize() {
-        int size = ioctl(Ioctl.KVM_GET_VCPU_MMAP_SIZE, "KVM_GET_VCPU_MMAP_SIZE", 0);
+        int size = ioctl(Ioctl.KVM_GET_VCPU_MMAP_SIZE, 0);
         if (size < KvmStructs.RUN_SIZE) {
             throw new KvmException("KVM_GET_VCPU_MMAP_SIZE returned " + size + ", smaller than struct kvm_run");
         }
@@ -119,7 +119,7 @@ public final class Kvm extends Fd {
      */
     public List<CpuidEntry> supportedCpuid() {
         CpuidTable table = new CpuidTable(CPUID_MAX_ENTRIES);
-        ioctl(Ioctl.KVM_GET_SUPPORTED_CPUID, "KVM_GET_SUPPORTED_CPUID", table);
+        ioctl(Ioctl.KVM_GET_SUPPORTED_CPUID, table);
         int n = table.count();
         if (n <= 0 || n > CPUID_MAX_ENTRIES) {
             throw new KvmException("KVM_GET_SUPPORTED_CPUID returned " + n + " entries (capacity "
@@ -134,7 +134,7 @@ public final class Kvm extends Fd {
      * @return the new VM, owned by the caller
      */
     public Vm createVm() {
-        int vmFd = ioctl(Ioctl.KVM_CREATE_VM, "KVM_CREATE_VM", 0);
+        int vmFd = ioctl(Ioctl.KVM_CREATE_VM, 0);
         return new Vm(vmFd, vcpuMmapSize());
     }
 }

@@ -65,7 +65,7 @@ public final class Vcpu implements AutoCloseable {
         mask.putInt(0, KvmStructs.KERNEL_SIGSET);
         long running = old.getLong(0) & ~(1L << (KickSignal.number() - 1));
         mask.putLong(KvmStructs.SIGNAL_MASK_HEADER, running);
-        fd.ioctl(Ioctl.KVM_SET_SIGNAL_MASK, "KVM_SET_SIGNAL_MASK", mask);
+        fd.ioctl(Ioctl.KVM_SET_SIGNAL_MASK, mask);
         synchronized (threadLock) {
             thread = Native.pthread_self();
             threadLive = true;
@@ -109,7 +109,7 @@ public final class Vcpu implements AutoCloseable {
      */
     public int run() {
         try {
-            Native.ioctl(fd.fd(), Ioctl.KVM_RUN, 0L);
+            Native.ioctl(fd.fd(), Ioctl.KVM_RUN.number(), 0L);
             return run.exitReason();
         } catch (RuntimeException e) {
             if (!Native.isErrno(e)) {
@@ -139,47 +139,47 @@ public final class Vcpu implements AutoCloseable {
     /** @return {@code KVM_GET_REGS} */
     public Regs getRegs() {
         Regs regs = new Regs();
-        fd.ioctl(Ioctl.KVM_GET_REGS, "KVM_GET_REGS", regs);
+        fd.ioctl(Ioctl.KVM_GET_REGS, regs);
         return regs;
     }
 
     /** @param regs {@code KVM_SET_REGS} */
     public void setRegs(Regs regs) {
-        fd.ioctl(Ioctl.KVM_SET_REGS, "KVM_SET_REGS", regs);
+        fd.ioctl(Ioctl.KVM_SET_REGS, regs);
     }
 
     /** @return {@code KVM_GET_SREGS} */
     public Sregs getSregs() {
         Sregs sregs = new Sregs();
-        fd.ioctl(Ioctl.KVM_GET_SREGS, "KVM_GET_SREGS", sregs);
+        fd.ioctl(Ioctl.KVM_GET_SREGS, sregs);
         return sregs;
     }
 
     /** @param sregs {@code KVM_SET_SREGS} */
     public void setSregs(Sregs sregs) {
-        fd.ioctl(Ioctl.KVM_SET_SREGS, "KVM_SET_SREGS", sregs);
+        fd.ioctl(Ioctl.KVM_SET_SREGS, sregs);
     }
 
     /** @param fpu {@code KVM_SET_FPU} */
     public void setFpu(Fpu fpu) {
-        fd.ioctl(Ioctl.KVM_SET_FPU, "KVM_SET_FPU", fpu);
+        fd.ioctl(Ioctl.KVM_SET_FPU, fpu);
     }
 
     /** @return {@code KVM_GET_LAPIC} */
     public LapicState getLapic() {
         LapicState lapic = new LapicState();
-        fd.ioctl(Ioctl.KVM_GET_LAPIC, "KVM_GET_LAPIC", lapic);
+        fd.ioctl(Ioctl.KVM_GET_LAPIC, lapic);
         return lapic;
     }
 
     /** @param lapic {@code KVM_SET_LAPIC} */
     public void setLapic(LapicState lapic) {
-        fd.ioctl(Ioctl.KVM_SET_LAPIC, "KVM_SET_LAPIC", lapic);
+        fd.ioctl(Ioctl.KVM_SET_LAPIC, lapic);
     }
 
     /** @param entries {@code KVM_SET_CPUID2} */
     public void setCpuid(List<CpuidEntry> entries) {
-        fd.ioctl(Ioctl.KVM_SET_CPUID2, "KVM_SET_CPUID2", CpuidTable.of(entries));
+        fd.ioctl(Ioctl.KVM_SET_CPUID2, CpuidTable.of(entries));
     }
 
     /**
@@ -188,7 +188,7 @@ public final class Vcpu implements AutoCloseable {
      * @param msrs MSR index to value, in the order to write them
      */
     public void setMsrs(Map<Integer, Long> msrs) {
-        int written = fd.ioctl(Ioctl.KVM_SET_MSRS, "KVM_SET_MSRS", new MsrTable(msrs));
+        int written = fd.ioctl(Ioctl.KVM_SET_MSRS, new MsrTable(msrs));
         if (written != msrs.size()) {
             Integer failed = msrs.keySet().stream().skip(Math.max(0, written)).findFirst().orElse(-1);
             throw new KvmException("KVM_SET_MSRS wrote " + written + " of " + msrs.size()

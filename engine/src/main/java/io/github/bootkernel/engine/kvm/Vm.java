@@ -37,7 +37,7 @@ public final class Vm extends Fd {
         // SAFETY: the host range [address + offset, + size) is inside a live mapping (checked
         // above) that outlives the VM: the machine unmaps it only after closing this fd.
         region.u64(KvmStructs.MEMORY_REGION_USERSPACE_ADDR, memory.address() + offset);
-        ioctl(Ioctl.KVM_SET_USER_MEMORY_REGION, "KVM_SET_USER_MEMORY_REGION", region);
+        ioctl(Ioctl.KVM_SET_USER_MEMORY_REGION, region);
     }
 
     /**
@@ -46,7 +46,7 @@ public final class Vm extends Fd {
      * @param address a guest physical address outside RAM and MMIO
      */
     public void setTssAddr(long address) {
-        ioctl(Ioctl.KVM_SET_TSS_ADDR, "KVM_SET_TSS_ADDR", address);
+        ioctl(Ioctl.KVM_SET_TSS_ADDR, address);
     }
 
     /**
@@ -57,19 +57,19 @@ public final class Vm extends Fd {
     public void setIdentityMapAddr(long address) {
         ByteBuffer arg = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
         arg.putLong(0, address);
-        ioctl(Ioctl.KVM_SET_IDENTITY_MAP_ADDR, "KVM_SET_IDENTITY_MAP_ADDR", arg);
+        ioctl(Ioctl.KVM_SET_IDENTITY_MAP_ADDR, arg);
     }
 
     /** {@code KVM_CREATE_IRQCHIP}: in-kernel PIC pair, IOAPIC and per-vCPU local APICs. */
     public void createIrqchip() {
-        ioctl(Ioctl.KVM_CREATE_IRQCHIP, "KVM_CREATE_IRQCHIP", 0);
+        ioctl(Ioctl.KVM_CREATE_IRQCHIP, 0);
     }
 
     /** {@code KVM_CREATE_PIT2}: in-kernel i8254 timer, with a dummy speaker port. */
     public void createPit2() {
         Struct config = new Struct(KvmStructs.PIT_CONFIG) { };
         config.u32(0, PIT_SPEAKER_DUMMY);
-        ioctl(Ioctl.KVM_CREATE_PIT2, "KVM_CREATE_PIT2", config);
+        ioctl(Ioctl.KVM_CREATE_PIT2, config);
     }
 
     /**
@@ -81,7 +81,7 @@ public final class Vm extends Fd {
     public synchronized void irqLine(int irq, boolean level) {
         irqLevel.u32(KvmStructs.IRQ_LEVEL_IRQ, irq);
         irqLevel.u32(KvmStructs.IRQ_LEVEL_LEVEL, level ? 1 : 0);
-        ioctl(Ioctl.KVM_IRQ_LINE, "KVM_IRQ_LINE", irqLevel);
+        ioctl(Ioctl.KVM_IRQ_LINE, irqLevel);
     }
 
     /**
@@ -91,7 +91,7 @@ public final class Vm extends Fd {
      * @return the new vCPU, owned by the caller
      */
     public Vcpu createVcpu(int id) {
-        int vcpuFd = ioctl(Ioctl.KVM_CREATE_VCPU, "KVM_CREATE_VCPU", id);
+        int vcpuFd = ioctl(Ioctl.KVM_CREATE_VCPU, id);
         Fd fd = new Fd(vcpuFd, "vCPU " + id + " fd " + vcpuFd);
         try {
             return new Vcpu(fd, Mapping.shared(fd, vcpuMmapSize), id);
