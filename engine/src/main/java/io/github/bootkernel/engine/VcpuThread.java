@@ -4,6 +4,7 @@ import io.github.bootkernel.engine.boot.BootCpu;
 import io.github.bootkernel.engine.boot.Cpuid;
 import io.github.bootkernel.engine.boot.LoadPlan;
 import io.github.bootkernel.engine.devices.PortBus;
+import io.github.bootkernel.engine.kvm.Capability;
 import io.github.bootkernel.engine.kvm.KvmRun;
 import io.github.bootkernel.engine.kvm.Kvm;
 import io.github.bootkernel.engine.kvm.Vcpu;
@@ -117,7 +118,7 @@ final class VcpuThread implements AutoCloseable {
             v = vm.createVcpu(0);
             vcpu = v;
             v.setCpuid(Cpuid.forVcpu(kvm.supportedCpuid(), 0, 1,
-                    kvm.checkExtension(Kvm.CAP_TSC_DEADLINE_TIMER) > 0));
+                    kvm.checkExtension(Capability.TSC_DEADLINE_TIMER) > 0));
             BootCpu.configure(v, plan.kernelAddress(), plan.zeroPage());
             v.bindToCurrentThread();
         } catch (RuntimeException | Error e) {

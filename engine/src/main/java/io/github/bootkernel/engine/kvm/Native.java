@@ -28,8 +28,6 @@ final class Native {
     static final int MADV_DONTFORK = 10;
     static final int MADV_HUGEPAGE = 14;
     static final int SIG_BLOCK = 0;
-    static final int EINTR = 4;
-    static final int EAGAIN = 11;
 
     static {
         // SAFETY: binds the native methods below to libc's symbols of the same names; their Java

@@ -116,7 +116,8 @@ public final class Vcpu implements AutoCloseable {
                 throw e;
             }
             int errno = Native.errno(e);
-            if (errno == Native.EINTR || errno == Native.EAGAIN) {
+            Errno name = Errno.of(errno);
+            if (name == Errno.EINTR || name == Errno.EAGAIN) {
                 drainKick();
                 synchronized (threadLock) {
                     run.clearImmediateExit();
