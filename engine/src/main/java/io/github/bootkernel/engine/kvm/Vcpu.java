@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A vCPU file descriptor and its {@code kvm_run} page.
+ * A vCPU file descriptor and its {@code kvm_run} page, from which {@link #run()} decodes each exit
+ * once into a {@link VcpuExit}.
  *
  * <p>Create, set up and run it on one thread. {@link #kick()} is the only method other threads
  * call: it makes a running or about-to-run {@code KVM_RUN} return promptly. It relies on a signal
@@ -16,9 +17,6 @@ import java.util.Map;
  * before {@code KVM_RUN} is entered.
  */
 public final class Vcpu implements AutoCloseable {
-
-    /** Returned by {@link #run()} when a kick (or another signal) interrupted {@code KVM_RUN}. */
-    public static final int INTERRUPTED = -1;
 
     private static final int GLIBC_SIGSET_BYTES = 128;
 
@@ -42,11 +40,6 @@ public final class Vcpu implements AutoCloseable {
     /** @return the vCPU id */
     public int id() {
         return id;
-    }
-
-    /** @return the shared run page */
-    public KvmRun runState() {
-        return run;
     }
 
     /**
@@ -89,6 +82,8 @@ public final class Vcpu implements AutoCloseable {
      */
     public void kick() {
         synchronized (threadLock) {
+            // close() unmaps the run page while holding threadLock, so once this check passes the
+            // page stays mapped until we return (and the Mapping would refuse, not crash, anyway).
             if (runMapping.isClosed()) {
                 return;
             }
@@ -103,14 +98,21 @@ public final class Vcpu implements AutoCloseable {
     }
 
     /**
-     * {@code KVM_RUN}: runs the guest until an exit that needs the monitor.
+     * {@code KVM_RUN}: first hands KVM the bytes the previous exit's handler filled in (an
+     * {@code IN} or MMIO read), then runs the guest until an exit that needs the monitor.
      *
-     * @return the exit reason (a {@code KvmRun.EXIT_*} value), or {@link #INTERRUPTED}
+     * @return the exit, decoded; {@link VcpuExit#INTERRUPTED} when a kick (or another signal)
+     *     interrupted the run
+     * @throws KvmException if {@code KVM_RUN} fails or reports an impossible exit
+     * @throws IllegalStateException if the vCPU is closed
      */
-    public int run() {
+    public VcpuExit run() {
+        if (fd.isClosed()) {
+            throw new IllegalStateException("vCPU " + id + " is closed");
+        }
+        run.completePending();
         try {
             Native.ioctl(fd.fd(), Ioctl.KVM_RUN.number(), 0L);
-            return run.exitReason();
         } catch (RuntimeException e) {
             if (!Native.isErrno(e)) {
                 throw e;
@@ -122,10 +124,11 @@ public final class Vcpu implements AutoCloseable {
                 synchronized (threadLock) {
                     run.clearImmediateExit();
                 }
-                return INTERRUPTED;
+                return VcpuExit.INTERRUPTED;
             }
             throw new KvmException("ioctl(KVM_RUN) on " + fd.name(), errno, e);
         }
+        return run.decode();
     }
 
     private void drainKick() {

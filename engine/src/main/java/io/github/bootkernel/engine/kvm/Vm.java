@@ -29,6 +29,9 @@ public final class Vm extends Fd {
         if (offset < 0 || size <= 0 || offset > memory.length() - size) {
             throw new IllegalArgumentException("memory slot " + slot + " outside its host mapping");
         }
+        if (memory.isClosed()) {
+            throw new IllegalStateException("memory slot " + slot + ": its host mapping is already unmapped");
+        }
         Struct region = new Struct(KvmStructs.MEMORY_REGION) { };
         region.u32(KvmStructs.MEMORY_REGION_SLOT, slot);
         region.u32(KvmStructs.MEMORY_REGION_FLAGS, 0);
@@ -93,9 +96,14 @@ public final class Vm extends Fd {
     public Vcpu createVcpu(int id) {
         int vcpuFd = ioctl(Ioctl.KVM_CREATE_VCPU, id);
         Fd fd = new Fd(vcpuFd, "vCPU " + id + " fd " + vcpuFd);
+        Mapping runPage = null;
         try {
-            return new Vcpu(fd, Mapping.shared(fd, vcpuMmapSize), id);
+            runPage = Mapping.shared(fd, vcpuMmapSize, "kvm_run of vCPU " + id);
+            return new Vcpu(fd, runPage, id);
         } catch (RuntimeException e) {
+            if (runPage != null) {
+                runPage.close();
+            }
             fd.close();
             throw e;
         }

@@ -183,18 +183,23 @@ class KvmStructsTest {
 
         @Test
         void kvmExitReasons() {
-            // KVM_EXIT_* and KVM_EXIT_IO_IN/OUT from the same header.
-            assertThat(KvmRun.EXIT_UNKNOWN).isEqualTo(0);
-            assertThat(KvmRun.EXIT_EXCEPTION).isEqualTo(1);
-            assertThat(KvmRun.EXIT_IO).isEqualTo(2);
-            assertThat(KvmRun.EXIT_DEBUG).isEqualTo(4);
-            assertThat(KvmRun.EXIT_HLT).isEqualTo(5);
-            assertThat(KvmRun.EXIT_MMIO).isEqualTo(6);
-            assertThat(KvmRun.EXIT_SHUTDOWN).isEqualTo(8);
-            assertThat(KvmRun.EXIT_FAIL_ENTRY).isEqualTo(9);
-            assertThat(KvmRun.EXIT_INTR).isEqualTo(10);
-            assertThat(KvmRun.EXIT_INTERNAL_ERROR).isEqualTo(17);
-            assertThat(KvmRun.EXIT_SYSTEM_EVENT).isEqualTo(24);
+            // KVM_EXIT_* (ExitReason's ordinals) and KVM_EXIT_IO_IN/OUT from the same header.
+            assertThat(ExitReason.UNKNOWN.ordinal()).isEqualTo(0);
+            assertThat(ExitReason.EXCEPTION.ordinal()).isEqualTo(1);
+            assertThat(ExitReason.IO.ordinal()).isEqualTo(2);
+            assertThat(ExitReason.DEBUG.ordinal()).isEqualTo(4);
+            assertThat(ExitReason.HLT.ordinal()).isEqualTo(5);
+            assertThat(ExitReason.MMIO.ordinal()).isEqualTo(6);
+            assertThat(ExitReason.SHUTDOWN.ordinal()).isEqualTo(8);
+            assertThat(ExitReason.FAIL_ENTRY.ordinal()).isEqualTo(9);
+            assertThat(ExitReason.INTR.ordinal()).isEqualTo(10);
+            assertThat(ExitReason.INTERNAL_ERROR.ordinal()).isEqualTo(17);
+            assertThat(ExitReason.SYSTEM_EVENT.ordinal()).isEqualTo(24);
+            assertThat(ExitReason.X86_RDMSR.ordinal()).isEqualTo(29);
+            assertThat(ExitReason.NOTIFY.ordinal()).isEqualTo(37);
+            assertThat(ExitReason.of(17)).isEqualTo(ExitReason.INTERNAL_ERROR);
+            assertThat(ExitReason.of(38)).isNull();
+            assertThat(ExitReason.of(-1)).isNull();
             assertThat(KvmRun.IO_IN).isEqualTo(0);
             assertThat(KvmRun.IO_OUT).isEqualTo(1);
         }
