@@ -153,12 +153,16 @@ class KvmRunTest {
                 .hasMessageContaining("io.direction is 2");
     }
 
-    @Test
-    void mmioWriteCarriesItsBytes() {
+    private void mmio(int length, boolean isWrite) {
         page.putLong(32, 0xfee00020L);
         page.putLong(40, 0x1122334455667788L);
-        page.putInt(48, 4);
-        page.put(52, (byte) 1);
+        page.putInt(48, length);
+        page.put(52, (byte) (isWrite ? 1 : 0));
+    }
+
+    @Test
+    void mmioWriteCarriesItsBytes() {
+        mmio(4, true);
         VcpuExit.MmioWrite write = (VcpuExit.MmioWrite) decode(EXIT_MMIO);
         assertThat(write.address()).isEqualTo(0xfee00020L);
         assertThat(write.data()).containsExactly(0x88, 0x77, 0x66, 0x55);
@@ -166,10 +170,7 @@ class KvmRunTest {
 
     @Test
     void mmioReadBytesReplaceMmioData() {
-        page.putLong(32, 0xfee00020L);
-        page.putLong(40, 0x1122334455667788L);
-        page.putInt(48, 8);
-        page.put(52, (byte) 0);
+        mmio(8, false);
         VcpuExit.MmioRead read = (VcpuExit.MmioRead) decode(EXIT_MMIO);
         assertThat(read.address()).isEqualTo(0xfee00020L);
         assertThat(read.data()).hasSize(8);
