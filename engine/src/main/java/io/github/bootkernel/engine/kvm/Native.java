@@ -88,7 +88,8 @@ final class Native {
      * Views native memory as a buffer.
      *
      * <p>SAFETY: the caller guarantees {@code [address, address + length)} is a live mapping it
-     * owns and that the buffer is not used after the mapping is unmapped.
+     * owns and that the buffer is not used after the mapping is unmapped. Only {@link Mapping}
+     * calls this; it keeps the buffer private and uses it only under its read lock while open.
      *
      * @param address start of the mapping
      * @param length bytes to view, at most {@link Integer#MAX_VALUE}

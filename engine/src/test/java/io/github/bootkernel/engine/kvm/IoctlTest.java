@@ -60,7 +60,7 @@ class IoctlTest {
     }
 
     @Test
-    void sizeFieldIsTheStructSizeFromLayouts() {
+    void sizeFieldIsTheStructSizeFromKvmStructs() {
         assertThat(sizeField(Ioctl.KVM_GET_REGS)).isEqualTo(KvmStructs.REGS);
         assertThat(sizeField(Ioctl.KVM_SET_SREGS)).isEqualTo(KvmStructs.SREGS);
         assertThat(sizeField(Ioctl.KVM_GET_FPU)).isEqualTo(KvmStructs.FPU);
