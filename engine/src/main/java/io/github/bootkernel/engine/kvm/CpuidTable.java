@@ -7,7 +7,7 @@ import java.util.List;
 final class CpuidTable extends Struct {
 
     CpuidTable(int capacity) {
-        super(Layouts.CPUID2_HEADER + capacity * Layouts.CPUID_ENTRY);
+        super(KvmStructs.CPUID2_HEADER + capacity * KvmStructs.CPUID_ENTRY);
         u32(0, capacity);
     }
 
@@ -15,14 +15,14 @@ final class CpuidTable extends Struct {
         CpuidTable table = new CpuidTable(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             CpuidEntry e = entries.get(i);
-            int o = Layouts.CPUID2_HEADER + i * Layouts.CPUID_ENTRY;
-            table.u32(o + Layouts.CPUID_FUNCTION, e.function());
-            table.u32(o + Layouts.CPUID_INDEX, e.index());
-            table.u32(o + Layouts.CPUID_FLAGS, e.flags());
-            table.u32(o + Layouts.CPUID_EAX, e.eax());
-            table.u32(o + Layouts.CPUID_EBX, e.ebx());
-            table.u32(o + Layouts.CPUID_ECX, e.ecx());
-            table.u32(o + Layouts.CPUID_EDX, e.edx());
+            int o = KvmStructs.CPUID2_HEADER + i * KvmStructs.CPUID_ENTRY;
+            table.u32(o + KvmStructs.CPUID_FUNCTION, e.function());
+            table.u32(o + KvmStructs.CPUID_INDEX, e.index());
+            table.u32(o + KvmStructs.CPUID_FLAGS, e.flags());
+            table.u32(o + KvmStructs.CPUID_EAX, e.eax());
+            table.u32(o + KvmStructs.CPUID_EBX, e.ebx());
+            table.u32(o + KvmStructs.CPUID_ECX, e.ecx());
+            table.u32(o + KvmStructs.CPUID_EDX, e.edx());
         }
         return table;
     }
@@ -35,10 +35,10 @@ final class CpuidTable extends Struct {
         int n = count();
         List<CpuidEntry> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            int o = Layouts.CPUID2_HEADER + i * Layouts.CPUID_ENTRY;
-            list.add(new CpuidEntry(u32(o + Layouts.CPUID_FUNCTION), u32(o + Layouts.CPUID_INDEX),
-                    u32(o + Layouts.CPUID_FLAGS), u32(o + Layouts.CPUID_EAX), u32(o + Layouts.CPUID_EBX),
-                    u32(o + Layouts.CPUID_ECX), u32(o + Layouts.CPUID_EDX)));
+            int o = KvmStructs.CPUID2_HEADER + i * KvmStructs.CPUID_ENTRY;
+            list.add(new CpuidEntry(u32(o + KvmStructs.CPUID_FUNCTION), u32(o + KvmStructs.CPUID_INDEX),
+                    u32(o + KvmStructs.CPUID_FLAGS), u32(o + KvmStructs.CPUID_EAX), u32(o + KvmStructs.CPUID_EBX),
+                    u32(o + KvmStructs.CPUID_ECX), u32(o + KvmStructs.CPUID_EDX)));
         }
         return List.copyOf(list);
     }

@@ -26,34 +26,34 @@ class Fd implements AutoCloseable {
         return name;
     }
 
-    final int ioctl(long request, String requestName, long arg) {
+    final int ioctl(Ioctl request, long arg) {
         try {
-            return Native.ioctl(fd, request, arg);
+            return Native.ioctl(fd, request.number(), arg);
         } catch (RuntimeException e) {
-            throw failure(requestName, e);
+            throw failure(request, e);
         }
     }
 
-    final int ioctl(long request, String requestName, Struct arg) {
-        return ioctl(request, requestName, arg.buffer);
+    final int ioctl(Ioctl request, Struct arg) {
+        return ioctl(request, arg.buffer);
     }
 
-    final int ioctl(long request, String requestName, ByteBuffer arg) {
+    final int ioctl(Ioctl request, ByteBuffer arg) {
         try {
             // SAFETY: arg is a direct buffer at least as large as the size the request number
             // encodes (Struct subclasses allocate exactly their layout size), so the kernel never
             // reads or writes past it.
-            return Native.ioctl(fd, request, arg);
+            return Native.ioctl(fd, request.number(), arg);
         } catch (RuntimeException e) {
-            throw failure(requestName, e);
+            throw failure(request, e);
         }
     }
 
-    private KvmException failure(String requestName, RuntimeException e) {
+    private KvmException failure(Ioctl request, RuntimeException e) {
         if (!Native.isErrno(e)) {
             throw e;
         }
-        return new KvmException("ioctl(" + requestName + ") on " + name, Native.errno(e), e);
+        return new KvmException("ioctl(" + request + ") on " + name, Native.errno(e), e);
     }
 
     boolean isClosed() {

@@ -5,7 +5,7 @@ public final class Fpu extends Struct {
 
     /** Creates an all-zero FPU state. */
     public Fpu() {
-        super(Layouts.FPU);
+        super(KvmStructs.FPU);
     }
 
     /**
@@ -13,13 +13,13 @@ public final class Fpu extends Struct {
      * @return this
      */
     public Fpu fcw(int value) {
-        u16(Layouts.FPU_FCW, value);
+        u16(KvmStructs.FPU_FCW, value);
         return this;
     }
 
     /** @return the x87 control word */
     public int fcw() {
-        return u16(Layouts.FPU_FCW);
+        return u16(KvmStructs.FPU_FCW);
     }
 
     /**
@@ -27,12 +27,12 @@ public final class Fpu extends Struct {
      * @return this
      */
     public Fpu mxcsr(int value) {
-        u32(Layouts.FPU_MXCSR, value);
+        u32(KvmStructs.FPU_MXCSR, value);
         return this;
     }
 
     /** @return the SSE control and status register */
     public int mxcsr() {
-        return u32(Layouts.FPU_MXCSR);
+        return u32(KvmStructs.FPU_MXCSR);
     }
 }

@@ -11,22 +11,9 @@ public final class Kvm extends Fd {
 
     /** The only stable KVM API version. */
     public static final int API_VERSION = 12;
-    /** {@code KVM_CAP_IRQCHIP}. */
-    public static final int CAP_IRQCHIP = 0;
-    /** {@code KVM_CAP_USER_MEMORY}. */
-    public static final int CAP_USER_MEMORY = 3;
-    /** {@code KVM_CAP_SET_TSS_ADDR}. */
-    public static final int CAP_SET_TSS_ADDR = 4;
-    /** {@code KVM_CAP_EXT_CPUID}. */
-    public static final int CAP_EXT_CPUID = 7;
-    /** {@code KVM_CAP_PIT2}. */
-    public static final int CAP_PIT2 = 0x21;
-    /** {@code KVM_CAP_SET_IDENTITY_MAP_ADDR}. */
-    public static final int CAP_SET_IDENTITY_MAP_ADDR = 0x25;
-    /** {@code KVM_CAP_TSC_DEADLINE_TIMER}. */
-    public static final int CAP_TSC_DEADLINE_TIMER = 72;
-    /** {@code KVM_CAP_IMMEDIATE_EXIT}. */
-    public static final int CAP_IMMEDIATE_EXIT = 0x88;
+    /** The capabilities {@link #open(Path)} requires. */
+    private static final List<Capability> REQUIRED = List.of(Capability.IRQCHIP, Capability.USER_MEMORY,
+            Capability.SET_TSS_ADDR, Capability.EXT_CPUID, Capability.PIT2, Capability.IMMEDIATE_EXIT);
 
     private static final int CPUID_MAX_ENTRIES = 256;
 
@@ -66,19 +53,20 @@ public final class Kvm extends Fd {
                 throw e;
             }
             int errno = Native.errno(e);
-            String hint = errno == 13 ? " (add the user to the 'kvm' group or grant access to " + device + ")" : "";
+            String hint = Errno.of(errno) == Errno.EACCES
+                    ? " (add the user to the 'kvm' group or grant access to " + device + ")" : "";
             throw new KvmException("open(" + device + ")" + hint, errno, e);
         }
         Kvm kvm = new Kvm(fd, device);
         try {
-            int version = kvm.ioctl(Ioctl.KVM_GET_API_VERSION, "KVM_GET_API_VERSION", 0);
+            int version = kvm.ioctl(Ioctl.KVM_GET_API_VERSION, 0);
             if (version != API_VERSION) {
                 throw new KvmException(device + " reports KVM API version " + version + ", expected " + API_VERSION);
             }
-            for (int cap : new int[] {CAP_IRQCHIP, CAP_USER_MEMORY, CAP_SET_TSS_ADDR, CAP_EXT_CPUID, CAP_PIT2,
-                CAP_IMMEDIATE_EXIT}) {
+            for (Capability cap : REQUIRED) {
                 if (kvm.checkExtension(cap) <= 0) {
-                    throw new KvmException(device + " lacks KVM capability " + cap + " that this monitor needs");
+                    throw new KvmException(device + " lacks " + cap + " (" + cap.number()
+                            + "), which this monitor needs");
                 }
             }
             return kvm;
@@ -96,17 +84,17 @@ public final class Kvm extends Fd {
     /**
      * {@code KVM_CHECK_EXTENSION}.
      *
-     * @param capability a {@code KVM_CAP_*} number
+     * @param capability the capability
      * @return 0 if unsupported, otherwise a positive, capability-specific value
      */
-    public int checkExtension(int capability) {
-        return ioctl(Ioctl.KVM_CHECK_EXTENSION, "KVM_CHECK_EXTENSION", capability);
+    public int checkExtension(Capability capability) {
+        return ioctl(Ioctl.KVM_CHECK_EXTENSION, capability.number());
     }
 
     /** @return the size of each vCPU's shared {@code kvm_run} mapping */
     public int vcpuMmapSize() {
-        int size = ioctl(Ioctl.KVM_GET_VCPU_MMAP_SIZE, "KVM_GET_VCPU_MMAP_SIZE", 0);
-        if (size < Layouts.RUN_SIZE) {
+        int size = ioctl(Ioctl.KVM_GET_VCPU_MMAP_SIZE, 0);
+        if (size < KvmStructs.RUN_SIZE) {
             throw new KvmException("KVM_GET_VCPU_MMAP_SIZE returned " + size + ", smaller than struct kvm_run");
         }
         return size;
@@ -119,7 +107,7 @@ public final class Kvm extends Fd {
      */
     public List<CpuidEntry> supportedCpuid() {
         CpuidTable table = new CpuidTable(CPUID_MAX_ENTRIES);
-        ioctl(Ioctl.KVM_GET_SUPPORTED_CPUID, "KVM_GET_SUPPORTED_CPUID", table);
+        ioctl(Ioctl.KVM_GET_SUPPORTED_CPUID, table);
         int n = table.count();
         if (n <= 0 || n > CPUID_MAX_ENTRIES) {
             throw new KvmException("KVM_GET_SUPPORTED_CPUID returned " + n + " entries (capacity "
@@ -134,7 +122,7 @@ public final class Kvm extends Fd {
      * @return the new VM, owned by the caller
      */
     public Vm createVm() {
-        int vmFd = ioctl(Ioctl.KVM_CREATE_VM, "KVM_CREATE_VM", 0);
+        int vmFd = ioctl(Ioctl.KVM_CREATE_VM, 0);
         return new Vm(vmFd, vcpuMmapSize());
     }
 }

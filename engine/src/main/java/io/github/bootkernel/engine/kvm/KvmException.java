@@ -1,7 +1,8 @@
 package io.github.bootkernel.engine.kvm;
 
 /**
- * A KVM or libc call failed. The message names the operation and the errno.
+ * A KVM or libc call failed. The message names the operation and the errno
+ * ({@code "ioctl(KVM_CREATE_VM) on /dev/kvm failed: ENOMEM (12), out of memory"}).
  */
 public class KvmException extends RuntimeException {
 
@@ -27,8 +28,16 @@ public class KvmException extends RuntimeException {
         this.errno = -1;
     }
 
-    /** @return the error number, or -1 when the failure did not come with one */
-    public int errno() {
+    /**
+     * @return the errno by name; {@link Errno#UNKNOWN} when the failure came without one or with
+     *     one the enum does not name (see {@link #errnoNumber()})
+     */
+    public Errno errno() {
+        return Errno.of(errno);
+    }
+
+    /** @return the raw error number, or -1 when the failure did not come with one */
+    public int errnoNumber() {
         return errno;
     }
 }

@@ -1,157 +1,167 @@
 package io.github.bootkernel.engine.kvm;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
- * The vCPU's shared {@code struct kvm_run} page: why {@code KVM_RUN} returned and the data of the
- * exit. Read by the vCPU thread after each run; {@link #requestImmediateExit()} may be called from
- * any thread.
+ * The vCPU's shared {@code struct kvm_run} page: decodes each exit into a {@link VcpuExit} and
+ * writes back the bytes an {@code IN} or MMIO read returns. Used by the vCPU thread, except
+ * {@link #requestImmediateExit()}, which the kick calls from any thread.
+ *
+ * <p>Every access goes through the {@link Mapping}, which refuses it once the page is unmapped.
+ * Offsets and lengths that KVM reports (and a guest influences: which port, how many repetitions)
+ * are checked against the mapping before any byte is copied; a bad one is a
+ * {@link KvmException}, which ends the guest as a monitor error.
  */
-public final class KvmRun {
+final class KvmRun {
 
-    /** {@code KVM_EXIT_UNKNOWN}. */
-    public static final int EXIT_UNKNOWN = 0;
-    /** {@code KVM_EXIT_EXCEPTION}. */
-    public static final int EXIT_EXCEPTION = 1;
-    /** {@code KVM_EXIT_IO}: port I/O. */
-    public static final int EXIT_IO = 2;
-    /** {@code KVM_EXIT_DEBUG}. */
-    public static final int EXIT_DEBUG = 4;
-    /** {@code KVM_EXIT_HLT}: only seen without an in-kernel irqchip. */
-    public static final int EXIT_HLT = 5;
-    /** {@code KVM_EXIT_MMIO}: access to unbacked guest physical memory. */
-    public static final int EXIT_MMIO = 6;
-    /** {@code KVM_EXIT_SHUTDOWN}: triple fault. */
-    public static final int EXIT_SHUTDOWN = 8;
-    /** {@code KVM_EXIT_FAIL_ENTRY}: the hardware refused to enter the guest. */
-    public static final int EXIT_FAIL_ENTRY = 9;
-    /** {@code KVM_EXIT_INTR}: a signal interrupted the run. */
-    public static final int EXIT_INTR = 10;
-    /** {@code KVM_EXIT_INTERNAL_ERROR}: KVM could not emulate something. */
-    public static final int EXIT_INTERNAL_ERROR = 17;
-    /** {@code KVM_EXIT_SYSTEM_EVENT}: reset, shutdown or crash requested through a hypercall. */
-    public static final int EXIT_SYSTEM_EVENT = 24;
     /** {@code KVM_EXIT_IO_IN}. */
-    public static final int IO_IN = 0;
+    static final int IO_IN = 0;
     /** {@code KVM_EXIT_IO_OUT}. */
-    public static final int IO_OUT = 1;
+    static final int IO_OUT = 1;
+    /** {@code internal.data} and {@code system_event.data} are {@code __u64 data[16]}. */
+    private static final int MAX_WORDS = 16;
+    private static final int MMIO_DATA_BYTES = 8;
+    /** The part of {@code kvm_run} every exit is decoded from: exit_reason, io, mmio, fail_entry. */
+    private static final int COMMON_HEAD = Math.max(KvmStructs.RUN_MMIO_IS_WRITE + 1,
+            Math.max(KvmStructs.RUN_IO_DATA_OFFSET, KvmStructs.RUN_FAIL_ENTRY_REASON) + Long.BYTES);
+    /** With the data words of internal errors and system events, read only for those (rare) exits. */
+    private static final int HEAD = Math.max(KvmStructs.RUN_INTERNAL_DATA, KvmStructs.RUN_SYSTEM_EVENT_DATA)
+            + MAX_WORDS * Long.BYTES;
 
-    private final ByteBuffer run;
-    private final int size;
+    private final Mapping mapping;
+    /** A heap copy of the head, taken once per exit; decoded from here, not from native memory. */
+    private final ByteBuffer head = ByteBuffer.allocate(HEAD).order(ByteOrder.nativeOrder());
+    /** Bytes the last exit's handler fills, to be copied to {@link #pendingOffset} before the next run. */
+    private byte[] pending;
+    private long pendingOffset;
 
     KvmRun(Mapping mapping) {
-        this.size = (int) Math.min(mapping.length(), Integer.MAX_VALUE);
-        // SAFETY: the mapping is the vCPU's kvm_run area of KVM_GET_VCPU_MMAP_SIZE bytes (checked
-        // to be at least sizeof(struct kvm_run)); the vCPU unmaps it only when it closes.
-        this.run = mapping.view(0, size);
-    }
-
-    /** @return {@code exit_reason} */
-    public int exitReason() {
-        return run.getInt(Layouts.RUN_EXIT_REASON);
+        if (mapping.length() < KvmStructs.RUN_SIZE) {
+            throw new KvmException("the kvm_run mapping has " + mapping.length()
+                    + " bytes, less than sizeof(struct kvm_run) = " + KvmStructs.RUN_SIZE);
+        }
+        this.mapping = mapping;
     }
 
     /** Sets {@code immediate_exit} so the next or current {@code KVM_RUN} returns at once. */
-    public void requestImmediateExit() {
-        run.put(Layouts.RUN_IMMEDIATE_EXIT, (byte) 1);
+    void requestImmediateExit() {
+        mapping.putByte(KvmStructs.RUN_IMMEDIATE_EXIT, (byte) 1);
     }
 
     /** Clears {@code immediate_exit}. */
-    public void clearImmediateExit() {
-        run.put(Layouts.RUN_IMMEDIATE_EXIT, (byte) 0);
-    }
-
-    /** @return {@code io.direction}: {@link #IO_IN} or {@link #IO_OUT} */
-    public int ioDirection() {
-        return Byte.toUnsignedInt(run.get(Layouts.RUN_IO_DIRECTION));
-    }
-
-    /** @return {@code io.size}: bytes per access, 1, 2 or 4 */
-    public int ioSize() {
-        return Byte.toUnsignedInt(run.get(Layouts.RUN_IO_SIZE));
-    }
-
-    /** @return {@code io.port} */
-    public int ioPort() {
-        return Short.toUnsignedInt(run.getShort(Layouts.RUN_IO_PORT));
-    }
-
-    /** @return {@code io.count}: repetitions (string I/O) */
-    public int ioCount() {
-        return run.getInt(Layouts.RUN_IO_COUNT);
+    void clearImmediateExit() {
+        mapping.putByte(KvmStructs.RUN_IMMEDIATE_EXIT, (byte) 0);
     }
 
     /**
-     * Reads one byte of the I/O data area.
-     *
-     * @param index byte index from {@code io.data_offset}
-     * @return the byte
+     * Copies the bytes the last {@link VcpuExit.PortIn} or {@link VcpuExit.MmioRead} asked for
+     * into {@code kvm_run}, where KVM picks them up on the next {@code KVM_RUN}. Call before every
+     * run; does nothing when the last exit needs no reply.
      */
-    public int ioData(int index) {
-        return Byte.toUnsignedInt(run.get(ioDataOffset(index)));
-    }
-
-    /**
-     * Writes one byte of the I/O data area (the value an IN returns to the guest).
-     *
-     * @param index byte index from {@code io.data_offset}
-     * @param value the byte
-     */
-    public void ioData(int index, int value) {
-        run.put(ioDataOffset(index), (byte) value);
-    }
-
-    private int ioDataOffset(int index) {
-        long offset = run.getLong(Layouts.RUN_IO_DATA_OFFSET) + index;
-        if (offset < 0 || offset >= size) {
-            throw new KvmException("kvm_run io.data_offset + " + index + " = " + offset
-                    + " lies outside the " + size + "-byte kvm_run mapping");
+    void completePending() {
+        if (pending != null) {
+            // SAFETY: offset and length were checked against the mapping when the exit was
+            // decoded (io()/mmio()); the mapping checks both again and that it is still open.
+            mapping.write(pendingOffset, pending, 0, pending.length);
+            pending = null;
         }
-        return (int) offset;
     }
 
-    /** @return {@code mmio.phys_addr} */
-    public long mmioAddress() {
-        return run.getLong(Layouts.RUN_MMIO_PHYS_ADDR);
+    /**
+     * Decodes the exit {@code KVM_RUN} just reported.
+     *
+     * @return the exit
+     * @throws KvmException if KVM reported an offset, length, size or direction that is impossible
+     */
+    VcpuExit decode() {
+        pending = null;
+        // SAFETY: [0, COMMON_HEAD) lies inside the mapping: COMMON_HEAD < HEAD <= sizeof(struct
+        // kvm_run), which the constructor checked the mapping holds.
+        mapping.read(0, head.array(), 0, COMMON_HEAD);
+        int reason = head.getInt(KvmStructs.RUN_EXIT_REASON);
+        ExitReason known = ExitReason.of(reason);
+        if (known == null) {
+            return new VcpuExit.Unknown(reason);
+        }
+        return switch (known) {
+            case IO -> io();
+            case MMIO -> mmio();
+            case HLT -> VcpuExit.HALT;
+            case SHUTDOWN -> VcpuExit.SHUTDOWN;
+            case FAIL_ENTRY -> new VcpuExit.FailEntry(head.getLong(KvmStructs.RUN_FAIL_ENTRY_REASON),
+                    head.getInt(KvmStructs.RUN_FAIL_ENTRY_CPU));
+            case INTERNAL_ERROR -> new VcpuExit.InternalError(head.getInt(KvmStructs.RUN_INTERNAL_SUBERROR),
+                    words(KvmStructs.RUN_INTERNAL_NDATA, KvmStructs.RUN_INTERNAL_DATA));
+            case SYSTEM_EVENT -> new VcpuExit.SystemEvent(head.getInt(KvmStructs.RUN_SYSTEM_EVENT_TYPE),
+                    words(KvmStructs.RUN_SYSTEM_EVENT_NDATA, KvmStructs.RUN_SYSTEM_EVENT_DATA));
+            default -> new VcpuExit.Unknown(reason);
+        };
     }
 
-    /** @return {@code mmio.len} */
-    public int mmioLength() {
-        return run.getInt(Layouts.RUN_MMIO_LEN);
+    private VcpuExit io() {
+        int direction = Byte.toUnsignedInt(head.get(KvmStructs.RUN_IO_DIRECTION));
+        int size = Byte.toUnsignedInt(head.get(KvmStructs.RUN_IO_SIZE));
+        int port = Short.toUnsignedInt(head.getShort(KvmStructs.RUN_IO_PORT));
+        long count = Integer.toUnsignedLong(head.getInt(KvmStructs.RUN_IO_COUNT));
+        long dataOffset = head.getLong(KvmStructs.RUN_IO_DATA_OFFSET);
+        if (size != 1 && size != 2 && size != 4) {
+            throw new KvmException("kvm_run io.size is " + size + ", not 1, 2 or 4");
+        }
+        long bytes = size * count; // at most 4 * (2^32 - 1): no overflow in a long
+        // SAFETY: the data area [io.data_offset, + io.size * io.count) must lie inside the mapping
+        // before a byte of it is copied; data_offset is a __u64, so one above 2^63 is negative
+        // here and refused too. Then bytes < mapping length, so the array below is small.
+        if (dataOffset < 0 || bytes > mapping.length() - dataOffset) {
+            throw new KvmException(String.format("kvm_run io.data_offset 0x%x + io.size * io.count (%d * %d)"
+                    + " lies outside the %d-byte kvm_run mapping", dataOffset, size, count, mapping.length()));
+        }
+        byte[] data = new byte[(int) bytes];
+        if (direction == IO_OUT) {
+            mapping.read(dataOffset, data, 0, data.length);
+            return new VcpuExit.PortOut(port, size, (int) count, data);
+        }
+        if (direction == IO_IN) {
+            pending = data;
+            pendingOffset = dataOffset;
+            return new VcpuExit.PortIn(port, size, (int) count, data);
+        }
+        throw new KvmException("kvm_run io.direction is " + direction
+                + ", neither KVM_EXIT_IO_IN (0) nor KVM_EXIT_IO_OUT (1)");
     }
 
-    /** @return {@code mmio.is_write} */
-    public boolean mmioIsWrite() {
-        return run.get(Layouts.RUN_MMIO_IS_WRITE) != 0;
+    private VcpuExit mmio() {
+        long address = head.getLong(KvmStructs.RUN_MMIO_PHYS_ADDR);
+        long length = Integer.toUnsignedLong(head.getInt(KvmStructs.RUN_MMIO_LEN));
+        // SAFETY: mmio.data is a fixed __u8 data[8] inside the head copy; a longer len would
+        // read or write past it, so it is refused.
+        if (length > MMIO_DATA_BYTES) {
+            throw new KvmException("kvm_run mmio.len is " + length + ", more than the 8 bytes of mmio.data");
+        }
+        byte[] data = new byte[(int) length];
+        if (head.get(KvmStructs.RUN_MMIO_IS_WRITE) != 0) {
+            head.get(KvmStructs.RUN_MMIO_DATA, data);
+            return new VcpuExit.MmioWrite(address, data);
+        }
+        pending = data;
+        pendingOffset = KvmStructs.RUN_MMIO_DATA;
+        return new VcpuExit.MmioRead(address, data);
     }
 
-    /** Zeroes {@code mmio.data}, so a read of unbacked memory returns zeros. */
-    public void clearMmioData() {
-        run.putLong(Layouts.RUN_MMIO_DATA, 0);
-    }
-
-    /** @return {@code fail_entry.hardware_entry_failure_reason} */
-    public long failEntryReason() {
-        return run.getLong(Layouts.RUN_FAIL_ENTRY_REASON);
-    }
-
-    /** @return {@code internal.suberror} */
-    public int internalSuberror() {
-        return run.getInt(Layouts.RUN_INTERNAL_SUBERROR);
-    }
-
-    /** @return {@code internal.data[0..ndata)}, at most 16 words */
-    public long[] internalData() {
-        int n = Math.max(0, Math.min(16, run.getInt(Layouts.RUN_INTERNAL_NDATA)));
-        long[] data = new long[n];
+    /**
+     * {@code data[0..ndata)} of the internal-error or system-event union member.
+     *
+     * <p>SAFETY: {@code data} is a fixed {@code __u64 data[16]} inside the head copy, so
+     * {@code ndata} is clamped to [0, 16]: a larger count cannot make us read past it.
+     */
+    private long[] words(int ndataOffset, int dataOffset) {
+        // SAFETY: [COMMON_HEAD, HEAD) lies inside the mapping, as in decode().
+        mapping.read(COMMON_HEAD, head.array(), COMMON_HEAD, HEAD - COMMON_HEAD);
+        int n = Math.max(0, Math.min(MAX_WORDS, head.getInt(ndataOffset)));
+        long[] words = new long[n];
         for (int i = 0; i < n; i++) {
-            data[i] = run.getLong(Layouts.RUN_INTERNAL_DATA + 8 * i);
+            words[i] = head.getLong(dataOffset + Long.BYTES * i);
         }
-        return data;
-    }
-
-    /** @return {@code system_event.type} */
-    public int systemEventType() {
-        return run.getInt(Layouts.RUN_SYSTEM_EVENT_TYPE);
+        return words;
     }
 }

@@ -14,7 +14,7 @@ public final class LapicState extends Struct {
 
     /** Creates an all-zero register page; normally filled by {@code KVM_GET_LAPIC} first. */
     public LapicState() {
-        super(Layouts.LAPIC_STATE);
+        super(KvmStructs.LAPIC_STATE);
     }
 
     /**

@@ -1,24 +1,54 @@
 package io.github.bootkernel.engine.kvm;
 
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Objects;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * A memory mapping this process owns: anonymous guest RAM or a vCPU's {@code kvm_run} page.
- * Unmapped exactly once by {@link #close()}; buffers obtained from {@link #view} must not be used
- * afterwards.
+ *
+ * <p>The mapping is the only holder of its native memory: callers copy bytes in and out through
+ * {@link #read}, {@link #write}, {@link #putByte} and {@link #copyFrom}, which check the range
+ * against the mapping and run under a read lock that {@link #close()} takes exclusively. So
+ * accesses run in parallel, {@code close()} waits for those under way and then unmaps, and every
+ * later access throws {@link IllegalStateException}: a use after close never touches unmapped
+ * memory. Thread-safe.
  */
 public final class Mapping implements AutoCloseable {
 
     private static final long HUGE_PAGE = 2L << 20;
+    /** Each internal buffer covers at most this much (a {@link ByteBuffer} indexes with an int). */
+    private static final int CHUNK = 1 << 30;
+    /** How much {@link #copyFrom} copies per lock hold, so {@code close()} need not wait long. */
+    private static final int COPY_PIECE = 64 << 10;
 
+    private final String what;
     private final long address;
     private final long length;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Views of the whole mapping, CHUNK bytes each; never handed out. */
+    private final ByteBuffer[] chunks;
+    private final StampedLock lock = new StampedLock();
+    /** Set first thing by close(): accesses that start later refuse at once (no writer starvation). */
+    private volatile boolean closed;
+    /** Guarded by the write lock. */
+    private boolean unmapped;
 
-    private Mapping(long address, long length) {
+    private Mapping(String what, long address, long length) {
+        this.what = what;
         this.address = address;
         this.length = length;
+        int n = (int) ((length + CHUNK - 1) / CHUNK);
+        this.chunks = new ByteBuffer[n];
+        for (int i = 0; i < n; i++) {
+            long off = (long) i * CHUNK;
+            // SAFETY: [address + off, + size) lies inside this mapping, which stays mapped until
+            // close(); close() unmaps only under the write lock, and every use of these buffers
+            // holds the read lock and checks `closed` first.
+            chunks[i] = Native.view(address + off, (int) Math.min(CHUNK, length - off));
+        }
     }
 
     /**
@@ -26,9 +56,10 @@ public final class Mapping implements AutoCloseable {
      * ({@code MAP_NORESERVE}; pages are faulted in on first access by the guest or by us).
      *
      * @param length bytes, a multiple of the page size
+     * @param what what the memory is for, for messages (e.g. {@code "guest RAM"})
      * @return the mapping
      */
-    public static Mapping anonymous(long length) {
+    public static Mapping anonymous(long length, String what) {
         long reserved = Math.addExact(length, HUGE_PAGE);
         long addr;
         try {
@@ -38,7 +69,7 @@ public final class Mapping implements AutoCloseable {
             if (!Native.isErrno(e)) {
                 throw e;
             }
-            throw new KvmException("mmap of " + length + " bytes of guest memory", Native.errno(e), e);
+            throw new KvmException("mmap of " + length + " bytes of " + what, Native.errno(e), e);
         }
         // Keep a 2 MiB-aligned window and give back the slack on both sides, so the kernel can back
         // guest RAM with transparent huge pages: far fewer (nested) page faults and TLB misses.
@@ -51,13 +82,13 @@ public final class Mapping implements AutoCloseable {
         if (tail > 0) {
             Native.munmap(aligned + length, tail);
         }
-        Mapping m = new Mapping(aligned, length);
+        Mapping m = new Mapping(what, aligned, length);
         try {
             // Guest RAM must not be duplicated into a child the JVM forks (ProcessBuilder).
             Native.madvise(aligned, length, Native.MADV_DONTFORK);
         } catch (RuntimeException e) {
             m.close();
-            throw new KvmException("madvise(MADV_DONTFORK) on guest memory", Native.errno(e), e);
+            throw new KvmException("madvise(MADV_DONTFORK) on " + what, Native.errno(e), e);
         }
         try {
             Native.madvise(aligned, length, Native.MADV_HUGEPAGE);
@@ -70,21 +101,21 @@ public final class Mapping implements AutoCloseable {
         return m;
     }
 
-    static Mapping shared(Fd fd, long length) {
+    static Mapping shared(Fd fd, long length, String what) {
+        long addr;
         try {
-            long addr = Native.mmap(0, length, Native.PROT_READ | Native.PROT_WRITE, Native.MAP_SHARED,
-                    fd.fd(), 0);
-            return new Mapping(addr, length);
+            addr = Native.mmap(0, length, Native.PROT_READ | Native.PROT_WRITE, Native.MAP_SHARED, fd.fd(), 0);
         } catch (RuntimeException e) {
             if (!Native.isErrno(e)) {
                 throw e;
             }
             throw new KvmException("mmap of " + fd.name(), Native.errno(e), e);
         }
+        return new Mapping(what, addr, length);
     }
 
-    /** @return the host virtual address of the first byte */
-    public long address() {
+    /** @return the host virtual address of the first byte, for KVM (never dereferenced here) */
+    long address() {
         return address;
     }
 
@@ -94,39 +125,159 @@ public final class Mapping implements AutoCloseable {
     }
 
     /**
-     * A buffer over part of the mapping.
+     * Copies bytes out of the mapping.
      *
-     * @param offset where the view starts
-     * @param size bytes, at most {@link Integer#MAX_VALUE}
-     * @return a native-order direct buffer
+     * @param offset where to start in the mapping
+     * @param dst where the bytes go
+     * @param dstOffset first index of {@code dst} to fill
+     * @param count how many bytes
+     * @throws IndexOutOfBoundsException if either range is outside its owner
+     * @throws IllegalStateException if the mapping is closed
      */
-    public ByteBuffer view(long offset, int size) {
-        if (offset < 0 || size < 0 || offset > length - size) {
-            throw new IndexOutOfBoundsException("view [" + offset + ", +" + size + ") outside mapping of " + length);
-        }
-        if (closed.get()) {
-            throw new IllegalStateException("mapping already unmapped");
-        }
-        // SAFETY: [address + offset, + size) lies inside this live mapping (checked above).
-        return Native.view(address + offset, size);
+    public void read(long offset, byte[] dst, int dstOffset, int count) {
+        copy(offset, dst, dstOffset, count, false);
     }
 
-    /** @return whether {@link #close()} has run */
+    /**
+     * Copies bytes into the mapping.
+     *
+     * @param offset where to start in the mapping
+     * @param src the bytes
+     * @param srcOffset first index of {@code src} to copy
+     * @param count how many bytes
+     * @throws IndexOutOfBoundsException if either range is outside its owner
+     * @throws IllegalStateException if the mapping is closed
+     */
+    public void write(long offset, byte[] src, int srcOffset, int count) {
+        copy(offset, src, srcOffset, count, true);
+    }
+
+    /**
+     * Writes one byte.
+     *
+     * @param offset where in the mapping
+     * @param value the byte
+     * @throws IndexOutOfBoundsException if {@code offset} is outside the mapping
+     * @throws IllegalStateException if the mapping is closed
+     */
+    public void putByte(long offset, byte value) {
+        long stamp = lockOpen(offset, 1);
+        try {
+            // SAFETY: offset is inside the mapping (checked by lockOpen), open under the read lock.
+            chunks[(int) (offset / CHUNK)].put((int) (offset % CHUNK), value);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Copies {@code count} bytes from a stream into the mapping, in pieces of 64 KiB through a
+     * heap buffer (the stream never sees native memory), so the whole content is never held on
+     * the heap and {@link #close()} waits at most for one piece.
+     *
+     * @param offset where to start in the mapping
+     * @param in the source, read from its current position
+     * @param count how many bytes
+     * @throws EOFException if the stream ends before {@code count} bytes
+     * @throws IOException if reading fails
+     * @throws IndexOutOfBoundsException if the range is outside the mapping
+     * @throws IllegalStateException if the mapping is closed
+     */
+    public void copyFrom(long offset, InputStream in, long count) throws IOException {
+        checkRange(offset, count);
+        byte[] piece = new byte[(int) Math.min(COPY_PIECE, Math.max(count, 1))];
+        long done = 0;
+        while (done < count) {
+            int want = (int) Math.min(piece.length, count - done);
+            int got = in.readNBytes(piece, 0, want);
+            if (got < want) {
+                throw new EOFException("stream ended after " + (done + got) + " of " + count + " bytes");
+            }
+            write(offset + done, piece, 0, got);
+            done += got;
+        }
+    }
+
+    /** @return whether {@link #close()} has been called (the unmap may still be waiting for accesses) */
     public boolean isClosed() {
-        return closed.get();
+        return closed;
     }
 
+    /**
+     * Copies between {@code [offset, + count)} of the mapping, split at the chunks, and
+     * {@code array}, under the read lock.
+     */
+    private void copy(long offset, byte[] array, int arrayOffset, int count, boolean toMapping) {
+        Objects.checkFromIndexSize(arrayOffset, count, array.length);
+        long stamp = lockOpen(offset, count);
+        try {
+            int done = 0;
+            while (done < count) {
+                long pos = offset + done;
+                ByteBuffer chunk = chunks[(int) (pos / CHUNK)];
+                int at = (int) (pos % CHUNK);
+                int n = Math.min(count - done, chunk.capacity() - at);
+                // SAFETY: [pos, + n) is inside the mapping (checked by lockOpen) and inside this
+                // chunk (n is clamped to it); the mapping stays mapped while the read lock is held.
+                if (toMapping) {
+                    chunk.put(at, array, arrayOffset + done, n);
+                } else {
+                    chunk.get(at, array, arrayOffset + done, n);
+                }
+                done += n;
+            }
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Takes the read lock for an access to {@code [offset, + count)}, after checking the range and
+     * that the mapping is still open.
+     */
+    private long lockOpen(long offset, long count) {
+        checkRange(offset, count);
+        if (closed) {
+            throw closedError();
+        }
+        long stamp = lock.readLock();
+        if (closed) { // close() began after the check above: it may unmap as soon as we unlock
+            lock.unlockRead(stamp);
+            throw closedError();
+        }
+        return stamp;
+    }
+
+    private void checkRange(long offset, long count) {
+        if (offset < 0 || count < 0 || offset > length - count) {
+            throw new IndexOutOfBoundsException(String.format(
+                    "range [%d, +%d) outside the %d-byte mapping of %s", offset, count, length, what));
+        }
+    }
+
+    private IllegalStateException closedError() {
+        return new IllegalStateException(what + " is already unmapped (its owner was closed)");
+    }
+
+    /** Refuses new accesses, waits for those under way, then unmaps. Idempotent. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                Native.munmap(address, length);
-            } catch (RuntimeException e) {
-                if (!Native.isErrno(e)) {
-                    throw e;
-                }
-                throw new KvmException("munmap", Native.errno(e), e);
+        closed = true;
+        long stamp = lock.writeLock();
+        try {
+            if (unmapped) {
+                return;
             }
+            unmapped = true;
+            // SAFETY: no access holds the read lock now, and every later one sees `closed`.
+            Native.munmap(address, length);
+        } catch (RuntimeException e) {
+            if (!Native.isErrno(e)) {
+                throw e;
+            }
+            throw new KvmException("munmap of " + what, Native.errno(e), e);
+        } finally {
+            lock.unlockWrite(stamp);
         }
     }
 }

@@ -6,13 +6,13 @@ import java.util.Map;
 final class MsrTable extends Struct {
 
     MsrTable(Map<Integer, Long> msrs) {
-        super(Layouts.MSRS_HEADER + msrs.size() * Layouts.MSR_ENTRY);
+        super(KvmStructs.MSRS_HEADER + msrs.size() * KvmStructs.MSR_ENTRY);
         u32(0, msrs.size());
-        int o = Layouts.MSRS_HEADER;
+        int o = KvmStructs.MSRS_HEADER;
         for (Map.Entry<Integer, Long> e : msrs.entrySet()) {
-            u32(o + Layouts.MSR_INDEX, e.getKey());
-            u64(o + Layouts.MSR_DATA, e.getValue());
-            o += Layouts.MSR_ENTRY;
+            u32(o + KvmStructs.MSR_INDEX, e.getKey());
+            u64(o + KvmStructs.MSR_DATA, e.getValue());
+            o += KvmStructs.MSR_ENTRY;
         }
     }
 }

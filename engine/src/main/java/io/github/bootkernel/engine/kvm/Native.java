@@ -28,8 +28,6 @@ final class Native {
     static final int MADV_DONTFORK = 10;
     static final int MADV_HUGEPAGE = 14;
     static final int SIG_BLOCK = 0;
-    static final int EINTR = 4;
-    static final int EAGAIN = 11;
 
     static {
         // SAFETY: binds the native methods below to libc's symbols of the same names; their Java
@@ -90,7 +88,8 @@ final class Native {
      * Views native memory as a buffer.
      *
      * <p>SAFETY: the caller guarantees {@code [address, address + length)} is a live mapping it
-     * owns and that the buffer is not used after the mapping is unmapped.
+     * owns and that the buffer is not used after the mapping is unmapped. Only {@link Mapping}
+     * calls this; it keeps the buffer private and uses it only under its read lock while open.
      *
      * @param address start of the mapping
      * @param length bytes to view, at most {@link Integer#MAX_VALUE}

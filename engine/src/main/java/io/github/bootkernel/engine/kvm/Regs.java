@@ -18,7 +18,7 @@ public final class Regs extends Struct {
 
     /** Creates an all-zero register set. */
     public Regs() {
-        super(Layouts.REGS);
+        super(KvmStructs.REGS);
     }
 
     /**

@@ -10,13 +10,13 @@ public final class Sregs extends Struct {
         /** Task register. */ TR, /** Local descriptor table. */ LDT;
 
         int offset() {
-            return ordinal() * Layouts.SEGMENT;
+            return ordinal() * KvmStructs.SEGMENT;
         }
     }
 
     /** Creates an all-zero set; normally filled by {@code KVM_GET_SREGS} first. */
     public Sregs() {
-        super(Layouts.SREGS);
+        super(KvmStructs.SREGS);
     }
 
     /**
@@ -27,12 +27,12 @@ public final class Sregs extends Struct {
      */
     public Segment segment(Seg seg) {
         int o = seg.offset();
-        return new Segment(u64(o + Layouts.SEGMENT_BASE), u32(o + Layouts.SEGMENT_LIMIT),
-                u16(o + Layouts.SEGMENT_SELECTOR), u8(o + Layouts.SEGMENT_TYPE),
-                u8(o + Layouts.SEGMENT_PRESENT) != 0, u8(o + Layouts.SEGMENT_DPL),
-                u8(o + Layouts.SEGMENT_DB) != 0, u8(o + Layouts.SEGMENT_S) != 0,
-                u8(o + Layouts.SEGMENT_L) != 0, u8(o + Layouts.SEGMENT_G) != 0,
-                u8(o + Layouts.SEGMENT_AVL) != 0, u8(o + Layouts.SEGMENT_UNUSABLE) != 0);
+        return new Segment(u64(o + KvmStructs.SEGMENT_BASE), u32(o + KvmStructs.SEGMENT_LIMIT),
+                u16(o + KvmStructs.SEGMENT_SELECTOR), u8(o + KvmStructs.SEGMENT_TYPE),
+                u8(o + KvmStructs.SEGMENT_PRESENT) != 0, u8(o + KvmStructs.SEGMENT_DPL),
+                u8(o + KvmStructs.SEGMENT_DB) != 0, u8(o + KvmStructs.SEGMENT_S) != 0,
+                u8(o + KvmStructs.SEGMENT_L) != 0, u8(o + KvmStructs.SEGMENT_G) != 0,
+                u8(o + KvmStructs.SEGMENT_AVL) != 0, u8(o + KvmStructs.SEGMENT_UNUSABLE) != 0);
     }
 
     /**
@@ -44,18 +44,18 @@ public final class Sregs extends Struct {
      */
     public Sregs segment(Seg seg, Segment value) {
         int o = seg.offset();
-        u64(o + Layouts.SEGMENT_BASE, value.base());
-        u32(o + Layouts.SEGMENT_LIMIT, value.limit());
-        u16(o + Layouts.SEGMENT_SELECTOR, value.selector());
-        u8(o + Layouts.SEGMENT_TYPE, value.type());
-        u8(o + Layouts.SEGMENT_PRESENT, value.present() ? 1 : 0);
-        u8(o + Layouts.SEGMENT_DPL, value.dpl());
-        u8(o + Layouts.SEGMENT_DB, value.db() ? 1 : 0);
-        u8(o + Layouts.SEGMENT_S, value.s() ? 1 : 0);
-        u8(o + Layouts.SEGMENT_L, value.l() ? 1 : 0);
-        u8(o + Layouts.SEGMENT_G, value.g() ? 1 : 0);
-        u8(o + Layouts.SEGMENT_AVL, value.avl() ? 1 : 0);
-        u8(o + Layouts.SEGMENT_UNUSABLE, value.unusable() ? 1 : 0);
+        u64(o + KvmStructs.SEGMENT_BASE, value.base());
+        u32(o + KvmStructs.SEGMENT_LIMIT, value.limit());
+        u16(o + KvmStructs.SEGMENT_SELECTOR, value.selector());
+        u8(o + KvmStructs.SEGMENT_TYPE, value.type());
+        u8(o + KvmStructs.SEGMENT_PRESENT, value.present() ? 1 : 0);
+        u8(o + KvmStructs.SEGMENT_DPL, value.dpl());
+        u8(o + KvmStructs.SEGMENT_DB, value.db() ? 1 : 0);
+        u8(o + KvmStructs.SEGMENT_S, value.s() ? 1 : 0);
+        u8(o + KvmStructs.SEGMENT_L, value.l() ? 1 : 0);
+        u8(o + KvmStructs.SEGMENT_G, value.g() ? 1 : 0);
+        u8(o + KvmStructs.SEGMENT_AVL, value.avl() ? 1 : 0);
+        u8(o + KvmStructs.SEGMENT_UNUSABLE, value.unusable() ? 1 : 0);
         return this;
     }
 
@@ -67,8 +67,8 @@ public final class Sregs extends Struct {
      * @return this
      */
     public Sregs gdt(long base, int limit) {
-        u64(Layouts.SREGS_GDT + Layouts.DTABLE_BASE, base);
-        u16(Layouts.SREGS_GDT + Layouts.DTABLE_LIMIT, limit);
+        u64(KvmStructs.SREGS_GDT + KvmStructs.DTABLE_BASE, base);
+        u16(KvmStructs.SREGS_GDT + KvmStructs.DTABLE_LIMIT, limit);
         return this;
     }
 
@@ -80,14 +80,14 @@ public final class Sregs extends Struct {
      * @return this
      */
     public Sregs idt(long base, int limit) {
-        u64(Layouts.SREGS_IDT + Layouts.DTABLE_BASE, base);
-        u16(Layouts.SREGS_IDT + Layouts.DTABLE_LIMIT, limit);
+        u64(KvmStructs.SREGS_IDT + KvmStructs.DTABLE_BASE, base);
+        u16(KvmStructs.SREGS_IDT + KvmStructs.DTABLE_LIMIT, limit);
         return this;
     }
 
     /** @return CR0 */
     public long cr0() {
-        return u64(Layouts.SREGS_CR0);
+        return u64(KvmStructs.SREGS_CR0);
     }
 
     /**
@@ -95,13 +95,13 @@ public final class Sregs extends Struct {
      * @return this
      */
     public Sregs cr0(long value) {
-        u64(Layouts.SREGS_CR0, value);
+        u64(KvmStructs.SREGS_CR0, value);
         return this;
     }
 
     /** @return CR3 */
     public long cr3() {
-        return u64(Layouts.SREGS_CR3);
+        return u64(KvmStructs.SREGS_CR3);
     }
 
     /**
@@ -109,13 +109,13 @@ public final class Sregs extends Struct {
      * @return this
      */
     public Sregs cr3(long value) {
-        u64(Layouts.SREGS_CR3, value);
+        u64(KvmStructs.SREGS_CR3, value);
         return this;
     }
 
     /** @return CR4 */
     public long cr4() {
-        return u64(Layouts.SREGS_CR4);
+        return u64(KvmStructs.SREGS_CR4);
     }
 
     /**
@@ -123,13 +123,13 @@ public final class Sregs extends Struct {
      * @return this
      */
     public Sregs cr4(long value) {
-        u64(Layouts.SREGS_CR4, value);
+        u64(KvmStructs.SREGS_CR4, value);
         return this;
     }
 
     /** @return EFER */
     public long efer() {
-        return u64(Layouts.SREGS_EFER);
+        return u64(KvmStructs.SREGS_EFER);
     }
 
     /**
@@ -137,7 +137,7 @@ public final class Sregs extends Struct {
      * @return this
      */
     public Sregs efer(long value) {
-        u64(Layouts.SREGS_EFER, value);
+        u64(KvmStructs.SREGS_EFER, value);
         return this;
     }
 
@@ -150,7 +150,7 @@ public final class Sregs extends Struct {
                     seg.name().toLowerCase(java.util.Locale.ROOT), s.selector(), s.base(), s.limit(), s.type()));
         }
         sb.append(String.format("cr0=%016x cr2=%016x cr3=%016x cr4=%016x efer=%016x",
-                cr0(), u64(Layouts.SREGS_CR2), cr3(), cr4(), efer()));
+                cr0(), u64(KvmStructs.SREGS_CR2), cr3(), cr4(), efer()));
         return sb.toString();
     }
 }

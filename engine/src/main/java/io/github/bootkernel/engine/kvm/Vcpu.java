@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A vCPU file descriptor and its {@code kvm_run} page.
+ * A vCPU file descriptor and its {@code kvm_run} page, from which {@link #run()} decodes each exit
+ * once into a {@link VcpuExit}.
  *
  * <p>Create, set up and run it on one thread. {@link #kick()} is the only method other threads
  * call: it makes a running or about-to-run {@code KVM_RUN} return promptly. It relies on a signal
@@ -16,9 +17,6 @@ import java.util.Map;
  * before {@code KVM_RUN} is entered.
  */
 public final class Vcpu implements AutoCloseable {
-
-    /** Returned by {@link #run()} when a kick (or another signal) interrupted {@code KVM_RUN}. */
-    public static final int INTERRUPTED = -1;
 
     private static final int GLIBC_SIGSET_BYTES = 128;
 
@@ -44,11 +42,6 @@ public final class Vcpu implements AutoCloseable {
         return id;
     }
 
-    /** @return the shared run page */
-    public KvmRun runState() {
-        return run;
-    }
-
     /**
      * Binds the vCPU to the calling thread so {@link #kick()} can reach it: blocks the kick signal
      * in this thread and tells KVM to unblock it while the guest runs. Call once, on the thread
@@ -60,12 +53,12 @@ public final class Vcpu implements AutoCloseable {
         if (rc != 0) {
             throw new KvmException("pthread_sigmask(SIG_BLOCK)", rc, null);
         }
-        ByteBuffer mask = ByteBuffer.allocateDirect(Layouts.SIGNAL_MASK_HEADER + Layouts.KERNEL_SIGSET)
+        ByteBuffer mask = ByteBuffer.allocateDirect(KvmStructs.SIGNAL_MASK_HEADER + KvmStructs.KERNEL_SIGSET)
                 .order(ByteOrder.nativeOrder());
-        mask.putInt(0, Layouts.KERNEL_SIGSET);
+        mask.putInt(0, KvmStructs.KERNEL_SIGSET);
         long running = old.getLong(0) & ~(1L << (KickSignal.number() - 1));
-        mask.putLong(Layouts.SIGNAL_MASK_HEADER, running);
-        fd.ioctl(Ioctl.KVM_SET_SIGNAL_MASK, "KVM_SET_SIGNAL_MASK", mask);
+        mask.putLong(KvmStructs.SIGNAL_MASK_HEADER, running);
+        fd.ioctl(Ioctl.KVM_SET_SIGNAL_MASK, mask);
         synchronized (threadLock) {
             thread = Native.pthread_self();
             threadLive = true;
@@ -89,6 +82,8 @@ public final class Vcpu implements AutoCloseable {
      */
     public void kick() {
         synchronized (threadLock) {
+            // close() unmaps the run page while holding threadLock, so once this check passes the
+            // page stays mapped until we return (and the Mapping would refuse, not crash, anyway).
             if (runMapping.isClosed()) {
                 return;
             }
@@ -103,28 +98,37 @@ public final class Vcpu implements AutoCloseable {
     }
 
     /**
-     * {@code KVM_RUN}: runs the guest until an exit that needs the monitor.
+     * {@code KVM_RUN}: first hands KVM the bytes the previous exit's handler filled in (an
+     * {@code IN} or MMIO read), then runs the guest until an exit that needs the monitor.
      *
-     * @return the exit reason (a {@code KvmRun.EXIT_*} value), or {@link #INTERRUPTED}
+     * @return the exit, decoded; {@link VcpuExit#INTERRUPTED} when a kick (or another signal)
+     *     interrupted the run
+     * @throws KvmException if {@code KVM_RUN} fails or reports an impossible exit
+     * @throws IllegalStateException if the vCPU is closed
      */
-    public int run() {
+    public VcpuExit run() {
+        if (fd.isClosed()) {
+            throw new IllegalStateException("vCPU " + id + " is closed");
+        }
+        run.completePending();
         try {
-            Native.ioctl(fd.fd(), Ioctl.KVM_RUN, 0L);
-            return run.exitReason();
+            Native.ioctl(fd.fd(), Ioctl.KVM_RUN.number(), 0L);
         } catch (RuntimeException e) {
             if (!Native.isErrno(e)) {
                 throw e;
             }
             int errno = Native.errno(e);
-            if (errno == Native.EINTR || errno == Native.EAGAIN) {
+            Errno name = Errno.of(errno);
+            if (name == Errno.EINTR || name == Errno.EAGAIN) {
                 drainKick();
                 synchronized (threadLock) {
                     run.clearImmediateExit();
                 }
-                return INTERRUPTED;
+                return VcpuExit.INTERRUPTED;
             }
             throw new KvmException("ioctl(KVM_RUN) on " + fd.name(), errno, e);
         }
+        return run.decode();
     }
 
     private void drainKick() {
@@ -139,47 +143,47 @@ public final class Vcpu implements AutoCloseable {
     /** @return {@code KVM_GET_REGS} */
     public Regs getRegs() {
         Regs regs = new Regs();
-        fd.ioctl(Ioctl.KVM_GET_REGS, "KVM_GET_REGS", regs);
+        fd.ioctl(Ioctl.KVM_GET_REGS, regs);
         return regs;
     }
 
     /** @param regs {@code KVM_SET_REGS} */
     public void setRegs(Regs regs) {
-        fd.ioctl(Ioctl.KVM_SET_REGS, "KVM_SET_REGS", regs);
+        fd.ioctl(Ioctl.KVM_SET_REGS, regs);
     }
 
     /** @return {@code KVM_GET_SREGS} */
     public Sregs getSregs() {
         Sregs sregs = new Sregs();
-        fd.ioctl(Ioctl.KVM_GET_SREGS, "KVM_GET_SREGS", sregs);
+        fd.ioctl(Ioctl.KVM_GET_SREGS, sregs);
         return sregs;
     }
 
     /** @param sregs {@code KVM_SET_SREGS} */
     public void setSregs(Sregs sregs) {
-        fd.ioctl(Ioctl.KVM_SET_SREGS, "KVM_SET_SREGS", sregs);
+        fd.ioctl(Ioctl.KVM_SET_SREGS, sregs);
     }
 
     /** @param fpu {@code KVM_SET_FPU} */
     public void setFpu(Fpu fpu) {
-        fd.ioctl(Ioctl.KVM_SET_FPU, "KVM_SET_FPU", fpu);
+        fd.ioctl(Ioctl.KVM_SET_FPU, fpu);
     }
 
     /** @return {@code KVM_GET_LAPIC} */
     public LapicState getLapic() {
         LapicState lapic = new LapicState();
-        fd.ioctl(Ioctl.KVM_GET_LAPIC, "KVM_GET_LAPIC", lapic);
+        fd.ioctl(Ioctl.KVM_GET_LAPIC, lapic);
         return lapic;
     }
 
     /** @param lapic {@code KVM_SET_LAPIC} */
     public void setLapic(LapicState lapic) {
-        fd.ioctl(Ioctl.KVM_SET_LAPIC, "KVM_SET_LAPIC", lapic);
+        fd.ioctl(Ioctl.KVM_SET_LAPIC, lapic);
     }
 
     /** @param entries {@code KVM_SET_CPUID2} */
     public void setCpuid(List<CpuidEntry> entries) {
-        fd.ioctl(Ioctl.KVM_SET_CPUID2, "KVM_SET_CPUID2", CpuidTable.of(entries));
+        fd.ioctl(Ioctl.KVM_SET_CPUID2, CpuidTable.of(entries));
     }
 
     /**
@@ -188,7 +192,7 @@ public final class Vcpu implements AutoCloseable {
      * @param msrs MSR index to value, in the order to write them
      */
     public void setMsrs(Map<Integer, Long> msrs) {
-        int written = fd.ioctl(Ioctl.KVM_SET_MSRS, "KVM_SET_MSRS", new MsrTable(msrs));
+        int written = fd.ioctl(Ioctl.KVM_SET_MSRS, new MsrTable(msrs));
         if (written != msrs.size()) {
             Integer failed = msrs.keySet().stream().skip(Math.max(0, written)).findFirst().orElse(-1);
             throw new KvmException("KVM_SET_MSRS wrote " + written + " of " + msrs.size()

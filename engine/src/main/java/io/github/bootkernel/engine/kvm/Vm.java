@@ -9,7 +9,7 @@ public final class Vm extends Fd {
     private static final int PIT_SPEAKER_DUMMY = 1;
 
     private final int vcpuMmapSize;
-    private final Struct irqLevel = new Struct(Layouts.IRQ_LEVEL) { };
+    private final Struct irqLevel = new Struct(KvmStructs.IRQ_LEVEL) { };
 
     Vm(int fd, int vcpuMmapSize) {
         super(fd, "VM fd " + fd);
@@ -29,15 +29,18 @@ public final class Vm extends Fd {
         if (offset < 0 || size <= 0 || offset > memory.length() - size) {
             throw new IllegalArgumentException("memory slot " + slot + " outside its host mapping");
         }
-        Struct region = new Struct(Layouts.MEMORY_REGION) { };
-        region.u32(Layouts.MEMORY_REGION_SLOT, slot);
-        region.u32(Layouts.MEMORY_REGION_FLAGS, 0);
-        region.u64(Layouts.MEMORY_REGION_GUEST_PHYS_ADDR, guestPhysAddr);
-        region.u64(Layouts.MEMORY_REGION_MEMORY_SIZE, size);
+        if (memory.isClosed()) {
+            throw new IllegalStateException("memory slot " + slot + ": its host mapping is already unmapped");
+        }
+        Struct region = new Struct(KvmStructs.MEMORY_REGION) { };
+        region.u32(KvmStructs.MEMORY_REGION_SLOT, slot);
+        region.u32(KvmStructs.MEMORY_REGION_FLAGS, 0);
+        region.u64(KvmStructs.MEMORY_REGION_GUEST_PHYS_ADDR, guestPhysAddr);
+        region.u64(KvmStructs.MEMORY_REGION_MEMORY_SIZE, size);
         // SAFETY: the host range [address + offset, + size) is inside a live mapping (checked
         // above) that outlives the VM: the machine unmaps it only after closing this fd.
-        region.u64(Layouts.MEMORY_REGION_USERSPACE_ADDR, memory.address() + offset);
-        ioctl(Ioctl.KVM_SET_USER_MEMORY_REGION, "KVM_SET_USER_MEMORY_REGION", region);
+        region.u64(KvmStructs.MEMORY_REGION_USERSPACE_ADDR, memory.address() + offset);
+        ioctl(Ioctl.KVM_SET_USER_MEMORY_REGION, region);
     }
 
     /**
@@ -46,7 +49,7 @@ public final class Vm extends Fd {
      * @param address a guest physical address outside RAM and MMIO
      */
     public void setTssAddr(long address) {
-        ioctl(Ioctl.KVM_SET_TSS_ADDR, "KVM_SET_TSS_ADDR", address);
+        ioctl(Ioctl.KVM_SET_TSS_ADDR, address);
     }
 
     /**
@@ -57,19 +60,19 @@ public final class Vm extends Fd {
     public void setIdentityMapAddr(long address) {
         ByteBuffer arg = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
         arg.putLong(0, address);
-        ioctl(Ioctl.KVM_SET_IDENTITY_MAP_ADDR, "KVM_SET_IDENTITY_MAP_ADDR", arg);
+        ioctl(Ioctl.KVM_SET_IDENTITY_MAP_ADDR, arg);
     }
 
     /** {@code KVM_CREATE_IRQCHIP}: in-kernel PIC pair, IOAPIC and per-vCPU local APICs. */
     public void createIrqchip() {
-        ioctl(Ioctl.KVM_CREATE_IRQCHIP, "KVM_CREATE_IRQCHIP", 0);
+        ioctl(Ioctl.KVM_CREATE_IRQCHIP, 0);
     }
 
     /** {@code KVM_CREATE_PIT2}: in-kernel i8254 timer, with a dummy speaker port. */
     public void createPit2() {
-        Struct config = new Struct(Layouts.PIT_CONFIG) { };
+        Struct config = new Struct(KvmStructs.PIT_CONFIG) { };
         config.u32(0, PIT_SPEAKER_DUMMY);
-        ioctl(Ioctl.KVM_CREATE_PIT2, "KVM_CREATE_PIT2", config);
+        ioctl(Ioctl.KVM_CREATE_PIT2, config);
     }
 
     /**
@@ -79,9 +82,9 @@ public final class Vm extends Fd {
      * @param level true to assert, false to deassert
      */
     public synchronized void irqLine(int irq, boolean level) {
-        irqLevel.u32(Layouts.IRQ_LEVEL_IRQ, irq);
-        irqLevel.u32(Layouts.IRQ_LEVEL_LEVEL, level ? 1 : 0);
-        ioctl(Ioctl.KVM_IRQ_LINE, "KVM_IRQ_LINE", irqLevel);
+        irqLevel.u32(KvmStructs.IRQ_LEVEL_IRQ, irq);
+        irqLevel.u32(KvmStructs.IRQ_LEVEL_LEVEL, level ? 1 : 0);
+        ioctl(Ioctl.KVM_IRQ_LINE, irqLevel);
     }
 
     /**
@@ -91,11 +94,16 @@ public final class Vm extends Fd {
      * @return the new vCPU, owned by the caller
      */
     public Vcpu createVcpu(int id) {
-        int vcpuFd = ioctl(Ioctl.KVM_CREATE_VCPU, "KVM_CREATE_VCPU", id);
+        int vcpuFd = ioctl(Ioctl.KVM_CREATE_VCPU, id);
         Fd fd = new Fd(vcpuFd, "vCPU " + id + " fd " + vcpuFd);
+        Mapping runPage = null;
         try {
-            return new Vcpu(fd, Mapping.shared(fd, vcpuMmapSize), id);
+            runPage = Mapping.shared(fd, vcpuMmapSize, "kvm_run of vCPU " + id);
+            return new Vcpu(fd, runPage, id);
         } catch (RuntimeException e) {
+            if (runPage != null) {
+                runPage.close();
+            }
             fd.close();
             throw e;
         }

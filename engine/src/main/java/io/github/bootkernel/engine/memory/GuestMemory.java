@@ -2,7 +2,8 @@ package io.github.bootkernel.engine.memory;
 
 import io.github.bootkernel.engine.kvm.Mapping;
 import io.github.bootkernel.engine.kvm.Vm;
-import java.nio.ByteBuffer;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -24,12 +25,9 @@ public final class GuestMemory implements AutoCloseable {
     /** The page size regions are aligned to. */
     public static final long PAGE = 4096;
 
-    private static final int CHUNK = 1 << 30;
-
     private final Mapping mapping;
     private final long size;
     private final List<Region> regions;
-    private final ByteBuffer[] chunks;
 
     /**
      * A range of guest physical addresses backed by RAM.
@@ -49,12 +47,6 @@ public final class GuestMemory implements AutoCloseable {
         this.mapping = mapping;
         this.size = size;
         this.regions = layout(size);
-        int n = (int) ((size + CHUNK - 1) / CHUNK);
-        this.chunks = new ByteBuffer[n];
-        for (int i = 0; i < n; i++) {
-            long off = (long) i * CHUNK;
-            chunks[i] = mapping.view(off, (int) Math.min(CHUNK, size - off));
-        }
     }
 
     /**
@@ -67,13 +59,7 @@ public final class GuestMemory implements AutoCloseable {
         if (size <= 0 || size % PAGE != 0) {
             throw new IllegalArgumentException("guest memory size must be a positive multiple of 4 KiB, got " + size);
         }
-        Mapping mapping = Mapping.anonymous(size);
-        try {
-            return new GuestMemory(mapping, size);
-        } catch (RuntimeException e) {
-            mapping.close();
-            throw e;
-        }
+        return new GuestMemory(Mapping.anonymous(size, "guest RAM"), size);
     }
 
     /**
@@ -122,10 +108,11 @@ public final class GuestMemory implements AutoCloseable {
      * @param offset first byte of {@code data} to copy
      * @param length how many bytes
      * @throws GuestMemoryException if the range is not entirely RAM
+     * @throws IllegalStateException if the memory is released
      */
     public void write(long guestAddress, byte[] data, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, data.length);
-        forEachChunk(guestAddress, length, (chunk, at, done, n) -> chunk.put(at, data, offset + done, n));
+        mapping.write(hostOffset(guestAddress, length), data, offset, length);
     }
 
     /**
@@ -139,35 +126,34 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /**
+     * Copies {@code length} bytes from a stream into guest memory in pieces, without holding
+     * them all on the heap (for a kernel or initrd file).
+     *
+     * @param guestAddress destination guest physical address
+     * @param in the source, read from its current position
+     * @param length how many bytes
+     * @throws GuestMemoryException if the range is not entirely RAM (checked before reading)
+     * @throws java.io.EOFException if the stream ends early
+     * @throws IOException if reading fails
+     */
+    public void write(long guestAddress, InputStream in, long length) throws IOException {
+        mapping.copyFrom(hostOffset(guestAddress, length), in, length);
+    }
+
+    /**
      * Copies bytes out of guest memory.
      *
      * @param guestAddress source guest physical address
      * @param length how many bytes
      * @return a new array
+     * @throws GuestMemoryException if the range is not entirely RAM
+     * @throws IllegalStateException if the memory is released
      */
     public byte[] read(long guestAddress, int length) {
-        byte[] out = new byte[length];
-        forEachChunk(guestAddress, length, (chunk, at, done, n) -> chunk.get(at, out, done, n));
-        return out;
-    }
-
-    /** One piece of a copy: {@code n} bytes at {@code at} in {@code chunk}, {@code done} bytes in. */
-    private interface ChunkCopy {
-        void copy(ByteBuffer chunk, int at, int done, int n);
-    }
-
-    /** Splits {@code [guestAddress, +length)} at the 1 GiB views of the host mapping. */
-    private void forEachChunk(long guestAddress, int length, ChunkCopy copy) {
         long host = hostOffset(guestAddress, length);
-        int done = 0;
-        while (done < length) {
-            long pos = host + done;
-            ByteBuffer chunk = chunks[(int) (pos / CHUNK)];
-            int at = (int) (pos % CHUNK);
-            int n = Math.min(length - done, chunk.capacity() - at);
-            copy.copy(chunk, at, done, n);
-            done += n;
-        }
+        byte[] out = new byte[length];
+        mapping.read(host, out, 0, length);
+        return out;
     }
 
     /**
@@ -194,9 +180,6 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     private long hostOffset(long guestAddress, long length) {
-        if (mapping.isClosed()) {
-            throw new IllegalStateException("guest memory already released");
-        }
         Region r = region(guestAddress, length);
         if (r == null) {
             throw new GuestMemoryException(String.format(
@@ -205,7 +188,10 @@ public final class GuestMemory implements AutoCloseable {
         return r.hostOffset() + (guestAddress - r.guestAddress());
     }
 
-    /** Unmaps the memory. Call only after the VM that uses it is closed. */
+    /**
+     * Unmaps the memory, after any copy under way; later reads and writes throw
+     * {@link IllegalStateException}. Call only after the VM that uses it is closed. Idempotent.
+     */
     @Override
     public void close() {
         mapping.close();

@@ -178,4 +178,51 @@ class PortBusTest {
         assertThat(top.accesses).containsExactly("r0");
         assertThat(low.accesses).containsExactly("r0");
     }
+
+    @Test
+    void stringOutRepeatsTheAccessAtTheSamePort() {
+        Recorder com1 = new Recorder();
+        bus.place(0x3f8, 8, com1);
+        bus.out(0x3f8, 1, 3, new byte[] {'a', 'b', 'c'});
+        assertThat(com1.accesses).containsExactly("w0=61", "w0=62", "w0=63");
+    }
+
+    @Test
+    void wordStringIoSplitsEachAccessLittleEndian() {
+        Recorder d = new Recorder();
+        bus.place(0x100, 4, d);
+        bus.out(0x100, 2, 2, new byte[] {1, 2, 3, 4});
+        byte[] in = new byte[8];
+        bus.in(0x100, 4, 2, in);
+        assertThat(d.accesses).containsExactly("w0=1", "w1=2", "w0=3", "w1=4",
+                "r0", "r1", "r2", "r3", "r0", "r1", "r2", "r3");
+        assertThat(in).containsExactly(0x10, 0x11, 0x12, 0x13, 0x10, 0x11, 0x12, 0x13);
+    }
+
+    @Test
+    void stringInFromAnUnknownPortReadsAllOnesAndIsLoggedOnce() {
+        byte[] in = new byte[3];
+        bus.in(0x80, 1, 3, in);
+        assertThat(in).containsOnly(0xff);
+        assertThat(log).containsExactly("unhandled port I/O: read from 0x0080 (reported once per port)");
+    }
+
+    @Test
+    void stringIoWithACountOfZeroTouchesNothing() {
+        Recorder d = new Recorder();
+        bus.place(0x100, 1, d);
+        bus.out(0x100, 1, 0, new byte[0]);
+        bus.in(0x100, 4, 0, new byte[0]);
+        assertThat(d.accesses).isEmpty();
+    }
+
+    @Test
+    void anArrayThatIsNotSizeTimesCountIsRejected() {
+        assertThatThrownBy(() -> bus.out(0x80, 2, 3, new byte[5]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("port I/O of 3 x 2 bytes needs an array of that many bytes, got 5");
+        assertThatThrownBy(() -> bus.in(0x80, 1, 1, new byte[2])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> bus.in(0x80, 1, -1, new byte[0])).isInstanceOf(IllegalArgumentException.class);
+        assertThat(log).isEmpty();
+    }
 }

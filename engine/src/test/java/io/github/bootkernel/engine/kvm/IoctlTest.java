@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins every request number in {@link Ioctl} against the value the C macros give.
+ * Pins every request number in {@link Ioctl} against the value the C macros give, and its name.
  *
  * <p>The expected numbers were printed by a C program compiled with gcc 12.2 against
  * {@code /usr/include/linux/kvm.h} (Debian linux-libc-dev 6.1) on x86_64:
@@ -16,61 +16,61 @@ class IoctlTest {
 
     @Test
     void requestsWithoutArgumentStruct() {
-        assertThat(Ioctl.KVM_GET_API_VERSION).isEqualTo(0xae00L);
-        assertThat(Ioctl.KVM_CREATE_VM).isEqualTo(0xae01L);
-        assertThat(Ioctl.KVM_CHECK_EXTENSION).isEqualTo(0xae03L);
-        assertThat(Ioctl.KVM_GET_VCPU_MMAP_SIZE).isEqualTo(0xae04L);
-        assertThat(Ioctl.KVM_CREATE_VCPU).isEqualTo(0xae41L);
-        assertThat(Ioctl.KVM_SET_TSS_ADDR).isEqualTo(0xae47L);
-        assertThat(Ioctl.KVM_CREATE_IRQCHIP).isEqualTo(0xae60L);
-        assertThat(Ioctl.KVM_RUN).isEqualTo(0xae80L);
+        assertThat(Ioctl.KVM_GET_API_VERSION.number()).isEqualTo(0xae00L);
+        assertThat(Ioctl.KVM_CREATE_VM.number()).isEqualTo(0xae01L);
+        assertThat(Ioctl.KVM_CHECK_EXTENSION.number()).isEqualTo(0xae03L);
+        assertThat(Ioctl.KVM_GET_VCPU_MMAP_SIZE.number()).isEqualTo(0xae04L);
+        assertThat(Ioctl.KVM_CREATE_VCPU.number()).isEqualTo(0xae41L);
+        assertThat(Ioctl.KVM_SET_TSS_ADDR.number()).isEqualTo(0xae47L);
+        assertThat(Ioctl.KVM_CREATE_IRQCHIP.number()).isEqualTo(0xae60L);
+        assertThat(Ioctl.KVM_RUN.number()).isEqualTo(0xae80L);
     }
 
     @Test
     void systemAndVmRequestsCarryingStructs() {
-        assertThat(Ioctl.KVM_GET_SUPPORTED_CPUID).isEqualTo(0xc008ae05L);
-        assertThat(Ioctl.KVM_SET_USER_MEMORY_REGION).isEqualTo(0x4020ae46L);
-        assertThat(Ioctl.KVM_SET_IDENTITY_MAP_ADDR).isEqualTo(0x4008ae48L);
-        assertThat(Ioctl.KVM_IRQ_LINE).isEqualTo(0x4008ae61L);
-        assertThat(Ioctl.KVM_CREATE_PIT2).isEqualTo(0x4040ae77L);
+        assertThat(Ioctl.KVM_GET_SUPPORTED_CPUID.number()).isEqualTo(0xc008ae05L);
+        assertThat(Ioctl.KVM_SET_USER_MEMORY_REGION.number()).isEqualTo(0x4020ae46L);
+        assertThat(Ioctl.KVM_SET_IDENTITY_MAP_ADDR.number()).isEqualTo(0x4008ae48L);
+        assertThat(Ioctl.KVM_IRQ_LINE.number()).isEqualTo(0x4008ae61L);
+        assertThat(Ioctl.KVM_CREATE_PIT2.number()).isEqualTo(0x4040ae77L);
     }
 
     @Test
     void vcpuRequestsCarryingStructs() {
-        assertThat(Ioctl.KVM_GET_REGS).isEqualTo(0x8090ae81L);
-        assertThat(Ioctl.KVM_SET_REGS).isEqualTo(0x4090ae82L);
-        assertThat(Ioctl.KVM_GET_SREGS).isEqualTo(0x8138ae83L);
-        assertThat(Ioctl.KVM_SET_SREGS).isEqualTo(0x4138ae84L);
-        assertThat(Ioctl.KVM_SET_MSRS).isEqualTo(0x4008ae89L);
-        assertThat(Ioctl.KVM_SET_SIGNAL_MASK).isEqualTo(0x4004ae8bL);
-        assertThat(Ioctl.KVM_GET_FPU).isEqualTo(0x81a0ae8cL);
-        assertThat(Ioctl.KVM_SET_FPU).isEqualTo(0x41a0ae8dL);
-        assertThat(Ioctl.KVM_GET_LAPIC).isEqualTo(0x8400ae8eL);
-        assertThat(Ioctl.KVM_SET_LAPIC).isEqualTo(0x4400ae8fL);
-        assertThat(Ioctl.KVM_SET_CPUID2).isEqualTo(0x4008ae90L);
+        assertThat(Ioctl.KVM_GET_REGS.number()).isEqualTo(0x8090ae81L);
+        assertThat(Ioctl.KVM_SET_REGS.number()).isEqualTo(0x4090ae82L);
+        assertThat(Ioctl.KVM_GET_SREGS.number()).isEqualTo(0x8138ae83L);
+        assertThat(Ioctl.KVM_SET_SREGS.number()).isEqualTo(0x4138ae84L);
+        assertThat(Ioctl.KVM_SET_MSRS.number()).isEqualTo(0x4008ae89L);
+        assertThat(Ioctl.KVM_SET_SIGNAL_MASK.number()).isEqualTo(0x4004ae8bL);
+        assertThat(Ioctl.KVM_GET_FPU.number()).isEqualTo(0x81a0ae8cL);
+        assertThat(Ioctl.KVM_SET_FPU.number()).isEqualTo(0x41a0ae8dL);
+        assertThat(Ioctl.KVM_GET_LAPIC.number()).isEqualTo(0x8400ae8eL);
+        assertThat(Ioctl.KVM_SET_LAPIC.number()).isEqualTo(0x4400ae8fL);
+        assertThat(Ioctl.KVM_SET_CPUID2.number()).isEqualTo(0x4008ae90L);
     }
 
     @Test
     void numbersArePositiveAndFitAnUnsigned32BitRequest() {
         // ioctl(2) takes an unsigned long; the _IOC encoding uses 32 bits, so a value with the read
         // bit set (0x8...) must not have been sign-extended into the upper half.
-        assertThat(Ioctl.KVM_GET_SUPPORTED_CPUID >>> 32).isZero();
-        assertThat(Ioctl.KVM_GET_REGS >>> 32).isZero();
-        assertThat(Ioctl.KVM_GET_LAPIC >>> 32).isZero();
+        assertThat(Ioctl.KVM_GET_SUPPORTED_CPUID.number() >>> 32).isZero();
+        assertThat(Ioctl.KVM_GET_REGS.number() >>> 32).isZero();
+        assertThat(Ioctl.KVM_GET_LAPIC.number() >>> 32).isZero();
     }
 
     @Test
-    void sizeFieldIsTheStructSizeFromLayouts() {
-        assertThat(sizeField(Ioctl.KVM_GET_REGS)).isEqualTo(Layouts.REGS);
-        assertThat(sizeField(Ioctl.KVM_SET_SREGS)).isEqualTo(Layouts.SREGS);
-        assertThat(sizeField(Ioctl.KVM_GET_FPU)).isEqualTo(Layouts.FPU);
-        assertThat(sizeField(Ioctl.KVM_SET_LAPIC)).isEqualTo(Layouts.LAPIC_STATE);
-        assertThat(sizeField(Ioctl.KVM_SET_CPUID2)).isEqualTo(Layouts.CPUID2_HEADER);
-        assertThat(sizeField(Ioctl.KVM_SET_MSRS)).isEqualTo(Layouts.MSRS_HEADER);
-        assertThat(sizeField(Ioctl.KVM_SET_USER_MEMORY_REGION)).isEqualTo(Layouts.MEMORY_REGION);
-        assertThat(sizeField(Ioctl.KVM_CREATE_PIT2)).isEqualTo(Layouts.PIT_CONFIG);
-        assertThat(sizeField(Ioctl.KVM_IRQ_LINE)).isEqualTo(Layouts.IRQ_LEVEL);
-        assertThat(sizeField(Ioctl.KVM_SET_SIGNAL_MASK)).isEqualTo(Layouts.SIGNAL_MASK_HEADER);
+    void sizeFieldIsTheStructSizeFromKvmStructs() {
+        assertThat(sizeField(Ioctl.KVM_GET_REGS)).isEqualTo(KvmStructs.REGS);
+        assertThat(sizeField(Ioctl.KVM_SET_SREGS)).isEqualTo(KvmStructs.SREGS);
+        assertThat(sizeField(Ioctl.KVM_GET_FPU)).isEqualTo(KvmStructs.FPU);
+        assertThat(sizeField(Ioctl.KVM_SET_LAPIC)).isEqualTo(KvmStructs.LAPIC_STATE);
+        assertThat(sizeField(Ioctl.KVM_SET_CPUID2)).isEqualTo(KvmStructs.CPUID2_HEADER);
+        assertThat(sizeField(Ioctl.KVM_SET_MSRS)).isEqualTo(KvmStructs.MSRS_HEADER);
+        assertThat(sizeField(Ioctl.KVM_SET_USER_MEMORY_REGION)).isEqualTo(KvmStructs.MEMORY_REGION);
+        assertThat(sizeField(Ioctl.KVM_CREATE_PIT2)).isEqualTo(KvmStructs.PIT_CONFIG);
+        assertThat(sizeField(Ioctl.KVM_IRQ_LINE)).isEqualTo(KvmStructs.IRQ_LEVEL);
+        assertThat(sizeField(Ioctl.KVM_SET_SIGNAL_MASK)).isEqualTo(KvmStructs.SIGNAL_MASK_HEADER);
     }
 
     @Test
@@ -96,7 +96,14 @@ class IoctlTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
-    private static int sizeField(long request) {
-        return (int) ((request >>> 16) & 0x3fff);
+    @Test
+    void eachRequestIsNamedAfterItsCMacroAndNumbersAreDistinct() {
+        assertThat(Ioctl.KVM_SET_REGS).hasToString("KVM_SET_REGS");
+        assertThat(java.util.Arrays.stream(Ioctl.values()).mapToLong(Ioctl::number).distinct().count())
+                .as("distinct request numbers").isEqualTo(Ioctl.values().length);
+    }
+
+    private static int sizeField(Ioctl request) {
+        return (int) ((request.number() >>> 16) & 0x3fff);
     }
 }

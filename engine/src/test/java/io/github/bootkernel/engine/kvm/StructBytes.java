@@ -32,7 +32,7 @@ public final class StructBytes {
      * @return {@code gdt.base}
      */
     public static long gdtBase(Sregs sregs) {
-        return sregs.u64(Layouts.SREGS_GDT + Layouts.DTABLE_BASE);
+        return sregs.u64(KvmStructs.SREGS_GDT + KvmStructs.DTABLE_BASE);
     }
 
     /**
@@ -40,7 +40,7 @@ public final class StructBytes {
      * @return {@code gdt.limit}
      */
     public static int gdtLimit(Sregs sregs) {
-        return sregs.u16(Layouts.SREGS_GDT + Layouts.DTABLE_LIMIT);
+        return sregs.u16(KvmStructs.SREGS_GDT + KvmStructs.DTABLE_LIMIT);
     }
 
     /**
@@ -48,7 +48,7 @@ public final class StructBytes {
      * @return {@code idt.base}
      */
     public static long idtBase(Sregs sregs) {
-        return sregs.u64(Layouts.SREGS_IDT + Layouts.DTABLE_BASE);
+        return sregs.u64(KvmStructs.SREGS_IDT + KvmStructs.DTABLE_BASE);
     }
 
     /**
@@ -56,7 +56,7 @@ public final class StructBytes {
      * @return {@code idt.limit}
      */
     public static int idtLimit(Sregs sregs) {
-        return sregs.u16(Layouts.SREGS_IDT + Layouts.DTABLE_LIMIT);
+        return sregs.u16(KvmStructs.SREGS_IDT + KvmStructs.DTABLE_LIMIT);
     }
 
     /**
@@ -64,7 +64,7 @@ public final class StructBytes {
      * @return {@code cr2}
      */
     public static long cr2(Sregs sregs) {
-        return sregs.u64(Layouts.SREGS_CR2);
+        return sregs.u64(KvmStructs.SREGS_CR2);
     }
 
     private static ByteBuffer view(Struct struct) {

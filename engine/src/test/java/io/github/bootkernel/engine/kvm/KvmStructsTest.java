@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins every size and offset in {@link Layouts}, and checks that the struct classes read and write
+ * Pins every size and offset in {@link KvmStructs}, and checks that the struct classes read and write
  * their fields where the kernel expects them.
  *
  * <p>The expected numbers were printed by a C program compiled with gcc 12.2 against
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * below (for {@code kvm_run}: {@code offsetof(struct kvm_run, io.port)} and so on through the exit
  * union). {@code KERNEL_SIGSET} is the kernel's {@code _NSIG / 8} = 64 / 8, not a libc sigset_t.
  */
-class LayoutsTest {
+class KvmStructsTest {
 
     @Test
     void hostIsLittleEndian() {
@@ -31,22 +31,22 @@ class LayoutsTest {
     class Sizes {
         @Test
         void structSizes() {
-            assertThat(Layouts.REGS).isEqualTo(144);
-            assertThat(Layouts.SEGMENT).isEqualTo(24);
-            assertThat(Layouts.DTABLE).isEqualTo(16);
-            assertThat(Layouts.SREGS).isEqualTo(312);
-            assertThat(Layouts.FPU).isEqualTo(416);
-            assertThat(Layouts.LAPIC_STATE).isEqualTo(1024);
-            assertThat(Layouts.CPUID2_HEADER).isEqualTo(8);
-            assertThat(Layouts.CPUID_ENTRY).isEqualTo(40);
-            assertThat(Layouts.MSRS_HEADER).isEqualTo(8);
-            assertThat(Layouts.MSR_ENTRY).isEqualTo(16);
-            assertThat(Layouts.MEMORY_REGION).isEqualTo(32);
-            assertThat(Layouts.PIT_CONFIG).isEqualTo(64);
-            assertThat(Layouts.IRQ_LEVEL).isEqualTo(8);
-            assertThat(Layouts.SIGNAL_MASK_HEADER).isEqualTo(4);
-            assertThat(Layouts.KERNEL_SIGSET).isEqualTo(8);
-            assertThat(Layouts.RUN_SIZE).isEqualTo(2352);
+            assertThat(KvmStructs.REGS).isEqualTo(144);
+            assertThat(KvmStructs.SEGMENT).isEqualTo(24);
+            assertThat(KvmStructs.DTABLE).isEqualTo(16);
+            assertThat(KvmStructs.SREGS).isEqualTo(312);
+            assertThat(KvmStructs.FPU).isEqualTo(416);
+            assertThat(KvmStructs.LAPIC_STATE).isEqualTo(1024);
+            assertThat(KvmStructs.CPUID2_HEADER).isEqualTo(8);
+            assertThat(KvmStructs.CPUID_ENTRY).isEqualTo(40);
+            assertThat(KvmStructs.MSRS_HEADER).isEqualTo(8);
+            assertThat(KvmStructs.MSR_ENTRY).isEqualTo(16);
+            assertThat(KvmStructs.MEMORY_REGION).isEqualTo(32);
+            assertThat(KvmStructs.PIT_CONFIG).isEqualTo(64);
+            assertThat(KvmStructs.IRQ_LEVEL).isEqualTo(8);
+            assertThat(KvmStructs.SIGNAL_MASK_HEADER).isEqualTo(4);
+            assertThat(KvmStructs.KERNEL_SIGSET).isEqualTo(8);
+            assertThat(KvmStructs.RUN_SIZE).isEqualTo(2352);
         }
     }
 
@@ -54,38 +54,38 @@ class LayoutsTest {
     class Offsets {
         @Test
         void kvmSegment() {
-            assertThat(Layouts.SEGMENT_BASE).isEqualTo(0);
-            assertThat(Layouts.SEGMENT_LIMIT).isEqualTo(8);
-            assertThat(Layouts.SEGMENT_SELECTOR).isEqualTo(12);
-            assertThat(Layouts.SEGMENT_TYPE).isEqualTo(14);
-            assertThat(Layouts.SEGMENT_PRESENT).isEqualTo(15);
-            assertThat(Layouts.SEGMENT_DPL).isEqualTo(16);
-            assertThat(Layouts.SEGMENT_DB).isEqualTo(17);
-            assertThat(Layouts.SEGMENT_S).isEqualTo(18);
-            assertThat(Layouts.SEGMENT_L).isEqualTo(19);
-            assertThat(Layouts.SEGMENT_G).isEqualTo(20);
-            assertThat(Layouts.SEGMENT_AVL).isEqualTo(21);
-            assertThat(Layouts.SEGMENT_UNUSABLE).isEqualTo(22);
+            assertThat(KvmStructs.SEGMENT_BASE).isEqualTo(0);
+            assertThat(KvmStructs.SEGMENT_LIMIT).isEqualTo(8);
+            assertThat(KvmStructs.SEGMENT_SELECTOR).isEqualTo(12);
+            assertThat(KvmStructs.SEGMENT_TYPE).isEqualTo(14);
+            assertThat(KvmStructs.SEGMENT_PRESENT).isEqualTo(15);
+            assertThat(KvmStructs.SEGMENT_DPL).isEqualTo(16);
+            assertThat(KvmStructs.SEGMENT_DB).isEqualTo(17);
+            assertThat(KvmStructs.SEGMENT_S).isEqualTo(18);
+            assertThat(KvmStructs.SEGMENT_L).isEqualTo(19);
+            assertThat(KvmStructs.SEGMENT_G).isEqualTo(20);
+            assertThat(KvmStructs.SEGMENT_AVL).isEqualTo(21);
+            assertThat(KvmStructs.SEGMENT_UNUSABLE).isEqualTo(22);
         }
 
         @Test
         void kvmDtable() {
-            assertThat(Layouts.DTABLE_BASE).isEqualTo(0);
-            assertThat(Layouts.DTABLE_LIMIT).isEqualTo(8);
+            assertThat(KvmStructs.DTABLE_BASE).isEqualTo(0);
+            assertThat(KvmStructs.DTABLE_LIMIT).isEqualTo(8);
         }
 
         @Test
         void kvmSregs() {
-            assertThat(Layouts.SREGS_GDT).isEqualTo(192);
-            assertThat(Layouts.SREGS_IDT).isEqualTo(208);
-            assertThat(Layouts.SREGS_CR0).isEqualTo(224);
-            assertThat(Layouts.SREGS_CR2).isEqualTo(232);
-            assertThat(Layouts.SREGS_CR3).isEqualTo(240);
-            assertThat(Layouts.SREGS_CR4).isEqualTo(248);
-            assertThat(Layouts.SREGS_CR8).isEqualTo(256);
-            assertThat(Layouts.SREGS_EFER).isEqualTo(264);
-            assertThat(Layouts.SREGS_APIC_BASE).isEqualTo(272);
-            assertThat(Layouts.SREGS_INTERRUPT_BITMAP).isEqualTo(280);
+            assertThat(KvmStructs.SREGS_GDT).isEqualTo(192);
+            assertThat(KvmStructs.SREGS_IDT).isEqualTo(208);
+            assertThat(KvmStructs.SREGS_CR0).isEqualTo(224);
+            assertThat(KvmStructs.SREGS_CR2).isEqualTo(232);
+            assertThat(KvmStructs.SREGS_CR3).isEqualTo(240);
+            assertThat(KvmStructs.SREGS_CR4).isEqualTo(248);
+            assertThat(KvmStructs.SREGS_CR8).isEqualTo(256);
+            assertThat(KvmStructs.SREGS_EFER).isEqualTo(264);
+            assertThat(KvmStructs.SREGS_APIC_BASE).isEqualTo(272);
+            assertThat(KvmStructs.SREGS_INTERRUPT_BITMAP).isEqualTo(280);
         }
 
         @Test
@@ -103,98 +103,103 @@ class LayoutsTest {
 
         @Test
         void kvmFpu() {
-            assertThat(Layouts.FPU_FCW).isEqualTo(128);
-            assertThat(Layouts.FPU_FSW).isEqualTo(130);
-            assertThat(Layouts.FPU_FTWX).isEqualTo(132);
-            assertThat(Layouts.FPU_LAST_OPCODE).isEqualTo(134);
-            assertThat(Layouts.FPU_LAST_IP).isEqualTo(136);
-            assertThat(Layouts.FPU_LAST_DP).isEqualTo(144);
-            assertThat(Layouts.FPU_XMM).isEqualTo(152);
-            assertThat(Layouts.FPU_MXCSR).isEqualTo(408);
+            assertThat(KvmStructs.FPU_FCW).isEqualTo(128);
+            assertThat(KvmStructs.FPU_FSW).isEqualTo(130);
+            assertThat(KvmStructs.FPU_FTWX).isEqualTo(132);
+            assertThat(KvmStructs.FPU_LAST_OPCODE).isEqualTo(134);
+            assertThat(KvmStructs.FPU_LAST_IP).isEqualTo(136);
+            assertThat(KvmStructs.FPU_LAST_DP).isEqualTo(144);
+            assertThat(KvmStructs.FPU_XMM).isEqualTo(152);
+            assertThat(KvmStructs.FPU_MXCSR).isEqualTo(408);
         }
 
         @Test
         void kvmCpuidEntry2() {
-            assertThat(Layouts.CPUID_FUNCTION).isEqualTo(0);
-            assertThat(Layouts.CPUID_INDEX).isEqualTo(4);
-            assertThat(Layouts.CPUID_FLAGS).isEqualTo(8);
-            assertThat(Layouts.CPUID_EAX).isEqualTo(12);
-            assertThat(Layouts.CPUID_EBX).isEqualTo(16);
-            assertThat(Layouts.CPUID_ECX).isEqualTo(20);
-            assertThat(Layouts.CPUID_EDX).isEqualTo(24);
+            assertThat(KvmStructs.CPUID_FUNCTION).isEqualTo(0);
+            assertThat(KvmStructs.CPUID_INDEX).isEqualTo(4);
+            assertThat(KvmStructs.CPUID_FLAGS).isEqualTo(8);
+            assertThat(KvmStructs.CPUID_EAX).isEqualTo(12);
+            assertThat(KvmStructs.CPUID_EBX).isEqualTo(16);
+            assertThat(KvmStructs.CPUID_ECX).isEqualTo(20);
+            assertThat(KvmStructs.CPUID_EDX).isEqualTo(24);
         }
 
         @Test
         void kvmMsrEntry() {
-            assertThat(Layouts.MSR_INDEX).isEqualTo(0);
-            assertThat(Layouts.MSR_DATA).isEqualTo(8);
+            assertThat(KvmStructs.MSR_INDEX).isEqualTo(0);
+            assertThat(KvmStructs.MSR_DATA).isEqualTo(8);
         }
 
         @Test
         void kvmUserspaceMemoryRegion() {
-            assertThat(Layouts.MEMORY_REGION_SLOT).isEqualTo(0);
-            assertThat(Layouts.MEMORY_REGION_FLAGS).isEqualTo(4);
-            assertThat(Layouts.MEMORY_REGION_GUEST_PHYS_ADDR).isEqualTo(8);
-            assertThat(Layouts.MEMORY_REGION_MEMORY_SIZE).isEqualTo(16);
-            assertThat(Layouts.MEMORY_REGION_USERSPACE_ADDR).isEqualTo(24);
+            assertThat(KvmStructs.MEMORY_REGION_SLOT).isEqualTo(0);
+            assertThat(KvmStructs.MEMORY_REGION_FLAGS).isEqualTo(4);
+            assertThat(KvmStructs.MEMORY_REGION_GUEST_PHYS_ADDR).isEqualTo(8);
+            assertThat(KvmStructs.MEMORY_REGION_MEMORY_SIZE).isEqualTo(16);
+            assertThat(KvmStructs.MEMORY_REGION_USERSPACE_ADDR).isEqualTo(24);
         }
 
         @Test
         void kvmIrqLevel() {
-            assertThat(Layouts.IRQ_LEVEL_IRQ).isEqualTo(0);
-            assertThat(Layouts.IRQ_LEVEL_LEVEL).isEqualTo(4);
+            assertThat(KvmStructs.IRQ_LEVEL_IRQ).isEqualTo(0);
+            assertThat(KvmStructs.IRQ_LEVEL_LEVEL).isEqualTo(4);
         }
 
         @Test
         void kvmRunFixedPart() {
-            assertThat(Layouts.RUN_REQUEST_INTERRUPT_WINDOW).isEqualTo(0);
-            assertThat(Layouts.RUN_IMMEDIATE_EXIT).isEqualTo(1);
-            assertThat(Layouts.RUN_EXIT_REASON).isEqualTo(8);
+            assertThat(KvmStructs.RUN_REQUEST_INTERRUPT_WINDOW).isEqualTo(0);
+            assertThat(KvmStructs.RUN_IMMEDIATE_EXIT).isEqualTo(1);
+            assertThat(KvmStructs.RUN_EXIT_REASON).isEqualTo(8);
         }
 
         @Test
         void kvmRunIo() {
-            assertThat(Layouts.RUN_IO_DIRECTION).isEqualTo(32);
-            assertThat(Layouts.RUN_IO_SIZE).isEqualTo(33);
-            assertThat(Layouts.RUN_IO_PORT).isEqualTo(34);
-            assertThat(Layouts.RUN_IO_COUNT).isEqualTo(36);
-            assertThat(Layouts.RUN_IO_DATA_OFFSET).isEqualTo(40);
+            assertThat(KvmStructs.RUN_IO_DIRECTION).isEqualTo(32);
+            assertThat(KvmStructs.RUN_IO_SIZE).isEqualTo(33);
+            assertThat(KvmStructs.RUN_IO_PORT).isEqualTo(34);
+            assertThat(KvmStructs.RUN_IO_COUNT).isEqualTo(36);
+            assertThat(KvmStructs.RUN_IO_DATA_OFFSET).isEqualTo(40);
         }
 
         @Test
         void kvmRunMmio() {
-            assertThat(Layouts.RUN_MMIO_PHYS_ADDR).isEqualTo(32);
-            assertThat(Layouts.RUN_MMIO_DATA).isEqualTo(40);
-            assertThat(Layouts.RUN_MMIO_LEN).isEqualTo(48);
-            assertThat(Layouts.RUN_MMIO_IS_WRITE).isEqualTo(52);
+            assertThat(KvmStructs.RUN_MMIO_PHYS_ADDR).isEqualTo(32);
+            assertThat(KvmStructs.RUN_MMIO_DATA).isEqualTo(40);
+            assertThat(KvmStructs.RUN_MMIO_LEN).isEqualTo(48);
+            assertThat(KvmStructs.RUN_MMIO_IS_WRITE).isEqualTo(52);
         }
 
         @Test
         void kvmRunFailEntryInternalAndSystemEvent() {
-            assertThat(Layouts.RUN_FAIL_ENTRY_REASON).isEqualTo(32);
-            assertThat(Layouts.RUN_FAIL_ENTRY_CPU).isEqualTo(40);
-            assertThat(Layouts.RUN_INTERNAL_SUBERROR).isEqualTo(32);
-            assertThat(Layouts.RUN_INTERNAL_NDATA).isEqualTo(36);
-            assertThat(Layouts.RUN_INTERNAL_DATA).isEqualTo(40);
-            assertThat(Layouts.RUN_SYSTEM_EVENT_TYPE).isEqualTo(32);
-            assertThat(Layouts.RUN_SYSTEM_EVENT_NDATA).isEqualTo(36);
-            assertThat(Layouts.RUN_SYSTEM_EVENT_DATA).isEqualTo(40);
+            assertThat(KvmStructs.RUN_FAIL_ENTRY_REASON).isEqualTo(32);
+            assertThat(KvmStructs.RUN_FAIL_ENTRY_CPU).isEqualTo(40);
+            assertThat(KvmStructs.RUN_INTERNAL_SUBERROR).isEqualTo(32);
+            assertThat(KvmStructs.RUN_INTERNAL_NDATA).isEqualTo(36);
+            assertThat(KvmStructs.RUN_INTERNAL_DATA).isEqualTo(40);
+            assertThat(KvmStructs.RUN_SYSTEM_EVENT_TYPE).isEqualTo(32);
+            assertThat(KvmStructs.RUN_SYSTEM_EVENT_NDATA).isEqualTo(36);
+            assertThat(KvmStructs.RUN_SYSTEM_EVENT_DATA).isEqualTo(40);
         }
 
         @Test
         void kvmExitReasons() {
-            // KVM_EXIT_* and KVM_EXIT_IO_IN/OUT from the same header.
-            assertThat(KvmRun.EXIT_UNKNOWN).isEqualTo(0);
-            assertThat(KvmRun.EXIT_EXCEPTION).isEqualTo(1);
-            assertThat(KvmRun.EXIT_IO).isEqualTo(2);
-            assertThat(KvmRun.EXIT_DEBUG).isEqualTo(4);
-            assertThat(KvmRun.EXIT_HLT).isEqualTo(5);
-            assertThat(KvmRun.EXIT_MMIO).isEqualTo(6);
-            assertThat(KvmRun.EXIT_SHUTDOWN).isEqualTo(8);
-            assertThat(KvmRun.EXIT_FAIL_ENTRY).isEqualTo(9);
-            assertThat(KvmRun.EXIT_INTR).isEqualTo(10);
-            assertThat(KvmRun.EXIT_INTERNAL_ERROR).isEqualTo(17);
-            assertThat(KvmRun.EXIT_SYSTEM_EVENT).isEqualTo(24);
+            // KVM_EXIT_* (ExitReason's ordinals) and KVM_EXIT_IO_IN/OUT from the same header.
+            assertThat(ExitReason.UNKNOWN.ordinal()).isEqualTo(0);
+            assertThat(ExitReason.EXCEPTION.ordinal()).isEqualTo(1);
+            assertThat(ExitReason.IO.ordinal()).isEqualTo(2);
+            assertThat(ExitReason.DEBUG.ordinal()).isEqualTo(4);
+            assertThat(ExitReason.HLT.ordinal()).isEqualTo(5);
+            assertThat(ExitReason.MMIO.ordinal()).isEqualTo(6);
+            assertThat(ExitReason.SHUTDOWN.ordinal()).isEqualTo(8);
+            assertThat(ExitReason.FAIL_ENTRY.ordinal()).isEqualTo(9);
+            assertThat(ExitReason.INTR.ordinal()).isEqualTo(10);
+            assertThat(ExitReason.INTERNAL_ERROR.ordinal()).isEqualTo(17);
+            assertThat(ExitReason.SYSTEM_EVENT.ordinal()).isEqualTo(24);
+            assertThat(ExitReason.X86_RDMSR.ordinal()).isEqualTo(29);
+            assertThat(ExitReason.NOTIFY.ordinal()).isEqualTo(37);
+            assertThat(ExitReason.of(17)).isEqualTo(ExitReason.INTERNAL_ERROR);
+            assertThat(ExitReason.of(38)).isNull();
+            assertThat(ExitReason.of(-1)).isNull();
             assertThat(KvmRun.IO_IN).isEqualTo(0);
             assertThat(KvmRun.IO_OUT).isEqualTo(1);
         }
@@ -209,8 +214,8 @@ class LayoutsTest {
             assertThat(Regs.Reg.RSI.offset()).isEqualTo(32);
             assertThat(Regs.Reg.RIP.offset()).isEqualTo(128);
             assertThat(Regs.Reg.RFLAGS.offset()).isEqualTo(136);
-            assertThat(Regs.Reg.values()).hasSize(Layouts.REGS / Long.BYTES);
-            assertThat(Regs.Reg.RFLAGS.offset() + Long.BYTES).isEqualTo(Layouts.REGS);
+            assertThat(Regs.Reg.values()).hasSize(KvmStructs.REGS / Long.BYTES);
+            assertThat(Regs.Reg.RFLAGS.offset() + Long.BYTES).isEqualTo(KvmStructs.REGS);
         }
 
         @Test

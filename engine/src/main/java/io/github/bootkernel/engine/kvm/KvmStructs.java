@@ -2,10 +2,11 @@ package io.github.bootkernel.engine.kvm;
 
 /**
  * Sizes and field offsets of the kernel structs this package maps, as laid out by
- * {@code <linux/kvm.h>} on x86_64. {@code LayoutsTest} pins every value against figures printed by
- * a C program compiled with the kernel headers.
+ * {@code <linux/kvm.h>} on x86_64. {@code KvmStructsTest} pins every value against figures
+ * printed by a C program compiled with the kernel headers. (Guest physical addresses live in
+ * {@code boot.Layout}; this class is about host-side struct layouts only.)
  */
-final class Layouts {
+final class KvmStructs {
 
     /** {@code struct kvm_regs}: 18 general registers of 8 bytes, rax first, rflags last. */
     static final int REGS = 144;
@@ -118,6 +119,6 @@ final class Layouts {
     /** The smallest {@code kvm_run} mapping this code reads from ({@code sizeof(struct kvm_run)}). */
     static final int RUN_SIZE = 2352;
 
-    private Layouts() {
+    private KvmStructs() {
     }
 }

@@ -1,0 +1,120 @@
+package io.github.bootkernel.engine;
+
+import io.github.bootkernel.engine.devices.PortBus;
+import io.github.bootkernel.engine.kvm.VcpuExit;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Decides what a decoded VM exit means, without KVM: port I/O goes to the bus, MMIO to the
+ * (trivial) unbacked-memory handling, and every other exit either lets the guest continue or
+ * becomes the {@link GuestExit} that ends it. Unit-tested with exits made up by hand.
+ *
+ * <p>Called on the vCPU thread only. Devices that end the guest themselves (the exit-status port,
+ * the i8042 reset) do so through their own callbacks; here port I/O always continues.
+ */
+final class ExitHandler {
+
+    /** How many distinct MMIO pages are reported before the rest go unreported. */
+    private static final int MMIO_PAGES_REPORTED = 64;
+    private static final long PAGE_MASK = ~0xfffL;
+    private static final Optional<GuestExit> CONTINUE = Optional.empty();
+
+    private final PortBus bus;
+    private final Consumer<String> log;
+    private final Supplier<String> registers;
+    private final Set<Long> reportedMmio = new HashSet<>();
+
+    /**
+     * @param bus where port I/O goes
+     * @param log where "unhandled MMIO" notes go, once per page
+     * @param registers the vCPU's registers, formatted; asked for only when an exit ends the guest
+     *     as a crash, and appended to its detail
+     */
+    ExitHandler(PortBus bus, Consumer<String> log, Supplier<String> registers) {
+        this.bus = bus;
+        this.log = log;
+        this.registers = registers;
+    }
+
+    /**
+     * Handles one exit.
+     *
+     * @param exit the exit
+     * @return empty to run the guest on, or how the guest ended
+     */
+    Optional<GuestExit> handle(VcpuExit exit) {
+        // The most frequent exits first: serial console output and status reads.
+        if (exit instanceof VcpuExit.PortOut out) {
+            bus.out(out.port(), out.size(), out.count(), out.data());
+            return CONTINUE;
+        }
+        if (exit instanceof VcpuExit.PortIn in) {
+            bus.in(in.port(), in.size(), in.count(), in.data());
+            return CONTINUE;
+        }
+        if (exit instanceof VcpuExit.Interrupted) {
+            return CONTINUE;
+        }
+        if (exit instanceof VcpuExit.MmioRead read) {
+            // No MMIO devices are emulated in user space: reads return zeros, writes are dropped.
+            Arrays.fill(read.data(), (byte) 0);
+            unhandledMmio("read", read.address());
+            return CONTINUE;
+        }
+        if (exit instanceof VcpuExit.MmioWrite write) {
+            unhandledMmio("write", write.address());
+            return CONTINUE;
+        }
+        if (exit instanceof VcpuExit.Halt) {
+            return end(GuestExit.Kind.POWEROFF, "halted");
+        }
+        if (exit instanceof VcpuExit.Shutdown) {
+            return crash(GuestExit.Kind.TRIPLE_FAULT, "KVM_EXIT_SHUTDOWN (triple fault)");
+        }
+        if (exit instanceof VcpuExit.FailEntry fail) {
+            return crash(GuestExit.Kind.FAIL_ENTRY, String.format(
+                    "KVM_EXIT_FAIL_ENTRY, hardware_entry_failure_reason 0x%x, cpu %d", fail.hardwareReason(),
+                    fail.cpu()));
+        }
+        if (exit instanceof VcpuExit.InternalError error) {
+            return crash(GuestExit.Kind.INTERNAL_ERROR, "KVM_EXIT_INTERNAL_ERROR, suberror " + error.suberror()
+                    + ", data " + error.dataHex());
+        }
+        if (exit instanceof VcpuExit.SystemEvent event) {
+            return systemEvent(event);
+        }
+        if (exit instanceof VcpuExit.Unknown unknown) {
+            return crash(GuestExit.Kind.VMM_ERROR, "unexpected KVM exit reason " + unknown.describe());
+        }
+        throw new IllegalArgumentException("no handling for " + exit); // unreachable: VcpuExit is sealed
+    }
+
+    private Optional<GuestExit> systemEvent(VcpuExit.SystemEvent event) {
+        return switch (event.type()) {
+            case VcpuExit.SystemEvent.SHUTDOWN -> end(GuestExit.Kind.POWEROFF, "KVM system event: shutdown");
+            case VcpuExit.SystemEvent.RESET -> end(GuestExit.Kind.RESET, "KVM system event: reset");
+            case VcpuExit.SystemEvent.CRASH -> end(GuestExit.Kind.PANIC, "KVM system event: crash");
+            default -> end(GuestExit.Kind.VMM_ERROR, "unknown KVM system event " + event.describe()
+                    + (event.data().length == 0 ? "" : ", data " + event.dataHex()));
+        };
+    }
+
+    private void unhandledMmio(String what, long address) {
+        if (reportedMmio.size() < MMIO_PAGES_REPORTED && reportedMmio.add(address & PAGE_MASK)) {
+            log.accept(String.format("unhandled MMIO %s at 0x%x (reported once per page)", what, address));
+        }
+    }
+
+    private static Optional<GuestExit> end(GuestExit.Kind kind, String detail) {
+        return Optional.of(GuestExit.of(kind, detail));
+    }
+
+    private Optional<GuestExit> crash(GuestExit.Kind kind, String detail) {
+        return end(kind, detail + "\n" + registers.get());
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.bootkernel.engine.kvm;
+
+/**
+ * The KVM capabilities this monitor asks about with {@code KVM_CHECK_EXTENSION}; numbers from
+ * {@code <linux/kvm.h>}. {@link #toString()} is the C macro's name, which error messages quote.
+ */
+public enum Capability {
+
+    /** {@code KVM_CAP_IRQCHIP}: the in-kernel PIC, IOAPIC and local APICs. */
+    IRQCHIP(0),
+    /** {@code KVM_CAP_USER_MEMORY}: {@code KVM_SET_USER_MEMORY_REGION}. */
+    USER_MEMORY(3),
+    /** {@code KVM_CAP_SET_TSS_ADDR}. */
+    SET_TSS_ADDR(4),
+    /** {@code KVM_CAP_EXT_CPUID}: {@code KVM_GET_SUPPORTED_CPUID} and {@code KVM_SET_CPUID2}. */
+    EXT_CPUID(7),
+    /** {@code KVM_CAP_PIT2}: {@code KVM_CREATE_PIT2}. */
+    PIT2(33),
+    /** {@code KVM_CAP_SET_IDENTITY_MAP_ADDR}. */
+    SET_IDENTITY_MAP_ADDR(37),
+    /** {@code KVM_CAP_TSC_DEADLINE_TIMER}: the local APIC's TSC-deadline mode is emulated. */
+    TSC_DEADLINE_TIMER(72),
+    /** {@code KVM_CAP_IMMEDIATE_EXIT}: {@code kvm_run.immediate_exit}, which the vCPU kick needs. */
+    IMMEDIATE_EXIT(136);
+
+    private final int number;
+
+    Capability(int number) {
+        this.number = number;
+    }
+
+    /** @return the {@code KVM_CAP_*} number */
+    public int number() {
+        return number;
+    }
+
+    /** @return the C name, e.g. {@code KVM_CAP_PIT2} */
+    @Override
+    public String toString() {
+        return "KVM_CAP_" + name();
+    }
+}
