@@ -99,8 +99,8 @@ public record KvmAvailability(Path device, Status status, String detail) {
             return absent(device);
         }
         Status status = switch (e.errno()) {
-            case 2, 19, 6 -> Status.ABSENT; // ENOENT, ENODEV, ENXIO
-            case 1, 13 -> Status.NO_PERMISSION; // EPERM, EACCES
+            case ENOENT, ENODEV, ENXIO -> Status.ABSENT;
+            case EPERM, EACCES -> Status.NO_PERMISSION;
             default -> Status.UNSUITABLE;
         };
         String hint = status == Status.NO_PERMISSION

@@ -112,9 +112,9 @@ final class VcpuThread implements AutoCloseable {
         try {
             v = vm.createVcpu(0);
             vcpu = v;
-            v.setCpuid(Cpuid.forVcpu(kvm.supportedCpuid(), 0, 1,
+            v.setCpuid(Cpuid.forVcpu(kvm.supportedCpuid(), 0, Platform.CPUS,
                     kvm.checkExtension(Capability.TSC_DEADLINE_TIMER) > 0));
-            BootCpu.configure(v, plan.kernelAddress(), plan.zeroPage());
+            enterAt32BitEntry(v);
             v.bindToCurrentThread();
         } catch (RuntimeException | Error e) {
             ready.completeExceptionally(e);
@@ -147,5 +147,17 @@ final class VcpuThread implements AutoCloseable {
         } catch (RuntimeException e) {
             return "(registers unavailable: " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * Sets the vCPU up for the kernel's 32-bit entry as {@link BootCpu} describes it: FPU, MSRs,
+     * the local APIC in virtual-wire mode, special and general registers.
+     */
+    private void enterAt32BitEntry(Vcpu v) {
+        v.setFpu(BootCpu.fpu());
+        v.setMsrs(BootCpu.msrs());
+        v.setLapic(BootCpu.virtualWire(v.getLapic()));
+        v.setSregs(BootCpu.protectedMode(v.getSregs()));
+        v.setRegs(BootCpu.entryRegs(plan.kernelAddress(), plan.zeroPage()));
     }
 }

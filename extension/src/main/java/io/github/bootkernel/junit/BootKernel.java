@@ -44,6 +44,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.FIELD, ElementType.PARAMETER})
+// The extension class is package-private on purpose: users never name it, and JUnit reaches it
+// through the module's "opens" (module-info.java), so javac's "not accessible to clients" is moot.
+@SuppressWarnings("exports")
 @ExtendWith(BootKernelExtension.class)
 public @interface BootKernel {
 

@@ -42,6 +42,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @ClassTemplate
+// The extension class is package-private on purpose: users never name it, and JUnit reaches it
+// through the module's "opens" (module-info.java), so javac's "not accessible to clients" is moot.
+@SuppressWarnings("exports")
 @ExtendWith(KernelMatrixExtension.class)
 public @interface KernelMatrix {
 }

@@ -30,6 +30,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @TestTemplate
+// The extension class is package-private on purpose: users never name it, and JUnit reaches it
+// through the module's "opens" (module-info.java), so javac's "not accessible to clients" is moot.
+@SuppressWarnings("exports")
 @ExtendWith(KernelMatrixExtension.class)
 public @interface KernelTest {
 }

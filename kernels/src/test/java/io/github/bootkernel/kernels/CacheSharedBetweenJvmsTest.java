@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bootkernel.kernels.internal.ItemStore;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -87,10 +88,15 @@ class CacheSharedBetweenJvmsTest {
         assertThat(names(file.path().getParent())).containsExactlyInAnyOrder("fake.bin", "record.properties");
     }
 
-    /** Starts {@link FakeItemJvm} in a new JVM with this test's class path. */
+    /**
+     * Starts {@link FakeItemJvm} in a new JVM on the class path: this module's test classes (which
+     * Surefire patches into the module rather than listing them), its module path and class path.
+     */
     private static Process java(String... args) throws IOException {
+        String classPath = String.join(File.pathSeparator, Path.of("target", "test-classes").toString(),
+                System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path", ""));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                .toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classPath,
                 FakeItemJvm.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).start();

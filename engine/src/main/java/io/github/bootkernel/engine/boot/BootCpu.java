@@ -5,7 +5,6 @@ import io.github.bootkernel.engine.kvm.LapicState;
 import io.github.bootkernel.engine.kvm.Regs;
 import io.github.bootkernel.engine.kvm.Segment;
 import io.github.bootkernel.engine.kvm.Sregs;
-import io.github.bootkernel.engine.kvm.Vcpu;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
@@ -118,21 +117,15 @@ public final class BootCpu {
     }
 
     /**
-     * Sets up a vCPU for the 32-bit entry: FPU, MSRs, local APIC virtual-wire mode (LINT0 ExtINT so
-     * the 8259's interrupts reach the CPU, LINT1 NMI), special and general registers.
+     * Puts the local APIC into virtual-wire mode: LINT0 ExtINT, so the 8259's interrupts reach the
+     * CPU, and LINT1 NMI (Intel SDM vol. 3, 10.5.1; what Firecracker and kvmtool set).
      *
-     * @param vcpu the vCPU, on its own thread
-     * @param entry {@code code32_start}
-     * @param zeroPage address of the zero page
+     * @param lapic the vCPU's current local APIC state
+     * @return the same object, updated
      */
-    public static void configure(Vcpu vcpu, long entry, long zeroPage) {
-        vcpu.setFpu(fpu());
-        vcpu.setMsrs(msrs());
-        LapicState lapic = vcpu.getLapic();
+    public static LapicState virtualWire(LapicState lapic) {
         lapic.deliveryMode(LapicState.LVT_LINT0, LapicState.DELIVERY_EXTINT);
         lapic.deliveryMode(LapicState.LVT_LINT1, LapicState.DELIVERY_NMI);
-        vcpu.setLapic(lapic);
-        vcpu.setSregs(protectedMode(vcpu.getSregs()));
-        vcpu.setRegs(entryRegs(entry, zeroPage));
+        return lapic;
     }
 }

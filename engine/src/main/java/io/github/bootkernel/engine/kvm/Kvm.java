@@ -25,16 +25,6 @@ public final class Kvm extends Fd {
     }
 
     /**
-     * Opens {@code /dev/kvm}.
-     *
-     * @return the open system handle
-     * @throws KvmException naming the device and the reason (missing, permission, wrong API)
-     */
-    public static Kvm open() {
-        return open(Path.of("/dev/kvm"));
-    }
-
-    /**
      * Opens a KVM device node and checks its API version and the capabilities this monitor needs.
      *
      * @param device the device node

@@ -3,6 +3,7 @@ package io.github.bootkernel.engine.kvm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.bootkernel.engine.MachineConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -21,7 +22,7 @@ class VcpuTest {
 
     @Test
     void aKickBeforeTheRunMakesItReturnInterrupted() {
-        try (Kvm kvm = Kvm.open(); Vm vm = kvm.createVm(); Vcpu vcpu = vm.createVcpu(0)) {
+        try (Kvm kvm = Kvm.open(MachineConfig.DEFAULT_KVM_DEVICE); Vm vm = kvm.createVm(); Vcpu vcpu = vm.createVcpu(0)) {
             vcpu.kick();
             assertThat(vcpu.run()).isSameAs(VcpuExit.INTERRUPTED);
         }
@@ -29,7 +30,7 @@ class VcpuTest {
 
     @Test
     void aClosedVcpuRefusesToRunAndIgnoresKicks() {
-        try (Kvm kvm = Kvm.open(); Vm vm = kvm.createVm()) {
+        try (Kvm kvm = Kvm.open(MachineConfig.DEFAULT_KVM_DEVICE); Vm vm = kvm.createVm()) {
             Vcpu vcpu = vm.createVcpu(0);
             vcpu.close();
             assertThatThrownBy(vcpu::run)
@@ -44,7 +45,7 @@ class VcpuTest {
     void kicksFromOtherThreadsRacingCloseNeverTouchTheUnmappedRunPage() throws Exception {
         int kickers = 3;
         ExecutorService pool = Executors.newFixedThreadPool(kickers);
-        try (Kvm kvm = Kvm.open(); Vm vm = kvm.createVm()) {
+        try (Kvm kvm = Kvm.open(MachineConfig.DEFAULT_KVM_DEVICE); Vm vm = kvm.createVm()) {
             for (int round = 0; round < 50; round++) {
                 Vcpu vcpu = vm.createVcpu(round);
                 AtomicBoolean stop = new AtomicBoolean();
