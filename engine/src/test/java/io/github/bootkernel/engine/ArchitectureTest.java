@@ -12,6 +12,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -93,13 +96,15 @@ class ArchitectureTest {
         assertThat(leaks).as("public members of exported types that expose an internal engine type").isEmpty();
     }
 
+    /** The packages the engine's module descriptor exports, on the module path or the class path. */
     static Set<String> exportedPackages() throws IOException {
         ModuleDescriptor named = Machine.class.getModule().getDescriptor();
         if (named != null) {
             return named.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
         }
-        try (InputStream in = Machine.class.getResourceAsStream("/module-info.class")) {
-            assertThat(in).as("the engine's compiled module-info.class").isNotNull();
+        // On the class path every jar's module-info.class has the same name: read the engine's own.
+        Path classes = Path.of(URI.create(Machine.class.getProtectionDomain().getCodeSource().getLocation().toString()));
+        try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {
             return ModuleDescriptor.read(in).exports().stream().map(ModuleDescriptor.Exports::source)
                     .collect(Collectors.toSet());
         }
