@@ -10,9 +10,15 @@ package io.github.bootkernel.engine;
  */
 public record GuestExit(Kind kind, int status, String detail) {
 
+    /**
+     * The I/O port a guest writes one byte to, to end with that byte as its exit status (the
+     * port QEMU's {@code isa-debug-exit} device uses by default).
+     */
+    public static final int STATUS_PORT = 0xf4;
+
     /** The distinct ways a guest can end. */
     public enum Kind {
-        /** The guest wrote a status byte to the exit-status port (0xf4). */
+        /** The guest wrote a status byte to the exit-status port, {@link #STATUS_PORT}. */
         EXIT_STATUS,
         /** The guest reset the machine: i8042 reset command (Linux {@code reboot=k}) or a KVM reset event. */
         RESET,

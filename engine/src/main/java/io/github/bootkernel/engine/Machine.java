@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -97,12 +98,12 @@ public final class Machine implements AutoCloseable {
         Objects.requireNonNull(rawOutput, "rawOutput");
         BzImage image = BzImage.read(config.kernel());
         byte[] initrd = config.initrd().map(Machine::readInitrd).orElse(null);
-        long ramBytes = (long) config.memoryMiB() << 20;
+        List<GuestMemory.Region> ram = Layout.ram((long) config.memoryMiB() << 20);
         LoadPlan plan = KernelLoader.plan(image, config.initrd().orElse(null), initrd == null ? 0 : initrd.length,
-                config.cmdline(), GuestMemory.layout(ramBytes));
+                config.cmdline(), ram);
         Machine machine = new Machine(config, rawOutput);
         try {
-            machine.build(image, initrd, plan, ramBytes);
+            machine.build(image, initrd, plan, ram);
             return machine;
         } catch (RuntimeException | Error e) {
             try {
@@ -149,7 +150,7 @@ public final class Machine implements AutoCloseable {
         }
     }
 
-    private void build(BzImage image, byte[] initrd, LoadPlan plan, long ramBytes) {
+    private void build(BzImage image, byte[] initrd, LoadPlan plan, List<GuestMemory.Region> ram) {
         try {
             kvm = Kvm.open(config.kvmDevice());
         } catch (KvmException e) {
@@ -160,7 +161,7 @@ public final class Machine implements AutoCloseable {
         vm.setIdentityMapAddr(Layout.IDENTITY_MAP_ADDRESS);
         vm.createIrqchip();
         vm.createPit2();
-        memory = GuestMemory.allocate(ramBytes);
+        memory = GuestMemory.allocate(ram);
         memory.register(vm);
         KernelLoader.load(memory, image, initrd, plan, Platform.CPUS, Platform.ISA_DEVICES);
         com1 = new Uart16550(this::com1Irq, this::consoleByte);

@@ -29,8 +29,6 @@ final class Platform {
     /** The CMOS clock: index 0x70, data 0x71. */
     static final int CMOS_BASE = 0x70;
     static final int CMOS_SIZE = 2;
-    /** The exit-status port. */
-    static final int EXIT_PORT = 0xf4;
 
     private Platform() {
     }
@@ -40,6 +38,6 @@ final class Platform {
                 .place(COM1.ioBase(), COM1.ioSize(), com1)
                 .place(I8042_BASE, I8042_SIZE, i8042)
                 .place(CMOS_BASE, CMOS_SIZE, rtc)
-                .place(EXIT_PORT, 1, exit);
+                .place(GuestExit.STATUS_PORT, 1, exit);
     }
 }

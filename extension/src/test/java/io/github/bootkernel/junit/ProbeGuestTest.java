@@ -121,4 +121,10 @@ class ProbeGuestTest {
             assertThat(exit.status()).isEqualTo(42);
         }
     }
+
+    @Test
+    void theProbeReportsItsStatusOnThePortTheEngineListensOn() {
+        // probe.S and exit-status.c spell the port in their own languages; this pins them to the engine's
+        assertThat(ProbeKernel.EXIT_PORT).isEqualTo(GuestExit.STATUS_PORT);
+    }
 }

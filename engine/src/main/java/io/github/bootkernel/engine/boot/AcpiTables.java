@@ -19,9 +19,7 @@ import java.util.List;
 public final class AcpiTables {
 
     /** Where the RSDP is written; the other tables follow it. */
-    public static final long ADDRESS = 0xe0000;
-    /** Bytes reserved for the tables at {@link #ADDRESS}. */
-    public static final int MAX_SIZE = 0x10000;
+    private static final long ADDRESS = Layout.ACPI_TABLES;
 
     private static final int HEADER = 36;
     private static final int RSDP_SIZE = 36;
@@ -115,14 +113,14 @@ public final class AcpiTables {
 
     private static byte[] madtBody(int cpus) {
         ByteBuffer b = le(8 + cpus * 8 + 12 + 6);
-        b.putInt((int) MpTable.LAPIC_ADDRESS);
+        b.putInt((int) Layout.LAPIC);
         b.putInt(MADT_PCAT_COMPAT);
         for (int cpu = 0; cpu < cpus; cpu++) {
             // Processor Local APIC: type 0, length 8, ACPI processor UID, APIC id, flags (enabled)
             b.put((byte) 0).put((byte) 8).put((byte) cpu).put((byte) cpu).putInt(1);
         }
         // I/O APIC: type 1, length 12, id, reserved, address, global system interrupt base
-        b.put((byte) 1).put((byte) 12).put((byte) cpus).put((byte) 0).putInt((int) MpTable.IOAPIC_ADDRESS).putInt(0);
+        b.put((byte) 1).put((byte) 12).put((byte) cpus).put((byte) 0).putInt((int) Layout.IOAPIC).putInt(0);
         // Local APIC NMI: type 4, length 6, all processors, flags conform to the bus, LINT1
         b.put((byte) 4).put((byte) 6).put((byte) 0xff).putShort((short) 0).put((byte) 1);
         return b.array();

@@ -107,9 +107,9 @@ public final class KernelLoader {
             memory.write(plan.initrdAddress(), initrd);
         }
         memory.write(Layout.GDT, BootCpu.gdt());
-        memory.write(MpTable.ADDRESS, MpTable.build(cpus));
-        memory.write(AcpiTables.ADDRESS, AcpiTables.build(cpus, devices));
+        memory.write(Layout.MP_TABLE, MpTable.build(cpus));
+        memory.write(Layout.ACPI_TABLES, AcpiTables.build(cpus, devices));
         memory.write(plan.zeroPage(), BootParams.build(image, plan.cmdlineAddress(), plan.initrdAddress(),
-                plan.initrdSize(), plan.e820(), AcpiTables.ADDRESS));
+                plan.initrdSize(), plan.e820(), Layout.ACPI_TABLES));
     }
 }

@@ -17,12 +17,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class MpTable {
 
-    /** Where the table goes: the EBDA, which Linux scans and the e820 map reserves. */
-    public static final long ADDRESS = Layout.EBDA_START;
-    /** The local APIC's MMIO address. */
-    public static final long LAPIC_ADDRESS = 0xfee0_0000L;
-    /** The IOAPIC's MMIO address. */
-    public static final long IOAPIC_ADDRESS = 0xfec0_0000L;
 
     private static final int FLOATING_SIZE = 16;
     private static final int HEADER_SIZE = 44;
@@ -64,7 +58,7 @@ public final class MpTable {
         ByteBuffer b = ByteBuffer.allocate(FLOATING_SIZE + tableLength).order(ByteOrder.LITTLE_ENDIAN);
 
         b.put("_MP_".getBytes(StandardCharsets.US_ASCII));
-        b.putInt((int) (ADDRESS + FLOATING_SIZE)); // physical address of the configuration table
+        b.putInt((int) (Layout.MP_TABLE + FLOATING_SIZE)); // physical address of the configuration table
         b.put((byte) 1);                           // length in 16-byte units
         b.put((byte) 4);                           // specification revision 1.4
         b.put((byte) 0);                           // checksum, below
@@ -80,7 +74,7 @@ public final class MpTable {
         b.putInt(0);                                                         // OEM table pointer
         b.putShort((short) 0);                                               // OEM table size
         b.putShort((short) entries);
-        b.putInt((int) LAPIC_ADDRESS);
+        b.putInt((int) Layout.LAPIC);
         b.putInt(0);                                                         // extended table: none
 
         for (int cpu = 0; cpu < cpus; cpu++) {
@@ -90,7 +84,7 @@ public final class MpTable {
         }
         b.put((byte) ENTRY_BUS).put((byte) ISA_BUS).put("ISA   ".getBytes(StandardCharsets.US_ASCII));
         b.put((byte) ENTRY_IOAPIC).put((byte) ioapicId).put((byte) IOAPIC_VERSION).put((byte) 1)
-                .putInt((int) IOAPIC_ADDRESS);
+                .putInt((int) Layout.IOAPIC);
         for (int irq = 0; irq < ISA_IRQS; irq++) {
             b.put((byte) ENTRY_IO_INTERRUPT).put((byte) INT).putShort((short) 0).put((byte) ISA_BUS)
                     .put((byte) irq).put((byte) ioapicId).put((byte) irq);

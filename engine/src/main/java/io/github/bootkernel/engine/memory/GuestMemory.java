@@ -9,19 +9,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Guest RAM: one anonymous host mapping, registered with KVM as one or two slots around the
- * 32-bit MMIO hole, read and written by guest physical address.
+ * Guest RAM: one anonymous host mapping, registered with KVM as one memory slot per region, read
+ * and written by guest physical address.
  *
  * <p>The mapping is reserved, not touched: a 1 GiB guest costs only the pages the guest and the
- * loader actually use. RAM below {@link #MMIO_HOLE_START} is mapped 1:1; whatever does not fit
- * below it continues at 4 GiB, leaving room for the local APIC and IOAPIC pages.
+ * loader actually use. Where RAM sits in guest physical memory is the caller's choice
+ * ({@code boot.Layout.ram}: below the 32-bit MMIO hole, the rest from 4 GiB); this class only
+ * checks each access against those regions.
  */
 public final class GuestMemory implements AutoCloseable {
 
-    /** Where the 32-bit MMIO hole (IOAPIC at 0xfec00000, local APIC at 0xfee00000) begins. */
-    public static final long MMIO_HOLE_START = 0xC000_0000L;
-    /** Where RAM resumes above the hole. */
-    public static final long HIGH_RAM_START = 0x1_0000_0000L;
     /** The page size regions are aligned to. */
     public static final long PAGE = 4096;
 
@@ -43,39 +40,38 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
-    private GuestMemory(Mapping mapping, long size) {
+    private GuestMemory(Mapping mapping, List<Region> regions) {
         this.mapping = mapping;
-        this.size = size;
-        this.regions = layout(size);
+        this.size = mapping.length();
+        this.regions = regions;
     }
 
     /**
-     * Reserves host memory for a guest of the given size.
+     * Reserves host memory for guest RAM at the given guest physical regions; the host mapping
+     * holds them back to back, in order.
      *
-     * @param size bytes of guest RAM, a positive multiple of {@link #PAGE}
+     * @param regions where RAM goes (see {@code boot.Layout.ram}): in ascending, non-overlapping
+     *     guest order, each page-aligned and a positive multiple of {@link #PAGE}, each
+     *     {@code hostOffset} the sum of the sizes before it
      * @return the guest memory, owned by the caller
+     * @throws IllegalArgumentException if the regions are not laid out that way
      */
-    public static GuestMemory allocate(long size) {
-        if (size <= 0 || size % PAGE != 0) {
-            throw new IllegalArgumentException("guest memory size must be a positive multiple of 4 KiB, got " + size);
+    public static GuestMemory allocate(List<Region> regions) {
+        long size = 0;
+        long end = 0;
+        for (Region r : regions) {
+            if (r.size() <= 0 || r.size() % PAGE != 0 || r.guestAddress() % PAGE != 0 || r.guestAddress() < end
+                    || r.hostOffset() != size) {
+                throw new IllegalArgumentException("guest RAM regions must be page-aligned, ascending and packed"
+                        + " back to back in the host mapping, got " + regions);
+            }
+            size = Math.addExact(size, r.size());
+            end = r.end();
         }
-        return new GuestMemory(Mapping.anonymous(size, "guest RAM"), size);
-    }
-
-    /**
-     * Splits a RAM size into the guest physical regions it occupies.
-     *
-     * @param size bytes of RAM
-     * @return one region below the MMIO hole, and a second above 4 GiB if needed
-     */
-    public static List<Region> layout(long size) {
-        List<Region> list = new ArrayList<>(2);
-        long low = Math.min(size, MMIO_HOLE_START);
-        list.add(new Region(0, low, 0));
-        if (size > low) {
-            list.add(new Region(HIGH_RAM_START, size - low, low));
+        if (size == 0) {
+            throw new IllegalArgumentException("guest RAM needs at least one region");
         }
-        return List.copyOf(list);
+        return new GuestMemory(Mapping.anonymous(size, "guest RAM"), List.copyOf(regions));
     }
 
     /**

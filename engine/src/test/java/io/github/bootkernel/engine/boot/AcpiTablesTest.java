@@ -28,7 +28,7 @@ class AcpiTablesTest {
     }
 
     private int at(long address) {
-        return (int) (address - AcpiTables.ADDRESS);
+        return (int) (address - Layout.ACPI_TABLES);
     }
 
     /** Checks a table's signature, its length field against the buffer and its checksum. */
@@ -62,7 +62,7 @@ class AcpiTablesTest {
         long dsdt = b.getLong(fadt + 140);
         assertThat(Integer.toUnsignedLong(b.getInt(fadt + 40))).isEqualTo(dsdt);
         table(dsdt, "DSDT");
-        assertThat(b.getInt(madt + 36)).isEqualTo((int) MpTable.LAPIC_ADDRESS);
+        assertThat(b.getInt(madt + 36)).isEqualTo((int) Layout.LAPIC);
     }
 
     @Test
@@ -79,7 +79,7 @@ class AcpiTablesTest {
         // IOAPIC: type 1, length 12, id 1, at 0xfec00000, GSI base 0
         assertThat(t[o]).isEqualTo((byte) 1);
         assertThat(t[o + 2]).isEqualTo((byte) 1);
-        assertThat(b.getInt(o + 4)).isEqualTo((int) MpTable.IOAPIC_ADDRESS);
+        assertThat(b.getInt(o + 4)).isEqualTo((int) Layout.IOAPIC);
         assertThat(b.getInt(o + 8)).isZero();
         o += 12;
         // local APIC NMI on LINT1
@@ -90,7 +90,7 @@ class AcpiTablesTest {
 
     @Test
     void fitsInItsReservedArea() {
-        assertThat(t.length).isLessThan(AcpiTables.MAX_SIZE);
-        assertThat(AcpiTables.ADDRESS + t.length).isLessThanOrEqualTo(Layout.HIGH_MEMORY);
+        assertThat(t.length).isLessThan(Layout.ACPI_TABLES_MAX);
+        assertThat(Layout.ACPI_TABLES + t.length).isLessThanOrEqualTo(Layout.HIGH_MEMORY);
     }
 }

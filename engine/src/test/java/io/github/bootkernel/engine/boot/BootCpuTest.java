@@ -123,8 +123,8 @@ class BootCpuTest {
     void tssAndIdentityMapLieInTheHoleClearOfTheApics() {
         long start = Layout.IDENTITY_MAP_ADDRESS;
         long end = Layout.TSS_ADDRESS + 3 * 0x1000; // VT-x's real-mode TSS takes three pages
-        assertThat(start).as("no guest RAM there").isGreaterThanOrEqualTo(GuestMemory.MMIO_HOLE_START);
-        assertThat(end).isLessThanOrEqualTo(GuestMemory.HIGH_RAM_START);
+        assertThat(start).as("no guest RAM there").isGreaterThanOrEqualTo(Layout.MMIO_HOLE_START);
+        assertThat(end).isLessThanOrEqualTo(Layout.HIGH_RAM_START);
         assertThat(end <= IOAPIC || start >= IOAPIC + 0x1000).as("clear of the IOAPIC page").isTrue();
         assertThat(end <= LAPIC || start >= LAPIC + 0x1000).as("clear of the local APIC page").isTrue();
     }

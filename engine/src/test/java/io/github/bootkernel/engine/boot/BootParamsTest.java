@@ -16,7 +16,7 @@ class BootParamsTest {
 
     private static final Path KERNEL = Path.of("/images/bzImage");
     private final BzImage image = new SyntheticBzImage().parse(KERNEL);
-    private final List<E820Entry> e820 = KernelLoader.e820(GuestMemory.layout(256L << 20));
+    private final List<E820Entry> e820 = KernelLoader.e820(Layout.ram(256L << 20));
 
     @Test
     void offsetsAreThoseOfStructBootParams() {
@@ -116,7 +116,7 @@ class BootParamsTest {
 
     @Test
     void e820EntriesAreTwentyBytesEach() {
-        List<E820Entry> map = KernelLoader.e820(GuestMemory.layout(4L << 30));
+        List<E820Entry> map = KernelLoader.e820(Layout.ram(4L << 30));
         byte[] zp = BootParams.build(image, 0x20000, 0, 0, map, 0);
         ByteBuffer b = ByteBuffer.wrap(zp).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(b.get(0x1e8)).isEqualTo((byte) 5);

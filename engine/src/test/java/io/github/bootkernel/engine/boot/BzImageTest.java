@@ -269,7 +269,7 @@ class BzImageTest {
             assertThat(image.header()).isEqualTo(Arrays.copyOfRange(file, 0x1f1, 0x202 + (file[0x201] & 0xff)));
             assertThat(image.kernel()).hasSize(file.length - (image.setupSects() + 1) * 512);
             LoadPlan plan = KernelLoader.plan(image, null, 0, "console=ttyS0",
-                    io.github.bootkernel.engine.memory.GuestMemory.layout(256L << 20));
+                    Layout.ram(256L << 20));
             assertThat(plan.kernelEnd()).isEqualTo(image.footprintEnd());
         }
     }

@@ -22,7 +22,7 @@ class KernelLoaderTest {
     private static final Path INITRD = Path.of("/images/initrd.cpio");
 
     private static List<GuestMemory.Region> ram(long bytes) {
-        return GuestMemory.layout(bytes);
+        return Layout.ram(bytes);
     }
 
     @Nested
@@ -226,7 +226,7 @@ class KernelLoaderTest {
             BzImage image = new SyntheticBzImage().kernelBytes(0x1800).parse(KERNEL);
             byte[] initrd = new byte[10_000];
             Arrays.fill(initrd, (byte) 0x17);
-            try (GuestMemory memory = GuestMemory.allocate(64 * MIB)) {
+            try (GuestMemory memory = GuestMemory.allocate(Layout.ram(64 * MIB))) {
                 LoadPlan plan = KernelLoader.plan(image, INITRD, initrd.length, "console=ttyS0", memory.regions());
                 KernelLoader.load(memory, image, initrd, plan, 1, AcpiTablesTest.COM1);
 
@@ -237,9 +237,9 @@ class KernelLoaderTest {
                 assertThat(memory.read(Layout.GDT, 32)).isEqualTo(BootCpu.gdt());
                 byte[] zeroPage = memory.read(Layout.ZERO_PAGE, BootParams.SIZE);
                 assertThat(zeroPage).isEqualTo(BootParams.build(image, Layout.CMDLINE, plan.initrdAddress(),
-                        initrd.length, plan.e820(), AcpiTables.ADDRESS));
-                assertThat(memory.read(MpTable.ADDRESS, MpTable.build(1).length)).isEqualTo(MpTable.build(1));
-                assertThat(memory.read(AcpiTables.ADDRESS, AcpiTables.build(1, AcpiTablesTest.COM1).length))
+                        initrd.length, plan.e820(), Layout.ACPI_TABLES));
+                assertThat(memory.read(Layout.MP_TABLE, MpTable.build(1).length)).isEqualTo(MpTable.build(1));
+                assertThat(memory.read(Layout.ACPI_TABLES, AcpiTables.build(1, AcpiTablesTest.COM1).length))
                         .isEqualTo(AcpiTables.build(1, AcpiTablesTest.COM1));
                 ByteBuffer zp = ByteBuffer.wrap(zeroPage).order(ByteOrder.LITTLE_ENDIAN);
                 assertThat(Integer.toUnsignedLong(zp.getInt(BootParams.RAMDISK_IMAGE))).isEqualTo(plan.initrdAddress());
@@ -249,7 +249,7 @@ class KernelLoaderTest {
         @Test
         void withoutInitrdNothingIsWrittenHigh() {
             BzImage image = new SyntheticBzImage().parse(KERNEL);
-            try (GuestMemory memory = GuestMemory.allocate(32 * MIB)) {
+            try (GuestMemory memory = GuestMemory.allocate(Layout.ram(32 * MIB))) {
                 LoadPlan plan = KernelLoader.plan(image, null, 0, "", memory.regions());
                 KernelLoader.load(memory, image, null, plan, 1, AcpiTablesTest.COM1);
                 assertThat(memory.read(Layout.CMDLINE, 1)).containsExactly(0);

@@ -23,7 +23,7 @@ class MpTableTest {
         byte[] t = MpTable.build(1);
         ByteBuffer b = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(new String(t, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("_MP_");
-        assertThat(b.getInt(4)).isEqualTo((int) MpTable.ADDRESS + 16);
+        assertThat(b.getInt(4)).isEqualTo((int) Layout.MP_TABLE + 16);
         assertThat(t[8]).isEqualTo((byte) 1);
         assertThat(t[9]).isEqualTo((byte) 4);
         assertThat(sum(t, 0, 16)).isZero();
@@ -40,7 +40,7 @@ class MpTableTest {
         assertThat(sum(t, 16, length)).isZero();
         int entries = b.getShort(16 + 34);
         assertThat(entries).isEqualTo(2 + 1 + 1 + 16 + 2);
-        assertThat(b.getInt(16 + 36)).isEqualTo((int) MpTable.LAPIC_ADDRESS);
+        assertThat(b.getInt(16 + 36)).isEqualTo((int) Layout.LAPIC);
         // first processor entry: type 0, APIC id 0, enabled and bootstrap
         assertThat(t[60]).isZero();
         assertThat(t[61]).isZero();
@@ -52,7 +52,7 @@ class MpTableTest {
         assertThat(new String(t, 102, 6, StandardCharsets.US_ASCII)).isEqualTo("ISA   ");
         assertThat(t[108]).isEqualTo((byte) 2);
         assertThat(t[109]).isEqualTo((byte) 2);
-        assertThat(b.getInt(112)).isEqualTo((int) MpTable.IOAPIC_ADDRESS);
+        assertThat(b.getInt(112)).isEqualTo((int) Layout.IOAPIC);
         // ISA IRQ 4 (the console) routes to IOAPIC pin 4
         int irq4 = 116 + 4 * 8;
         assertThat(t[irq4]).isEqualTo((byte) 3);
@@ -69,7 +69,7 @@ class MpTableTest {
 
     @Test
     void fitsInTheReservedEbda() {
-        assertThat(MpTable.build(1).length).isLessThanOrEqualTo(0xa0000 - (int) MpTable.ADDRESS);
+        assertThat(MpTable.build(1).length).isLessThanOrEqualTo(0xa0000 - (int) Layout.MP_TABLE);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Guest RAM by guest physical address, and what happens after it is released. */
@@ -14,7 +15,7 @@ class GuestMemoryTest {
 
     @Test
     void bytesWrittenAtAGuestAddressAreReadBack() throws Exception {
-        try (GuestMemory memory = GuestMemory.allocate(4 * MIB)) {
+        try (GuestMemory memory = GuestMemory.allocate(List.of(new GuestMemory.Region(0, 4 * MIB, 0)))) {
             memory.write(0x1000, new byte[] {1, 2, 3, 4}, 1, 2);
             memory.write(0x2000, new ByteArrayInputStream(new byte[] {5, 6, 7}), 3);
             assertThat(memory.read(0x1000, 3)).containsExactly(2, 3, 0);
@@ -24,7 +25,7 @@ class GuestMemoryTest {
 
     @Test
     void rangesOutsideRamAreATypedErrorCheckedBeforeAStreamIsRead() {
-        try (GuestMemory memory = GuestMemory.allocate(4 * MIB)) {
+        try (GuestMemory memory = GuestMemory.allocate(List.of(new GuestMemory.Region(0, 4 * MIB, 0)))) {
             assertThatThrownBy(() -> memory.read(4 * MIB - 1, 2))
                     .isInstanceOf(GuestMemoryException.class)
                     .hasMessageContaining("is not inside guest RAM");
@@ -42,7 +43,7 @@ class GuestMemoryTest {
 
     @Test
     void useAfterCloseThrowsInsteadOfCrashing() {
-        GuestMemory memory = GuestMemory.allocate(4 * MIB);
+        GuestMemory memory = GuestMemory.allocate(List.of(new GuestMemory.Region(0, 4 * MIB, 0)));
         memory.write(0x1000, new byte[] {1});
         memory.close();
         assertThatThrownBy(() -> memory.read(0x1000, 1))
@@ -52,5 +53,18 @@ class GuestMemoryTest {
         assertThatThrownBy(() -> memory.write(0x1000, new ByteArrayInputStream(new byte[1]), 1))
                 .isInstanceOf(IllegalStateException.class);
         memory.close(); // idempotent
+    }
+
+    @Test
+    void refusesRegionsThatOverlapOrAreNotPackedInTheMapping() {
+        assertThatThrownBy(() -> GuestMemory.allocate(List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> GuestMemory.allocate(List.of(new GuestMemory.Region(0, 4 * MIB, 0),
+                new GuestMemory.Region(2 * MIB, 4 * MIB, 4 * MIB))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ascending");
+        assertThatThrownBy(() -> GuestMemory.allocate(List.of(new GuestMemory.Region(0, 4 * MIB, 4096))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> GuestMemory.allocate(List.of(new GuestMemory.Region(100, 4 * MIB, 0))))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
