@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,7 +48,7 @@ record StandardInput(Kind kind, String why) {
             wasClosed = false;
             terminal = false;
         }
-        return classify(wasClosed, target(0), terminal, Path.of(System.getProperty("java.home")),
+        return classify(wasClosed, target(0), terminal, realPath(System.getProperty("java.home")),
                 classPath(System.getProperty("java.class.path", "")));
     }
 
@@ -94,15 +95,18 @@ record StandardInput(Kind kind, String why) {
     }
 
     private static List<Path> classPath(String classPath) {
-        return java.util.Arrays.stream(classPath.split(File.pathSeparator))
+        return Arrays.stream(classPath.split(File.pathSeparator))
                 .filter(entry -> !entry.isEmpty())
-                .map(entry -> {
-                    try {
-                        return Path.of(entry).toRealPath();
-                    } catch (IOException | RuntimeException e) {
-                        return Path.of(entry).toAbsolutePath();
-                    }
-                })
+                .map(StandardInput::realPath)
                 .toList();
+    }
+
+    /** The path as {@code /proc/self/fd} shows it: absolute, links resolved where possible. */
+    private static Path realPath(String path) {
+        try {
+            return Path.of(path).toRealPath();
+        } catch (IOException | RuntimeException e) {
+            return Path.of(path).toAbsolutePath();
+        }
     }
 }
