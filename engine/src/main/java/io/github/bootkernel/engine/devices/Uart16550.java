@@ -61,12 +61,13 @@ public final class Uart16550 implements PortDevice {
          * Only while the guest listens: while the received-data interrupt is enabled (IER bit 0,
          * ERBFI), and only when the guest looks for data (reads RBR, LSR or IIR). Until then the
          * bytes stay in the host queue, safe from FIFO clears, and the receive interrupt pends as
-         * soon as ERBFI is set. Linux's 8250 driver sets ERBFI only after it has opened the port,
-         * cleared the FIFO and enabled it ({@code serial8250_do_startup}, then
-         * {@code serial8250_do_set_termios}, drivers/tty/serial/8250/8250_port.c), and its probe
-         * ({@code autoconfig}) sets IER to 0x0F without reading RBR, LSR or IIR, so nothing queued
-         * before the shell listens is lost. A guest that polls must set ERBFI to receive anything
-         * (with its own interrupts off, if it wants none delivered).
+         * soon as ERBFI is set. Handing bytes over at the look, not when ERBFI is set, matters:
+         * Linux's 8250 driver (drivers/tty/serial/8250/8250_port.c, 6.1) sets IER to 0x0F in its
+         * probe ({@code autoconfig}) only to read IER back, and {@code serial8250_do_set_termios}
+         * sets ERBFI just before the FIFO enable that clears the FIFO; it reads RBR, LSR or IIR
+         * with ERBFI set only once the port is open. So nothing queued before the driver listens is
+         * lost. A guest that polls must set ERBFI to receive anything (keeping its own interrupts
+         * off, if it wants none delivered).
          */
         WHEN_LISTENING
     }
