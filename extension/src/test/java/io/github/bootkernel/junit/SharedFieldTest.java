@@ -33,7 +33,10 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  */
 class SharedFieldTest {
 
+    /** Runs of a case that showed the old fault: enough for it to show every time. */
     private static final int RUNS = 20;
+    /** Runs of a case that only shows a way out or a refusal, which do not depend on timing. */
+    private static final int FEWER_RUNS = 5;
     private static final String[] PARALLEL = {
         "junit.jupiter.execution.parallel.enabled", "true",
         "junit.jupiter.execution.parallel.mode.default", "concurrent",
@@ -52,7 +55,7 @@ class SharedFieldTest {
 
     @Test
     void concurrentClassesInheritingOneStaticFieldFailTheLaterOneNamingTheFieldAndTheFix() {
-        repeat(2, List.of(InheritsA.class, InheritsB.class), PARALLEL, results -> {
+        repeat(RUNS, 2, List.of(InheritsA.class, InheritsB.class), PARALLEL, results -> {
             results.containerEvents().assertThatEvents().haveExactly(1, event(finishedWithFailure(message(m ->
                     m.startsWith("@BootKernel field " + SharedBase.class.getName() + ".shared (static) holds one guest"
                             + " at a time, but class " + SharedFieldTest.class.getName() + "$Inherits")
@@ -69,7 +72,7 @@ class SharedFieldTest {
 
     @Test
     void classesInheritingALockedStaticFieldRunOneAtATimeEachWithItsOwnGuest() {
-        repeat(0, List.of(LockedA.class, LockedB.class), PARALLEL, results -> {
+        repeat(FEWER_RUNS, 0, List.of(LockedA.class, LockedB.class), PARALLEL, results -> {
             results.testEvents().assertStatistics(s -> s.started(4).succeeded(4));
             assertThat(Sightings.seen).hasSize(4);
             assertThat(Sightings.seen.stream().distinct()).hasSize(2);
@@ -78,7 +81,7 @@ class SharedFieldTest {
 
     @Test
     void classesInheritingAStaticFieldInTheEngineThreadRunOneAtATimeEachWithItsOwnGuest() {
-        repeat(0, List.of(InOneThreadA.class, InOneThreadB.class), PARALLEL, results -> {
+        repeat(FEWER_RUNS, 0, List.of(InOneThreadA.class, InOneThreadB.class), PARALLEL, results -> {
             results.testEvents().assertStatistics(s -> s.started(4).succeeded(4));
             assertThat(Sightings.seen.stream().distinct()).hasSize(2);
         });
@@ -86,7 +89,7 @@ class SharedFieldTest {
 
     @Test
     void concurrentClassesWithTheirOwnStaticFieldsEachGetTheirOwnGuest() {
-        repeat(2, List.of(OwnFieldA.class, OwnFieldB.class), PARALLEL, results -> {
+        repeat(FEWER_RUNS, 2, List.of(OwnFieldA.class, OwnFieldB.class), PARALLEL, results -> {
             results.testEvents().assertStatistics(s -> s.started(4).succeeded(4));
             assertThat(Sightings.seen.stream().distinct()).hasSize(2);
         });
@@ -94,7 +97,7 @@ class SharedFieldTest {
 
     @Test
     void nestedClassesShareTheEnclosingStaticGuestAndGetTheirOwnInstanceGuests() {
-        repeat(0, List.of(Outer.class), PARALLEL, results -> {
+        repeat(RUNS, 0, List.of(Outer.class), PARALLEL, results -> {
             results.testEvents().assertStatistics(s -> s.started(5).succeeded(5));
             assertThat(Outer.statics).hasSize(5).containsOnly(Outer.statics.get(0));
             assertThat(Outer.instances).hasSize(5).doesNotHaveDuplicates();
@@ -103,7 +106,7 @@ class SharedFieldTest {
 
     @Test
     void nestedClassInheritingTheFieldItsEnclosingClassHoldsFailsUnderParallelExecution() {
-        repeat(0, List.of(OuterInherits.class), PARALLEL, results -> {
+        repeat(FEWER_RUNS, 0, List.of(OuterInherits.class), PARALLEL, results -> {
             results.containerEvents().assertThatEvents().haveExactly(1, event(
                     container("nested-class:InnerInherits"), finishedWithFailure(message(m ->
                             m.contains("holds one guest at a time, but class " + OuterInherits.InnerInherits.class.getName()
@@ -116,7 +119,7 @@ class SharedFieldTest {
 
     @Test
     void nestedClassInheritingTheFieldItsEnclosingClassHoldsGetsItsOwnGuestWithoutParallelExecution() {
-        repeat(0, List.of(OuterInherits.class), new String[0], results -> {
+        repeat(FEWER_RUNS, 0, List.of(OuterInherits.class), new String[0], results -> {
             results.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
             // the outer test, the nested test, and the outer @AfterAll: its own guest again
             assertThat(Sightings.seen).hasSize(3);
@@ -127,7 +130,7 @@ class SharedFieldTest {
 
     @Test
     void matrixRunsEachGetTheirOwnStaticGuestUnderParallelExecution() {
-        repeat(0, List.of(Matrix.class), MATRIX, results -> {
+        repeat(RUNS, 0, List.of(Matrix.class), MATRIX, results -> {
             results.testEvents().assertStatistics(s -> s.started(4).succeeded(4));
             assertThat(Sightings.seen.stream().distinct()).hasSize(2);
         });
@@ -136,7 +139,7 @@ class SharedFieldTest {
 
     @Test
     void concurrentTestsOfASharedTestInstanceFailTheLaterOneNamingTheFieldAndTheFix() {
-        repeat(0, List.of(SharedInstance.class), PARALLEL, results -> {
+        repeat(RUNS, 0, List.of(SharedInstance.class), PARALLEL, results -> {
             results.testEvents().assertStatistics(s -> s.started(2).succeeded(1).failed(1));
             results.testEvents().assertThatEvents().haveExactly(1, event(finishedWithFailure(message(m ->
                     m.startsWith("@BootKernel field " + SharedInstance.class.getName() + ".guest holds one guest at a"
@@ -147,19 +150,19 @@ class SharedFieldTest {
 
     @Test
     void testsOfASharedTestInstanceInOneThreadEachGetTheirOwnGuest() {
-        repeat(0, List.of(SharedInstanceOneThread.class), PARALLEL, results -> {
+        repeat(FEWER_RUNS, 0, List.of(SharedInstanceOneThread.class), PARALLEL, results -> {
             results.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
             assertThat(Sightings.seen).hasSize(2).doesNotHaveDuplicates();
         });
     }
 
     /**
-     * Runs the fixtures {@link #RUNS} times; after each run: the checks, no look at another run's
+     * Runs the fixtures {@code runs} times; after each run: the checks, no look at another run's
      * guest, and every guest seen has been stopped (its machine closed).
      */
-    private static void repeat(int meeting, List<Class<?>> fixtures, String[] parameters,
+    private static void repeat(int runs, int meeting, List<Class<?>> fixtures, String[] parameters,
                                Consumer<EngineExecutionResults> checks) {
-        for (int run = 0; run < RUNS; run++) {
+        for (int run = 0; run < runs; run++) {
             Sightings.reset(meeting);
             Outer.statics.clear();
             Outer.instances.clear();
