@@ -64,8 +64,8 @@ class SharedFieldTest {
                                     + SharedBase.class.getName())
                             && m.endsWith("annotate " + SharedBase.class.getName() + " with @ResourceLock(\"bootkernel:"
                                     + SharedBase.class.getName() + ".shared\")")))));
-            results.testEvents().assertStatistics(s -> s.started(1).succeeded(1));
-            assertThat(Sightings.seen).hasSize(1);
+            results.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+            assertThat(Sightings.seen).hasSize(2).containsOnly(Sightings.seen.get(0));
         });
         assertThat(SharedBase.shared).as("the field once its classes ended").isNull();
     }
@@ -175,19 +175,44 @@ class SharedFieldTest {
         }
     }
 
+    /** Two tests, concurrent under {@link #PARALLEL}, that look at the guest field of their run. */
     @ExtendWith({Sightings.Context.class, Sightings.Arrival.class})
-    abstract static class SharedBase {
-        @BootKernel(kernel = "probe", cmdline = "probe.hlt")
-        static Guest shared;
+    abstract static class Looks {
+        /** The field looked at, read when a test runs. */
+        abstract Guest guest();
 
+        /** What a test does before it looks. */
+        void beforeLooking() throws InterruptedException {
+        }
+
+        @Test
+        void first(ExtensionContext context) throws InterruptedException {
+            beforeLooking();
+            Sightings.look(context, guest(), "guest field");
+        }
+
+        @Test
+        void second(ExtensionContext context) throws InterruptedException {
+            beforeLooking();
+            Sightings.look(context, guest(), "guest field");
+        }
+    }
+
+    /** Its classes meet once they have their guests, so that their tests overlap. */
+    abstract static class Meets extends Looks {
         @BeforeAll
         static void meet(TestInfo info) throws InterruptedException {
             Sightings.meet(info.getTestClass().orElseThrow());
         }
+    }
 
-        @Test
-        void look(ExtensionContext context) {
-            Sightings.look(context, shared, "shared");
+    abstract static class SharedBase extends Meets {
+        @BootKernel(kernel = "probe", cmdline = "probe.hlt")
+        static Guest shared;
+
+        @Override
+        Guest guest() {
+            return shared;
         }
     }
 
@@ -199,21 +224,9 @@ class SharedFieldTest {
     static class InheritsB extends SharedBase {
     }
 
-    @ExtendWith(Sightings.Context.class)
-    @ResourceLock("bootkernel:io.github.bootkernel.junit.SharedFieldTest$LockedBase.shared")
-    abstract static class LockedBase {
-        @BootKernel(kernel = "probe", cmdline = "probe.hlt")
-        static Guest shared;
-
-        @Test
-        void first(ExtensionContext context) {
-            Sightings.look(context, shared, "shared");
-        }
-
-        @Test
-        void second(ExtensionContext context) {
-            Sightings.look(context, shared, "shared");
-        }
+    /** The fix the message names: the same inherited field, its classes run one at a time. */
+    @ResourceLock("bootkernel:io.github.bootkernel.junit.SharedFieldTest$SharedBase.shared")
+    abstract static class LockedBase extends SharedBase {
     }
 
     @TestKitOnly
@@ -224,21 +237,9 @@ class SharedFieldTest {
     static class LockedB extends LockedBase {
     }
 
-    @ExtendWith(Sightings.Context.class)
+    /** The same inherited field, its classes in the engine's thread, one after the other. */
     @Execution(ExecutionMode.SAME_THREAD)
-    abstract static class InOneThreadBase {
-        @BootKernel(kernel = "probe", cmdline = "probe.hlt")
-        static Guest shared;
-
-        @Test
-        void first(ExtensionContext context) {
-            Sightings.look(context, shared, "shared");
-        }
-
-        @Test
-        void second(ExtensionContext context) {
-            Sightings.look(context, shared, "shared");
-        }
+    abstract static class InOneThreadBase extends SharedBase {
     }
 
     @TestKitOnly
@@ -249,43 +250,25 @@ class SharedFieldTest {
     static class InOneThreadB extends InOneThreadBase {
     }
 
-    @ExtendWith({Sightings.Context.class, Sightings.Arrival.class})
-    abstract static class MeetingBase {
-        @BeforeAll
-        static void meet(TestInfo info) throws InterruptedException {
-            Sightings.meet(info.getTestClass().orElseThrow());
+    @TestKitOnly
+    static class OwnFieldA extends Meets {
+        @BootKernel(kernel = "probe", cmdline = "probe.hlt")
+        static Guest shared;
+
+        @Override
+        Guest guest() {
+            return shared;
         }
     }
 
     @TestKitOnly
-    static class OwnFieldA extends MeetingBase {
+    static class OwnFieldB extends Meets {
         @BootKernel(kernel = "probe", cmdline = "probe.hlt")
         static Guest shared;
 
-        @Test
-        void first(ExtensionContext context) {
-            Sightings.look(context, shared, "shared");
-        }
-
-        @Test
-        void second(ExtensionContext context) {
-            Sightings.look(context, shared, "shared");
-        }
-    }
-
-    @TestKitOnly
-    static class OwnFieldB extends MeetingBase {
-        @BootKernel(kernel = "probe", cmdline = "probe.hlt")
-        static Guest shared;
-
-        @Test
-        void first(ExtensionContext context) {
-            Sightings.look(context, shared, "shared");
-        }
-
-        @Test
-        void second(ExtensionContext context) {
-            Sightings.look(context, shared, "shared");
+        @Override
+        Guest guest() {
+            return shared;
         }
     }
 
@@ -370,21 +353,18 @@ class SharedFieldTest {
     /** Its tests look late, so that runs which overlap (as they did before the fix) see each other's guest. */
     @TestKitOnly
     @KernelMatrix
-    @ExtendWith(Sightings.Context.class)
-    static class Matrix {
+    static class Matrix extends Looks {
         @BootKernel(cmdline = "probe.hlt")
         static Guest shared;
 
-        @Test
-        void first(ExtensionContext context) throws InterruptedException {
-            Thread.sleep(50);
-            Sightings.look(context, shared, "shared");
+        @Override
+        Guest guest() {
+            return shared;
         }
 
-        @Test
-        void second(ExtensionContext context) throws InterruptedException {
+        @Override
+        void beforeLooking() throws InterruptedException {
             Thread.sleep(50);
-            Sightings.look(context, shared, "shared");
         }
     }
 
@@ -392,19 +372,13 @@ class SharedFieldTest {
     @TestKitOnly
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     @Execution(ExecutionMode.CONCURRENT)
-    @ExtendWith(Sightings.Context.class)
-    static class SharedInstance {
+    static class SharedInstance extends Looks {
         @BootKernel(kernel = "probe", cmdline = "probe.hlt")
         Guest guest;
 
-        @Test
-        void first(ExtensionContext context) {
-            Sightings.look(context, guest, "guest");
-        }
-
-        @Test
-        void second(ExtensionContext context) {
-            Sightings.look(context, guest, "guest");
+        @Override
+        Guest guest() {
+            return guest;
         }
     }
 

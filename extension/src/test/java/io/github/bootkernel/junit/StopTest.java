@@ -60,34 +60,17 @@ class StopTest {
 
     @Test
     void timeoutInTheTestThreadStopsTheGuest() {
-        Events tests = run(TimeoutInTestThread.class);
-
-        tests.assertStatistics(s -> s.started(2).failed(2));
-        tests.assertThatEvents().haveExactly(2, event(finishedWithFailure(instanceOf(TimeoutException.class),
-                message(m -> m.endsWith("timed out after 1 second")))));
-        assertPrompt(tests);
-        assertStoppedAndClosed(2);
+        assertBothFailedPromptlyWithTheirGuestsStopped(run(TimeoutInTestThread.class), TimeoutException.class);
     }
 
     @Test
     void timeoutInASeparateThreadStopsTheGuestEvenIfTheTestIgnoresInterrupts() {
-        Events tests = run(TimeoutInSeparateThread.class);
-
-        tests.assertStatistics(s -> s.started(2).failed(2));
-        tests.assertThatEvents().haveExactly(2, event(finishedWithFailure(instanceOf(TimeoutException.class),
-                message(m -> m.endsWith("timed out after 1 second")))));
-        assertPrompt(tests);
-        assertStoppedAndClosed(2);
+        assertBothFailedPromptlyWithTheirGuestsStopped(run(TimeoutInSeparateThread.class), TimeoutException.class);
     }
 
     @Test
     void interruptedTestThreadStopsTheGuest() {
-        Events tests = run(Interrupted.class);
-
-        tests.assertStatistics(s -> s.started(2).failed(2));
-        tests.assertThatEvents().haveExactly(2, event(finishedWithFailure(instanceOf(InterruptedException.class))));
-        assertPrompt(tests);
-        assertStoppedAndClosed(2);
+        assertBothFailedPromptlyWithTheirGuestsStopped(run(Interrupted.class), InterruptedException.class);
     }
 
     @Test
@@ -124,6 +107,15 @@ class StopTest {
         assertThat(after.vcpuThreads()).as("vCPU threads alive").isZero();
         assertThat(after.fds()).as("open file descriptors").isLessThanOrEqualTo(before.fds());
         return tests;
+    }
+
+    /** Both tests of the fixture failed with {@code failure}, promptly, and their guests are stopped. */
+    private static void assertBothFailedPromptlyWithTheirGuestsStopped(Events tests, Class<? extends Throwable> failure) {
+        tests.assertStatistics(s -> s.started(2).failed(2));
+        tests.assertThatEvents().haveExactly(2, event(finishedWithFailure(instanceOf(failure),
+                message(m -> failure != TimeoutException.class || m.endsWith("timed out after 1 second")))));
+        assertPrompt(tests);
+        assertStoppedAndClosed(2);
     }
 
     /** Each test ended within {@link #PROMPTLY} of its start. */
@@ -189,20 +181,30 @@ class StopTest {
         }
     }
 
+    /** Waits for an end that comes only when the guest is stopped. */
+    static void waitForTheEnd(Guest guest) throws InterruptedException {
+        record(guest).awaitExit(FOREVER);
+    }
+
+    /** Waits for a line that never comes; the wait ends with the guest. */
+    static void waitForALine(Guest guest) throws InterruptedException {
+        record(guest).console().awaitLine(NEVER, FOREVER);
+    }
+
     @TestKitOnly
     static class TimeoutInTestThread {
         @Test
         @Timeout(1)
         void waitsForTheEnd(@BootKernel(kernel = "probe", cmdline = "probe.hlt", memory = 32) Guest guest)
                 throws InterruptedException {
-            record(guest).awaitExit(FOREVER);
+            waitForTheEnd(guest);
         }
 
         @Test
         @Timeout(1)
         void waitsForALine(@BootKernel(kernel = "probe", cmdline = "probe.spin", memory = 32) Guest guest)
                 throws InterruptedException {
-            record(guest).console().awaitLine(NEVER, FOREVER);
+            waitForALine(guest);
         }
     }
 
@@ -212,7 +214,7 @@ class StopTest {
         @Timeout(value = 1, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
         void waitsForTheEnd(@BootKernel(kernel = "probe", cmdline = "probe.hlt", memory = 32) Guest guest)
                 throws InterruptedException {
-            record(guest).awaitExit(FOREVER);
+            waitForTheEnd(guest);
         }
 
         /** Ignores interrupts: only the guest's end, when JUnit closes it, lets this thread go. */
@@ -256,14 +258,14 @@ class StopTest {
         void waitsForTheEnd(@BootKernel(kernel = "probe", cmdline = "probe.hlt", memory = 32) Guest guest)
                 throws InterruptedException {
             interruptSoon();
-            record(guest).awaitExit(FOREVER);
+            waitForTheEnd(guest);
         }
 
         @Test
         void waitsForALine(@BootKernel(kernel = "probe", cmdline = "probe.hlt", memory = 32) Guest guest)
                 throws InterruptedException {
             interruptSoon();
-            record(guest).console().awaitLine(NEVER, FOREVER);
+            waitForALine(guest);
         }
     }
 
