@@ -34,6 +34,8 @@ final class Boot {
      * @param spec the annotation
      * @param declaration the annotated element, in words, for messages
      * @return the running guest
+     * @throws IllegalStateException if the thread is interrupted before the guest runs (it stays
+     *     interrupted), or if the machine cannot start
      */
     static Guest start(ExtensionContext context, BootKernel spec, String declaration) {
         Pattern ready = readyPattern(spec, declaration);
