@@ -14,6 +14,13 @@ import java.util.function.Supplier;
  * (trivial) unbacked-memory handling, and every other exit either lets the guest continue or
  * becomes the {@link GuestExit} that ends it. Unit-tested with exits made up by hand.
  *
+ * <p>Every exit the guest causes ends as the guest's fault: an exit nothing here expects (an
+ * unknown or newer reason, {@code KVM_EXIT_EXCEPTION}, {@code KVM_EXIT_DEBUG}, an unknown system
+ * event) is {@link GuestExit.Kind#UNHANDLED_EXIT}, a guest crash with the hardware's reason. A
+ * monitor error ({@link GuestExit.Kind#VMM_ERROR}) is left to failures of the monitor itself,
+ * which reach the vCPU thread as exceptions ({@code KVM_RUN} failing, an impossible
+ * {@code kvm_run} record, a device model throwing).
+ *
  * <p>Called on the vCPU thread only. Devices that end the guest themselves (the exit-status port,
  * the i8042 reset) do so through their own callbacks; here port I/O always continues.
  */
@@ -89,7 +96,9 @@ final class ExitHandler {
             return systemEvent(event);
         }
         if (exit instanceof VcpuExit.Unknown unknown) {
-            return crash(GuestExit.Kind.VMM_ERROR, "unexpected KVM exit reason " + unknown.describe());
+            // The guest caused it (the monitor asks for no such exit): a guest crash, not a monitor error.
+            return crash(GuestExit.Kind.UNHANDLED_EXIT, "unexpected KVM exit reason " + unknown.describe()
+                    + (unknown.fields().isEmpty() ? "" : ", " + unknown.fields()));
         }
         throw new IllegalArgumentException("no handling for " + exit); // unreachable: VcpuExit is sealed
     }
@@ -99,7 +108,7 @@ final class ExitHandler {
             case VcpuExit.SystemEvent.SHUTDOWN -> end(GuestExit.Kind.POWEROFF, "KVM system event: shutdown");
             case VcpuExit.SystemEvent.RESET -> end(GuestExit.Kind.RESET, "KVM system event: reset");
             case VcpuExit.SystemEvent.CRASH -> end(GuestExit.Kind.PANIC, "KVM system event: crash");
-            default -> end(GuestExit.Kind.VMM_ERROR, "unknown KVM system event " + event.describe()
+            default -> end(GuestExit.Kind.UNHANDLED_EXIT, "unknown KVM system event " + event.describe()
                     + (event.data().length == 0 ? "" : ", data " + event.dataHex()));
         };
     }

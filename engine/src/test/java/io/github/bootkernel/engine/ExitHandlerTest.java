@@ -164,20 +164,59 @@ class ExitHandlerTest {
     }
 
     @Test
-    void anUnknownSystemEventIsAMonitorErrorNamingIt() {
+    void anUnknownSystemEventIsAGuestCrashNamingIt() {
         GuestExit wakeup = ends(new VcpuExit.SystemEvent(4, new long[] {0x10}));
-        assertThat(wakeup.kind()).isEqualTo(GuestExit.Kind.VMM_ERROR);
+        assertThat(wakeup.kind()).isEqualTo(GuestExit.Kind.UNHANDLED_EXIT);
         assertThat(wakeup.detail()).isEqualTo("unknown KVM system event 4 (KVM_SYSTEM_EVENT_WAKEUP), data [0x10]");
         assertThat(ends(new VcpuExit.SystemEvent(99, new long[0])).detail()).isEqualTo("unknown KVM system event 99");
+        GuestExit sevTerm = ends(new VcpuExit.SystemEvent(6, new long[0]));
+        assertThat(sevTerm.kind()).isEqualTo(GuestExit.Kind.UNHANDLED_EXIT);
+        assertThat(sevTerm.detail()).isEqualTo("unknown KVM system event 6 (KVM_SYSTEM_EVENT_SEV_TERM)");
     }
 
     @Test
-    void anUnknownExitIsAMonitorErrorWithItsKvmNameAndRegisters() {
+    void anUnknownExitIsAGuestCrashWithItsKvmNameAndRegisters() {
         GuestExit debug = ends(new VcpuExit.Unknown(4));
-        assertThat(debug.kind()).isEqualTo(GuestExit.Kind.VMM_ERROR);
+        assertThat(debug.kind()).isEqualTo(GuestExit.Kind.UNHANDLED_EXIT);
         assertThat(debug.detail()).isEqualTo("unexpected KVM exit reason 4 (KVM_EXIT_DEBUG)\n" + REGISTERS);
         assertThat(ends(new VcpuExit.Unknown(1)).detail()).startsWith("unexpected KVM exit reason 1 (KVM_EXIT_EXCEPTION)\n");
         assertThat(ends(new VcpuExit.Unknown(4242)).detail()).startsWith("unexpected KVM exit reason 4242\n");
+    }
+
+    @Test
+    void unknownExceptionAndDebugExitsNameTheHardwaresReason() {
+        GuestExit unknown = ends(new VcpuExit.Unknown(0, new long[] {0x7b, 0, 0, 0}));
+        assertThat(unknown.kind()).isEqualTo(GuestExit.Kind.UNHANDLED_EXIT);
+        assertThat(unknown.detail()).isEqualTo(
+                "unexpected KVM exit reason 0 (KVM_EXIT_UNKNOWN), hardware_exit_reason 0x7b\n" + REGISTERS);
+        GuestExit exception = ends(new VcpuExit.Unknown(1, new long[] {6, 0, 0, 0}));
+        assertThat(exception.kind()).isEqualTo(GuestExit.Kind.UNHANDLED_EXIT);
+        assertThat(exception.detail()).startsWith(
+                "unexpected KVM exit reason 1 (KVM_EXIT_EXCEPTION), exception 6 (#UD), error_code 0x0\n");
+        GuestExit debug = ends(new VcpuExit.Unknown(4, new long[] {3, 0x100004, 0xffff0ff0L, 0x400}));
+        assertThat(debug.detail()).startsWith("unexpected KVM exit reason 4 (KVM_EXIT_DEBUG), debug exception 3 (#BP),"
+                + " pc 0x100004, dr6 0xffff0ff0, dr7 0x400\n");
+        GuestExit hypercall = ends(new VcpuExit.Unknown(3, new long[] {1, 2, 3, 4}));
+        assertThat(hypercall.detail()).startsWith("unexpected KVM exit reason 3 (KVM_EXIT_HYPERCALL)\n");
+        assertThat(registerDumps).isEqualTo(4);
+    }
+
+    @Test
+    void everyExitTheGuestCausesEndsAsTheGuestsFaultNeverAsAMonitorError() {
+        List<VcpuExit> exits = List.of(VcpuExit.HALT, VcpuExit.SHUTDOWN, new VcpuExit.FailEntry(1, 0),
+                new VcpuExit.InternalError(1, new long[0]), new VcpuExit.Unknown(0), new VcpuExit.Unknown(1),
+                new VcpuExit.Unknown(4), new VcpuExit.Unknown(10), new VcpuExit.Unknown(Integer.MAX_VALUE),
+                new VcpuExit.SystemEvent(1, new long[0]), new VcpuExit.SystemEvent(5, new long[0]),
+                new VcpuExit.SystemEvent(-1, new long[0]));
+        for (VcpuExit exit : exits) {
+            assertThat(ends(exit).kind()).as("%s", exit).isNotEqualTo(GuestExit.Kind.VMM_ERROR);
+        }
+    }
+
+    @Test
+    void unknownExitsHoldAtMostFourUnionWords() {
+        assertThatThrownBy(() -> new VcpuExit.Unknown(0, new long[5])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most 4");
     }
 
     @Test

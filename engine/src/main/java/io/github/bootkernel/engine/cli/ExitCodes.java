@@ -13,13 +13,19 @@ public final class ExitCodes {
     public static final int CLEAN = 0;
     /** The command line was malformed. */
     public static final int USAGE = 2;
-    /** The guest crashed: triple fault, KVM internal error or failed entry. */
+    /**
+     * The guest crashed: triple fault, KVM internal error, failed entry, or a VM exit the monitor
+     * has no handling for.
+     */
     public static final int GUEST_CRASH = 122;
-    /** The kernel panicked. */
+    /** The kernel panicked, or said its boot failed ({@code Initramfs unpacking failed}) before it ended. */
     public static final int PANIC = 123;
     /** The time limit expired. */
     public static final int TIMEOUT = 124;
-    /** The monitor failed: bad kernel, initrd or command line, KVM unavailable, or an internal error. */
+    /**
+     * The monitor failed: bad kernel, initrd or command line, KVM unavailable (including a native
+     * library that cannot be loaded), or an internal error.
+     */
     public static final int VMM_ERROR = 125;
 
     private ExitCodes() {
@@ -35,8 +41,8 @@ public final class ExitCodes {
         return switch (exit.kind()) {
             case EXIT_STATUS -> exit.status();
             case RESET, POWEROFF, STOPPED -> CLEAN;
-            case PANIC -> PANIC;
-            case TRIPLE_FAULT, INTERNAL_ERROR, FAIL_ENTRY -> GUEST_CRASH;
+            case PANIC, BOOT_FAILED -> PANIC;
+            case TRIPLE_FAULT, INTERNAL_ERROR, FAIL_ENTRY, UNHANDLED_EXIT -> GUEST_CRASH;
             case TIMEOUT -> TIMEOUT;
             case VMM_ERROR -> VMM_ERROR;
         };

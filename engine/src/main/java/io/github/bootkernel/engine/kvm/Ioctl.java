@@ -56,7 +56,9 @@ public enum Ioctl {
     /** {@code KVM_SET_LAPIC}, carrying {@code struct kvm_lapic_state}. */
     KVM_SET_LAPIC(Dir.WRITE, 0x8f, KvmStructs.LAPIC_STATE),
     /** {@code KVM_SET_CPUID2}, carrying {@code struct kvm_cpuid2}. */
-    KVM_SET_CPUID2(Dir.WRITE, 0x90, KvmStructs.CPUID2_HEADER);
+    KVM_SET_CPUID2(Dir.WRITE, 0x90, KvmStructs.CPUID2_HEADER),
+    /** {@code KVM_GET_MP_STATE}, carrying {@code struct kvm_mp_state}. */
+    KVM_GET_MP_STATE(Dir.READ, 0x98, KvmStructs.MP_STATE);
 
     private static final int NRBITS = 8;
     private static final int TYPEBITS = 8;

@@ -22,9 +22,13 @@ final class KvmRun {
     /** {@code internal.data} and {@code system_event.data} are {@code __u64 data[16]}. */
     private static final int MAX_WORDS = 16;
     private static final int MMIO_DATA_BYTES = 8;
-    /** The part of {@code kvm_run} every exit is decoded from: exit_reason, io, mmio, fail_entry. */
-    private static final int COMMON_HEAD = Math.max(KvmStructs.RUN_MMIO_IS_WRITE + 1,
-            Math.max(KvmStructs.RUN_IO_DATA_OFFSET, KvmStructs.RUN_FAIL_ENTRY_REASON) + Long.BYTES);
+    /**
+     * The part of {@code kvm_run} every exit is decoded from: exit_reason, io, mmio, fail_entry,
+     * and the union words an {@link VcpuExit.Unknown} carries.
+     */
+    private static final int COMMON_HEAD = Math.max(KvmStructs.RUN_MMIO_IS_WRITE + 1, Math.max(
+            Math.max(KvmStructs.RUN_IO_DATA_OFFSET, KvmStructs.RUN_FAIL_ENTRY_REASON) + Long.BYTES,
+            KvmStructs.RUN_UNION + VcpuExit.Unknown.UNION_WORDS * Long.BYTES));
     /** With the data words of internal errors and system events, read only for those (rare) exits. */
     private static final int HEAD = Math.max(KvmStructs.RUN_INTERNAL_DATA, KvmStructs.RUN_SYSTEM_EVENT_DATA)
             + MAX_WORDS * Long.BYTES;
@@ -82,7 +86,7 @@ final class KvmRun {
         int reason = head.getInt(KvmStructs.RUN_EXIT_REASON);
         ExitReason known = ExitReason.of(reason);
         if (known == null) {
-            return new VcpuExit.Unknown(reason);
+            return unknown(reason);
         }
         return switch (known) {
             case IO -> io();
@@ -95,8 +99,17 @@ final class KvmRun {
                     words(KvmStructs.RUN_INTERNAL_NDATA, KvmStructs.RUN_INTERNAL_DATA));
             case SYSTEM_EVENT -> new VcpuExit.SystemEvent(head.getInt(KvmStructs.RUN_SYSTEM_EVENT_TYPE),
                     words(KvmStructs.RUN_SYSTEM_EVENT_NDATA, KvmStructs.RUN_SYSTEM_EVENT_DATA));
-            default -> new VcpuExit.Unknown(reason);
+            default -> unknown(reason);
         };
+    }
+
+    /** An exit this monitor does not decode, with the union words where KVM keeps its fields. */
+    private VcpuExit unknown(int reason) {
+        long[] union = new long[VcpuExit.Unknown.UNION_WORDS];
+        for (int i = 0; i < union.length; i++) {
+            union[i] = head.getLong(KvmStructs.RUN_UNION + Long.BYTES * i);
+        }
+        return new VcpuExit.Unknown(reason, union);
     }
 
     private VcpuExit io() {

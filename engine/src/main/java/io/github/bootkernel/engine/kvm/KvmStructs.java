@@ -91,6 +91,9 @@ final class KvmStructs {
     static final int IRQ_LEVEL_IRQ = 0;
     static final int IRQ_LEVEL_LEVEL = 4;
 
+    /** {@code struct kvm_mp_state}: one {@code __u32}. */
+    static final int MP_STATE = 4;
+
     /** {@code struct kvm_signal_mask} header; the kernel's 8-byte sigset follows. */
     static final int SIGNAL_MASK_HEADER = 4;
     static final int KERNEL_SIGSET = 8;
@@ -99,6 +102,8 @@ final class KvmStructs {
     static final int RUN_REQUEST_INTERRUPT_WINDOW = 0;
     static final int RUN_IMMEDIATE_EXIT = 1;
     static final int RUN_EXIT_REASON = 8;
+    /** Where the exit union begins: {@code hw.hardware_exit_reason}, {@code ex}, {@code debug.arch}. */
+    static final int RUN_UNION = 32;
     static final int RUN_IO_DIRECTION = 32;
     static final int RUN_IO_SIZE = 33;
     static final int RUN_IO_PORT = 34;

@@ -147,6 +147,18 @@ public final class Vcpu implements AutoCloseable {
         return regs;
     }
 
+    /**
+     * {@code KVM_GET_MP_STATE}: whether the vCPU runs, or halted and waits for an interrupt. Call
+     * on the vCPU's thread between runs: the state of a vCPU inside {@code KVM_RUN} is not stable.
+     *
+     * @return the state
+     */
+    public MpState getMpState() {
+        ByteBuffer state = ByteBuffer.allocateDirect(KvmStructs.MP_STATE).order(ByteOrder.nativeOrder());
+        fd.ioctl(Ioctl.KVM_GET_MP_STATE, state);
+        return MpState.of(state.getInt(0));
+    }
+
     /** @param regs {@code KVM_SET_REGS} */
     public void setRegs(Regs regs) {
         fd.ioctl(Ioctl.KVM_SET_REGS, regs);

@@ -140,11 +140,37 @@ public sealed interface VcpuExit {
 
     /**
      * Any other exit reason: one this monitor never asks for (debug, exception, hypercall, ...)
-     * or one newer than it.
+     * or one newer than it. The guest caused it, and nothing in the monitor expects it.
      *
      * @param reason the {@code exit_reason} code
+     * @param union the first {@value #UNION_WORDS} words of {@code kvm_run}'s exit union, where
+     *     the few such exits KVM documents keep their fields ({@code hw.hardware_exit_reason};
+     *     {@code ex.exception} and {@code ex.error_code}; {@code debug.arch}); empty when unknown
      */
-    record Unknown(int reason) implements VcpuExit {
+    record Unknown(int reason, long[] union) implements VcpuExit {
+
+        /** How many 8-byte words of the exit union {@link #union()} holds at most. */
+        public static final int UNION_WORDS = 4;
+
+        private static final String[] VECTORS = {"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF",
+            null, "#TS", "#NP", "#SS", "#GP", "#PF", null, "#MF", "#AC", "#MC", "#XM", "#VE", "#CP"};
+
+        /** Checks that {@code union} holds at most {@value #UNION_WORDS} words. */
+        public Unknown {
+            if (union.length > UNION_WORDS) {
+                throw new IllegalArgumentException("at most " + UNION_WORDS + " union words, got " + union.length);
+            }
+        }
+
+        /**
+         * An exit known only by its code.
+         *
+         * @param reason the {@code exit_reason} code
+         */
+        public Unknown(int reason) {
+            this(reason, new long[0]);
+        }
+
         /** @return the KVM name of the code, e.g. {@code KVM_EXIT_DEBUG}, or null if it has none */
         public String kvmName() {
             return ExitReason.nameOf(reason);
@@ -153,6 +179,37 @@ public sealed interface VcpuExit {
         /** @return {@code "4 (KVM_EXIT_DEBUG)"}, or just the number for a code without a name */
         public String describe() {
             return VcpuExit.describe(reason, kvmName());
+        }
+
+        /**
+         * The hardware's reason, from the union fields KVM documents for this exit
+         * ({@code Documentation/virt/kvm/api.rst}, "The kvm_run structure").
+         *
+         * @return for example {@code "hardware_exit_reason 0x7b"}, {@code "exception 6 (#UD),
+         *     error_code 0x0"}, {@code "debug exception 1 (#DB), pc 0x100000, dr6 0xffff0ff0,
+         *     dr7 0x400"}; empty for other exits or without union words
+         */
+        public String fields() {
+            if (union.length < UNION_WORDS) {
+                return "";
+            }
+            ExitReason known = ExitReason.of(reason);
+            if (known == ExitReason.UNKNOWN) {
+                return String.format("hardware_exit_reason 0x%x", union[0]);
+            }
+            if (known == ExitReason.EXCEPTION) {
+                return String.format("exception %s, error_code 0x%x", vector((int) union[0]), union[0] >>> 32);
+            }
+            if (known == ExitReason.DEBUG) {
+                return String.format("debug exception %s, pc 0x%x, dr6 0x%x, dr7 0x%x", vector((int) union[0]),
+                        union[1], union[2], union[3]);
+            }
+            return "";
+        }
+
+        private static String vector(int vector) {
+            String name = vector >= 0 && vector < VECTORS.length ? VECTORS[vector] : null;
+            return VcpuExit.describe(vector, name);
         }
     }
 

@@ -24,6 +24,8 @@ class ExitCodesTest {
         assertThat(of(Kind.TRIPLE_FAULT)).isEqualTo(122);
         assertThat(of(Kind.INTERNAL_ERROR)).isEqualTo(122);
         assertThat(of(Kind.FAIL_ENTRY)).isEqualTo(122);
+        assertThat(of(Kind.UNHANDLED_EXIT)).isEqualTo(122);
+        assertThat(of(Kind.BOOT_FAILED)).isEqualTo(123);
         assertThat(of(Kind.TIMEOUT)).isEqualTo(124);
         assertThat(of(Kind.VMM_ERROR)).isEqualTo(125);
         assertThat(ExitCodes.of(new GuestExit(Kind.EXIT_STATUS, 0, ""))).isEqualTo(0);

@@ -48,6 +48,7 @@ class IoctlTest {
         assertThat(Ioctl.KVM_GET_LAPIC.number()).isEqualTo(0x8400ae8eL);
         assertThat(Ioctl.KVM_SET_LAPIC.number()).isEqualTo(0x4400ae8fL);
         assertThat(Ioctl.KVM_SET_CPUID2.number()).isEqualTo(0x4008ae90L);
+        assertThat(Ioctl.KVM_GET_MP_STATE.number()).isEqualTo(0x8004ae98L);
     }
 
     @Test
@@ -71,6 +72,7 @@ class IoctlTest {
         assertThat(sizeField(Ioctl.KVM_CREATE_PIT2)).isEqualTo(KvmStructs.PIT_CONFIG);
         assertThat(sizeField(Ioctl.KVM_IRQ_LINE)).isEqualTo(KvmStructs.IRQ_LEVEL);
         assertThat(sizeField(Ioctl.KVM_SET_SIGNAL_MASK)).isEqualTo(KvmStructs.SIGNAL_MASK_HEADER);
+        assertThat(sizeField(Ioctl.KVM_GET_MP_STATE)).isEqualTo(KvmStructs.MP_STATE);
     }
 
     @Test

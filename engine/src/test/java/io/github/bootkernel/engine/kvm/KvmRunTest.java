@@ -237,6 +237,27 @@ class KvmRunTest {
     }
 
     @Test
+    void undecodedExitsCarryTheUnionWordsWhereKvmKeepsTheHardwaresReason() {
+        page.putLong(32, 0x7bL); // hw.hardware_exit_reason
+        VcpuExit.Unknown hardware = (VcpuExit.Unknown) decode(0);
+        assertThat(hardware.union()).hasSize(4).startsWith(0x7bL);
+        assertThat(hardware.fields()).isEqualTo("hardware_exit_reason 0x7b");
+
+        page.putInt(32, 13); // ex.exception #GP
+        page.putInt(36, 0x18); // ex.error_code
+        assertThat(((VcpuExit.Unknown) decode(1)).fields()).isEqualTo("exception 13 (#GP), error_code 0x18");
+
+        page.putInt(32, 1); // debug.arch.exception #DB
+        page.putInt(36, 0);
+        page.putLong(40, 0x100010L); // pc
+        page.putLong(48, 0xffff0ff1L); // dr6
+        page.putLong(56, 0x401L); // dr7
+        assertThat(((VcpuExit.Unknown) decode(4)).fields())
+                .isEqualTo("debug exception 1 (#DB), pc 0x100010, dr6 0xffff0ff1, dr7 0x401");
+        assertThat(((VcpuExit.Unknown) decode(1234)).fields()).isEmpty();
+    }
+
+    @Test
     void afterUnmapEveryAccessThrowsInsteadOfCrashing() {
         io(IO_IN, 1, 0x60, 1, 0x800);
         decode(EXIT_IO);

@@ -153,6 +153,26 @@ class KvmStructsTest {
         }
 
         @Test
+        void kvmRunUnionOfUndecodedExits() {
+            // offsetof(struct kvm_run, hw.hardware_exit_reason) = ex.exception = debug.arch.exception
+            // = 32; ex.error_code 36; debug.arch.pc 40, dr6 48, dr7 56.
+            assertThat(KvmStructs.RUN_UNION).isEqualTo(32);
+        }
+
+        @Test
+        void kvmMpState() {
+            assertThat(KvmStructs.MP_STATE).isEqualTo(4);
+            // KVM_MP_STATE_RUNNABLE 0, _HALTED 3, _AP_RESET_HOLD 9, _SUSPENDED 10 (MpState's ordinals)
+            assertThat(MpState.RUNNABLE.ordinal()).isEqualTo(0);
+            assertThat(MpState.HALTED.ordinal()).isEqualTo(3);
+            assertThat(MpState.AP_RESET_HOLD.ordinal()).isEqualTo(9);
+            assertThat(MpState.SUSPENDED.ordinal()).isEqualTo(10);
+            assertThat(MpState.of(3)).isEqualTo(MpState.HALTED);
+            assertThat(MpState.of(11)).isEqualTo(MpState.UNKNOWN);
+            assertThat(MpState.of(-1)).isEqualTo(MpState.UNKNOWN);
+        }
+
+        @Test
         void kvmRunIo() {
             assertThat(KvmStructs.RUN_IO_DIRECTION).isEqualTo(32);
             assertThat(KvmStructs.RUN_IO_SIZE).isEqualTo(33);
