@@ -1,11 +1,13 @@
 package io.github.bootkernel.engine;
 
+import io.github.bootkernel.engine.boot.AcpiTables;
 import io.github.bootkernel.engine.boot.BzImage;
 import io.github.bootkernel.engine.boot.KernelLoader;
 import io.github.bootkernel.engine.boot.Layout;
 import io.github.bootkernel.engine.boot.LoadPlan;
 import io.github.bootkernel.engine.console.Console;
 import io.github.bootkernel.engine.console.internal.ConsoleSink;
+import io.github.bootkernel.engine.devices.AcpiSleepRegisters;
 import io.github.bootkernel.engine.devices.CmosRtc;
 import io.github.bootkernel.engine.devices.ExitStatusPort;
 import io.github.bootkernel.engine.devices.I8042;
@@ -59,7 +61,8 @@ public final class Machine implements AutoCloseable {
     private Vm vm;
     private GuestMemory memory;
     private Uart16550 com1;
-    private final KernelEvents events = new KernelEvents(this::end);
+    private final HaltWatch haltWatch = new HaltWatch(this::inspectVcpu, exit::isDone, this::powerDownLine);
+    private final KernelEvents events = new KernelEvents(haltWatch::arm);
     private VcpuThread vcpu;
     private boolean released;
     private boolean closed;
@@ -167,10 +170,11 @@ public final class Machine implements AutoCloseable {
         com1 = new Uart16550(this::com1Irq, this::consoleByte, Uart16550.HostInput.WHEN_LISTENING);
         I8042 i8042 = new I8042(this::onReset);
         ExitStatusPort exitPort = new ExitStatusPort(s -> end(new GuestExit(GuestExit.Kind.EXIT_STATUS, s, "")));
-        PortBus bus = Platform.wire(com1, i8042, new CmosRtc(), exitPort,
+        AcpiSleepRegisters sleep = new AcpiSleepRegisters(AcpiTables.S5_SLEEP_TYPE, () -> end(GuestExit.of(
+                GuestExit.Kind.POWEROFF, "ACPI S5 (soft off) through the sleep control register")));
+        PortBus bus = Platform.wire(com1, i8042, new CmosRtc(), exitPort, sleep,
                 msg -> LOG.log(System.Logger.Level.DEBUG, msg));
-        consoleSink.console().follow(events);
-        vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end);
+        vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end, haltWatch::inspect);
         vcpu.start();
         config.timeout().ifPresent(this::scheduleTimeout);
     }
@@ -182,6 +186,8 @@ public final class Machine implements AutoCloseable {
     }
 
     private void consoleByte(int b) {
+        // First, on the vCPU thread: the kernel's last words must be read before any exit that follows them.
+        events.accept(b);
         consoleSink.accept(b);
         rawOutput.accept(b);
     }
@@ -198,14 +204,25 @@ public final class Machine implements AutoCloseable {
         end(GuestExit.of(GuestExit.Kind.RESET, "i8042 reset"));
     }
 
+    /**
+     * Ends the guest as the machine ended it, read in the light of the kernel's last words (see
+     * {@link GuestExit}); the first end wins.
+     */
     private void end(GuestExit how) {
-        String panic = events.panicLine();
-        if (panic != null && (how.kind() == GuestExit.Kind.RESET || how.kind() == GuestExit.Kind.TRIPLE_FAULT)) {
-            how = GuestExit.of(GuestExit.Kind.PANIC, panic);
-        }
-        if (exit.complete(how)) {
+        if (exit.complete(events.classify(how))) {
             kick();
         }
+    }
+
+    private void inspectVcpu() {
+        VcpuThread v = vcpu;
+        if (v != null) {
+            v.inspect();
+        }
+    }
+
+    private String powerDownLine() {
+        return events.powerDownLine();
     }
 
     private void kick() {

@@ -1,6 +1,8 @@
 package io.github.bootkernel.engine;
 
+import io.github.bootkernel.engine.boot.AcpiTables;
 import io.github.bootkernel.engine.boot.IsaDevice;
+import io.github.bootkernel.engine.devices.AcpiSleepRegisters;
 import io.github.bootkernel.engine.devices.CmosRtc;
 import io.github.bootkernel.engine.devices.ExitStatusPort;
 import io.github.bootkernel.engine.devices.I8042;
@@ -29,15 +31,20 @@ final class Platform {
     /** The CMOS clock: index 0x70, data 0x71. */
     static final int CMOS_BASE = 0x70;
     static final int CMOS_SIZE = 2;
+    /** The ACPI sleep control and status registers, where the FADT says they are. */
+    static final int ACPI_SLEEP_BASE = AcpiTables.SLEEP_CONTROL_PORT;
+    static final int ACPI_SLEEP_SIZE = AcpiTables.SLEEP_STATUS_PORT - AcpiTables.SLEEP_CONTROL_PORT + 1;
 
     private Platform() {
     }
 
-    static PortBus wire(Uart16550 com1, I8042 i8042, CmosRtc rtc, ExitStatusPort exit, Consumer<String> log) {
+    static PortBus wire(Uart16550 com1, I8042 i8042, CmosRtc rtc, ExitStatusPort exit, AcpiSleepRegisters sleep,
+                        Consumer<String> log) {
         return new PortBus(log)
                 .place(COM1.ioBase(), COM1.ioSize(), com1)
                 .place(I8042_BASE, I8042_SIZE, i8042)
                 .place(CMOS_BASE, CMOS_SIZE, rtc)
-                .place(GuestExit.STATUS_PORT, 1, exit);
+                .place(GuestExit.STATUS_PORT, 1, exit)
+                .place(ACPI_SLEEP_BASE, ACPI_SLEEP_SIZE, sleep);
     }
 }

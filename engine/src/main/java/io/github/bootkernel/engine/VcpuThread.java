@@ -6,21 +6,36 @@ import io.github.bootkernel.engine.boot.LoadPlan;
 import io.github.bootkernel.engine.devices.PortBus;
 import io.github.bootkernel.engine.kvm.Capability;
 import io.github.bootkernel.engine.kvm.Kvm;
+import io.github.bootkernel.engine.kvm.MpState;
+import io.github.bootkernel.engine.kvm.Regs;
 import io.github.bootkernel.engine.kvm.Vcpu;
 import io.github.bootkernel.engine.kvm.VcpuExit;
 import io.github.bootkernel.engine.kvm.Vm;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * The platform thread that creates, sets up and runs vCPU 0: {@code KVM_RUN} (which decodes the
  * exit), then the {@link ExitHandler} decides, until the guest ends. Set-up failures are reported
- * back to the starting thread by {@link #start()}; {@link #kick()} and {@link #join} work from any
- * thread.
+ * back to the starting thread by {@link #start()}; {@link #kick()}, {@link #inspect()} and
+ * {@link #join} work from any thread.
  */
 final class VcpuThread implements AutoCloseable {
+
+    /** Looks at the vCPU's state between runs, when asked to by {@link #inspect()}. */
+    @FunctionalInterface
+    interface Inspector {
+        /**
+         * @param state {@code KVM_GET_MP_STATE}
+         * @param rflags the vCPU's RFLAGS
+         * @return how the guest ended, if its state says it has
+         */
+        Optional<GuestExit> inspect(MpState state, long rflags);
+    }
 
     private static final System.Logger LOG = System.getLogger(VcpuThread.class.getName());
 
@@ -30,19 +45,22 @@ final class VcpuThread implements AutoCloseable {
     private final LoadPlan plan;
     private final CompletableFuture<GuestExit> exit;
     private final Consumer<GuestExit> end;
+    private final Inspector inspector;
+    private final AtomicBoolean inspectionAsked = new AtomicBoolean();
     private final Thread thread;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile Vcpu vcpu;
     private volatile long exits;
 
     VcpuThread(Kvm kvm, Vm vm, PortBus bus, LoadPlan plan, CompletableFuture<GuestExit> exit,
-               Consumer<GuestExit> end) {
+               Consumer<GuestExit> end, Inspector inspector) {
         this.kvm = kvm;
         this.vm = vm;
         this.handler = new ExitHandler(bus, msg -> LOG.log(System.Logger.Level.DEBUG, msg), this::registers);
         this.plan = plan;
         this.exit = exit;
         this.end = end;
+        this.inspector = inspector;
         this.thread = new Thread(this::main, "bootkernel-vcpu-0");
         this.thread.setDaemon(true);
     }
@@ -79,6 +97,15 @@ final class VcpuThread implements AutoCloseable {
         if (v != null) {
             v.kick();
         }
+    }
+
+    /**
+     * Asks the vCPU thread to hand the vCPU's state to the inspector at its next return from
+     * {@code KVM_RUN}, and kicks it there. Any thread.
+     */
+    void inspect() {
+        inspectionAsked.set(true);
+        kick();
     }
 
     boolean join(Duration timeout) {
@@ -136,6 +163,9 @@ final class VcpuThread implements AutoCloseable {
             VcpuExit e = v.run();
             exits++;
             handler.handle(e).ifPresent(end);
+            if (inspectionAsked.getAndSet(false) && !exit.isDone()) {
+                inspector.inspect(v.getMpState(), v.getRegs().get(Regs.Reg.RFLAGS)).ifPresent(end);
+            }
         }
     }
 
@@ -143,7 +173,7 @@ final class VcpuThread implements AutoCloseable {
     private String registers() {
         Vcpu v = vcpu;
         try {
-            return v.getRegs() + "\n" + v.getSregs();
+            return RegisterDump.of(v.getRegs(), v.getSregs());
         } catch (RuntimeException e) {
             return "(registers unavailable: " + e.getMessage() + ")";
         }

@@ -25,6 +25,11 @@ final class TinyGuests {
 
     /** Code that prints {@code text} on COM1 and then reports {@code status} through port 0xf4. */
     static byte[] printThenExit(String text, int status) {
+        return printThen(text, exitWith(status));
+    }
+
+    /** Code that prints {@code text} on COM1 and then runs {@code then}. */
+    static byte[] printThen(String text, byte[] then) {
         ByteArrayOutputStream code = new ByteArrayOutputStream();
         code.writeBytes(DX_COM1);
         for (byte b : text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)) {
@@ -32,8 +37,24 @@ final class TinyGuests {
             code.write(b);
             code.write(OUT_DX_AL);
         }
-        code.writeBytes(exitWith(status));
+        code.writeBytes(then);
         return code.toByteArray();
+    }
+
+    /** cli; hlt; jmp back to the hlt: stopped for good, as Linux's stop_this_cpu(). */
+    static byte[] haltForGood() {
+        return new byte[] {(byte) 0xfa, (byte) 0xf4, (byte) 0xeb, (byte) 0xfd};
+    }
+
+    /** sti; hlt; jmp back to the hlt: idle, waiting for an interrupt. */
+    static byte[] idle() {
+        return new byte[] {(byte) 0xfb, (byte) 0xf4, (byte) 0xeb, (byte) 0xfd};
+    }
+
+    /** mov dx, port; mov al, value; out dx, al; then spin. */
+    static byte[] outByte(int port, int value) {
+        return new byte[] {0x66, (byte) 0xba, (byte) port, (byte) (port >> 8), (byte) 0xb0, (byte) value,
+            OUT_DX_AL, (byte) 0xeb, (byte) 0xfe};
     }
 
     /** mov al, status; out 0xf4, al; then spin. */

@@ -9,7 +9,7 @@ import org.assertj.core.api.AbstractAssert;
 /**
  * Assertions on how a guest ended; get one with {@link GuestAssertions#assertThat(Guest)}.
  *
- * <p>{@link #exitedWith(int)}, {@link #panicked()}, {@link #wasReset()} and
+ * <p>{@link #exitedWith(int)}, {@link #panicked()}, {@link #wasReset()}, {@link #poweredOff()} and
  * {@link #endedWith(GuestExit.Kind)} check the end the guest has already reached and fail while
  * it still runs; wait for the end first with {@link #endsWithin(Duration)}:
  *
@@ -98,7 +98,8 @@ public final class GuestAssert extends AbstractAssert<GuestAssert, Guest> {
 
     /**
      * Verifies that the guest reset the machine without a panic, as Linux does on
-     * {@code reboot -f} with {@code reboot=k}.
+     * {@code reboot -f} with {@code reboot=k} (the i8042 reset) or {@code reboot=t} (a triple fault
+     * right after {@code reboot: Restarting system}).
      *
      * <pre>{@code
      * // kernel "probe", cmdline "probe.reset", after endsWithin(...)
@@ -111,6 +112,25 @@ public final class GuestAssert extends AbstractAssert<GuestAssert, Guest> {
      */
     public GuestAssert wasReset() {
         return endedWith(GuestExit.Kind.RESET);
+    }
+
+    /**
+     * Verifies that the guest powered off, as Linux does on {@code poweroff -f}: through ACPI S5
+     * (kernels with ACPI), or by halting its vCPU for good after {@code reboot: System halted}
+     * (kernels without). A program that only prints those words does not end the guest.
+     *
+     * <pre>{@code
+     * // kernel "probe", cmdline "probe.hlt reboot: System halted": the probe prints its command
+     * // line, then halts with interrupts off; after endsWithin(...)
+     * assertThat(guest).poweredOff();   // passes
+     * // kernel "probe", cmdline "probe.reset"
+     * assertThat(guest).poweredOff();   // fails: "but it ended with RESET: i8042 reset"
+     * }</pre>
+     *
+     * @return this assertion
+     */
+    public GuestAssert poweredOff() {
+        return endedWith(GuestExit.Kind.POWEROFF);
     }
 
     /**

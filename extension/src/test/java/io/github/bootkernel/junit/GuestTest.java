@@ -74,6 +74,32 @@ class GuestTest {
     }
 
     @Test
+    void wasResetAfterTheRestartLineAndATripleFault(
+            @BootKernel(kernel = "probe", cmdline = "probe.triple reboot: Restarting system") Guest guest) {
+        // The probe prints its command line, so the kernel's restart line is on the console before
+        // the triple fault: Linux's reboot=t.
+        assertThat(guest).endsWithin(WAIT).wasReset();
+        assertThat(guest.exit().orElseThrow().isClean()).isTrue();
+    }
+
+    @Test
+    void poweredOffWhenTheVcpuHaltsForGoodAfterTheHaltLine(
+            @BootKernel(kernel = "probe", cmdline = "probe.hlt reboot: System halted") Guest guest) {
+        assertThat(guest).endsWithin(WAIT).poweredOff();
+        assertThatThrownBy(() -> assertThat(guest).wasReset())
+                .hasMessageStartingWith("Expecting " + guest + " to end with RESET, but it ended with POWEROFF: "
+                        + "reboot: System halted: the vCPU halted with interrupts off.");
+    }
+
+    @Test
+    void poweredOffFailsForAGuestThatOnlyPrintsThePowerDownLine(
+            @BootKernel(kernel = "probe", cmdline = "probe.exit=0 reboot: Power down") Guest guest) {
+        assertThat(guest).endsWithin(WAIT).exitedWith(0);
+        assertThatThrownBy(() -> assertThat(guest).poweredOff())
+                .hasMessageStartingWith("Expecting " + guest + " to end with POWEROFF, but it ended with exit status 0.");
+    }
+
+    @Test
     void panickedWhenThePanicLineWasPrinted(
             @BootKernel(kernel = "probe", cmdline = "probe.reset Kernel panic - not syncing: simulated") Guest guest) {
         // The probe prints its command line, so the panic line is on the console before the reset.

@@ -6,17 +6,32 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The ACPI tables of a hardware-reduced platform: RSDP, XSDT, FADT, a DSDT declaring the ISA devices and a MADT with
- * the CPUs' local APICs and the in-kernel IOAPIC. Distribution kernels (Debian's cloud kernel has
+ * The ACPI tables of a hardware-reduced platform: RSDP, XSDT, FADT, a DSDT declaring the ISA devices and the
+ * soft-off state S5, and a MADT with the CPUs' local APICs and the in-kernel IOAPIC. Distribution kernels (Debian's cloud kernel has
  * no {@code CONFIG_X86_MPPARSE}) learn about the IOAPIC only from the MADT; without it they fall
  * back to "virtual wire mode with no configuration", a path real machines never take. ISA
  * interrupts 0-15 map to IOAPIC pins of the same number, which is KVM's default GSI routing, so no
  * interrupt source overrides are needed. Firecracker describes its microVMs the same way.
  *
+ * <p>Power-off goes through the hardware-reduced sleep registers (ACPI 6.5 sections 4.8.3.7 and
+ * 7.4.2): the FADT names a sleep control register at {@link #SLEEP_CONTROL_PORT} and a sleep status
+ * register at {@link #SLEEP_STATUS_PORT}, and the DSDT's {@code \_S5_} gives S5 the sleep type
+ * {@link #S5_SLEEP_TYPE}. Linux then registers ACPI power-off ({@code acpi_sleep_state_supported()}
+ * needs all three) and on {@code poweroff} writes {@code SLP_TYP << 2 | SLP_EN} to the control
+ * register ({@code acpi_hw_extended_sleep()}), which the monitor sees as the machine powering off.
+ * Cloud Hypervisor and Firecracker power off the same way.
+ *
  * <p>All tables sit in the BIOS area from {@link #ADDRESS}, where kernels that scan for the RSDP
  * find it; the zero page also carries the RSDP address ({@code acpi_rsdp_addr}).
  */
 public final class AcpiTables {
+
+    /** The I/O port of the sleep control register (one byte); the platform places its model there. */
+    public static final int SLEEP_CONTROL_PORT = 0x600;
+    /** The I/O port of the sleep status register (one byte), right after the control register. */
+    public static final int SLEEP_STATUS_PORT = SLEEP_CONTROL_PORT + 1;
+    /** The sleep type the DSDT gives S5 (soft off): what the guest writes to SLP_TYP to power off. */
+    public static final int S5_SLEEP_TYPE = 5;
 
     /** Where the RSDP is written; the other tables follow it. */
     private static final long ADDRESS = Layout.ACPI_TABLES;
@@ -30,6 +45,10 @@ public final class AcpiTables {
     private static final int FADT_IAPC_BOOT_ARCH = 109;
     private static final int FADT_MINOR = 131;
     private static final int FADT_X_DSDT = 140;
+    private static final int FADT_SLEEP_CONTROL_REG = 244;
+    private static final int FADT_SLEEP_STATUS_REG = 256;
+    private static final int GAS_SYSTEM_IO = 1;
+    private static final int GAS_ACCESS_BYTE = 1;
     private static final int FADT_HYPERVISOR_ID = 268;
     private static final int HW_REDUCED_ACPI = 1 << 20;
     private static final int BOOT_ARCH_VGA_NOT_PRESENT = 1 << 2;
@@ -52,7 +71,7 @@ public final class AcpiTables {
         if (cpus < 1 || cpus > 254) {
             throw new IllegalArgumentException("ACPI tables support 1 to 254 CPUs, got " + cpus);
         }
-        byte[] dsdt = table("DSDT", 2, dsdtBody(devices));
+        byte[] dsdt = table("DSDT", 2, Aml.concat(sleepStates(), dsdtBody(devices)));
         byte[] madt = table("APIC", 5, madtBody(cpus));
         long dsdtAt = ADDRESS + align(RSDP_SIZE);
         long fadtAt = dsdtAt + align(dsdt.length);
@@ -85,6 +104,15 @@ public final class AcpiTables {
         return Aml.scope("_SB_", declared);
     }
 
+    /**
+     * {@code Name(\_S5_, Package() { S5_SLEEP_TYPE, 0 })}: the sleep type to write for soft off
+     * (the second value is unused on a hardware-reduced platform). The DSDT's top level is the root
+     * scope, where ACPICA looks for {@code \_S5_}.
+     */
+    static byte[] sleepStates() {
+        return Aml.name("_S5_", Aml.pkg(Aml.integer(S5_SLEEP_TYPE), Aml.integer(0)));
+    }
+
     private static byte[] rsdp(long xsdt) {
         ByteBuffer b = le(RSDP_SIZE);
         b.put("RSD PTR ".getBytes(StandardCharsets.US_ASCII));
@@ -107,8 +135,16 @@ public final class AcpiTables {
         b.putInt(FADT_FLAGS - HEADER, HW_REDUCED_ACPI);
         b.put(FADT_MINOR - HEADER, (byte) FADT_MINOR_VERSION);
         b.putLong(FADT_X_DSDT - HEADER, dsdt);
+        b.put(FADT_SLEEP_CONTROL_REG - HEADER, byteIoRegister(SLEEP_CONTROL_PORT));
+        b.put(FADT_SLEEP_STATUS_REG - HEADER, byteIoRegister(SLEEP_STATUS_PORT));
         b.put(FADT_HYPERVISOR_ID - HEADER, "BTKRNL".getBytes(StandardCharsets.US_ASCII));
         return b.array();
+    }
+
+    /** A Generic Address Structure (ACPI 6.5 section 5.2.3.2) for one byte at an I/O port. */
+    private static byte[] byteIoRegister(int port) {
+        return le(12).put((byte) GAS_SYSTEM_IO).put((byte) 8).put((byte) 0).put((byte) GAS_ACCESS_BYTE)
+                .putLong(port).array();
     }
 
     private static byte[] madtBody(int cpus) {

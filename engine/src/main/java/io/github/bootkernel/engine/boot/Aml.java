@@ -4,14 +4,16 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Just enough ACPI Machine Language to describe fixed legacy devices in a DSDT: scopes, devices,
- * names bound to integers, EISA ids and resource templates (ACPI 6.5, chapter 20 and 6.4).
+ * Just enough ACPI Machine Language to describe fixed legacy devices and the sleep states in a
+ * DSDT: scopes, devices, names bound to integers or packages, EISA ids and resource templates
+ * (ACPI 6.5, chapter 20 and 6.4).
  */
 final class Aml {
 
     private static final int SCOPE_OP = 0x10;
     private static final int NAME_OP = 0x08;
     private static final int BUFFER_OP = 0x11;
+    private static final int PACKAGE_OP = 0x12;
     private static final int EXT_OP_PREFIX = 0x5b;
     private static final int DEVICE_OP = 0x82;
     private static final int ZERO_OP = 0x00;
@@ -50,6 +52,17 @@ final class Aml {
             return new byte[] {BYTE_PREFIX, (byte) value};
         }
         return new byte[] {DWORD_PREFIX, (byte) value, (byte) (value >> 8), (byte) (value >> 16), (byte) (value >> 24)};
+    }
+
+    /**
+     * {@code Package() { elements }}: PackageOp, PkgLength, NumElements (one byte), the elements
+     * (ACPI 6.5 section 20.2.5.4, DefPackage).
+     */
+    static byte[] pkg(byte[]... elements) {
+        if (elements.length > 0xff) {
+            throw new IllegalArgumentException("AML package with more than 255 elements: " + elements.length);
+        }
+        return op(new int[] {PACKAGE_OP}, concat(new byte[] {(byte) elements.length}, concat(elements)));
     }
 
     /** {@code EisaId("PNP0501")}: three letters in 5 bits each, then four hex digits, big-endian. */

@@ -35,7 +35,8 @@ record Options(MachineConfig config, boolean help) {
             EscapeKeys.KEYS,
             "",
             "Exit status: the guest's status written to port 0xf4; 0 after a reset or power-off without",
-            "one; 122 guest crash (triple fault, KVM internal error); 123 kernel panic; 124 timeout;",
+            "one; 122 guest crash (triple fault, KVM internal error, an exit the monitor cannot handle);",
+            "123 kernel panic or failed boot (initramfs unpacking failed); 124 timeout;",
             "125 monitor error (bad kernel, initrd or command line, KVM unavailable); 2 usage error;",
             "130 or 143 stopped by SIGINT (or Ctrl-A x) or SIGTERM.");
 

@@ -89,6 +89,35 @@ class AcpiTablesTest {
     }
 
     @Test
+    void fadtNamesTheSleepRegistersAsByteIoPorts() {
+        int xsdt = at(b.getLong(24));
+        int fadt = at(b.getLong(xsdt + 36));
+        // SLEEP_CONTROL_REG at 244, SLEEP_STATUS_REG at 256: Generic Address Structures, System I/O
+        // (1), 8 bits wide at bit 0, byte access (1), then the port.
+        assertThat(new byte[] {t[fadt + 244], t[fadt + 245], t[fadt + 246], t[fadt + 247]})
+                .containsExactly(1, 8, 0, 1);
+        assertThat(b.getLong(fadt + 248)).isEqualTo(AcpiTables.SLEEP_CONTROL_PORT);
+        assertThat(new byte[] {t[fadt + 256], t[fadt + 257], t[fadt + 258], t[fadt + 259]})
+                .containsExactly(1, 8, 0, 1);
+        assertThat(b.getLong(fadt + 260)).isEqualTo(AcpiTables.SLEEP_STATUS_PORT);
+        assertThat(sig(fadt + 268, 6)).as("the hypervisor id follows").isEqualTo("BTKRNL");
+    }
+
+    @Test
+    void dsdtGivesS5ItsSleepTypeAtTheRootThenDeclaresTheDevices() {
+        int xsdt = at(b.getLong(24));
+        int fadt = at(b.getLong(xsdt + 36));
+        int dsdt = table(b.getLong(fadt + 140), "DSDT");
+        // Name(_S5_, Package(2) { 5, Zero }): NameOp, "_S5_", PackageOp, PkgLength 5, two elements.
+        byte[] s5 = {0x08, '_', 'S', '5', '_', 0x12, 0x05, 0x02, 0x0a, 0x05, 0x00};
+        byte[] body = java.util.Arrays.copyOfRange(t, dsdt + 36, dsdt + b.getInt(dsdt + 4));
+        assertThat(java.util.Arrays.copyOf(body, s5.length)).containsExactly(s5);
+        assertThat(java.util.Arrays.copyOfRange(body, s5.length, body.length))
+                .containsExactly(AcpiTables.dsdtBody(COM1));
+        assertThat(AcpiTables.S5_SLEEP_TYPE).isEqualTo(5);
+    }
+
+    @Test
     void fitsInItsReservedArea() {
         assertThat(t.length).isLessThan(Layout.ACPI_TABLES_MAX);
         assertThat(Layout.ACPI_TABLES + t.length).isLessThanOrEqualTo(Layout.HIGH_MEMORY);

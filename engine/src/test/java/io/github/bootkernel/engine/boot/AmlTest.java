@@ -29,6 +29,12 @@ class AmlTest {
     }
 
     @Test
+    void packagesCountTheirElements() {
+        assertThat(Aml.pkg(Aml.integer(5), Aml.integer(0))).containsExactly(0x12, 0x05, 0x02, 0x0a, 0x05, 0x00);
+        assertThat(Aml.pkg()).containsExactly(0x12, 0x02, 0x00);
+    }
+
+    @Test
     void com1DeclarationMatchesHandAssembledAml() {
         // Scope(\_SB) { Device(COM1) { Name(_HID, EisaId("PNP0501")) Name(_UID, Zero)
         //   Name(_CRS, ResourceTemplate() { IO(Decode16, 0x3F8, 0x3F8, 1, 8) IRQNoFlags() {4} }) } }

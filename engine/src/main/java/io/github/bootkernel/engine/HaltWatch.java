@@ -1,0 +1,105 @@
+package io.github.bootkernel.engine;
+
+import io.github.bootkernel.engine.kvm.MpState;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Ends the guest as {@link GuestExit.Kind#POWEROFF} once its vCPU has really stopped after the
+ * kernel said it halts or powers off. A kernel without a power-off device (our {@code tiny}
+ * kernels have no ACPI; {@code acpi=off}) turns {@code poweroff} into a halt: it prints
+ * {@code reboot: System halted} and stops its CPU in {@code stop_this_cpu()}, interrupts off, in
+ * a {@code hlt} loop. KVM keeps such a vCPU inside {@code KVM_RUN} and tells the monitor nothing,
+ * so the monitor looks: after the line, it asks the vCPU thread for the vCPU's state at growing
+ * intervals ({@value #FIRST_DELAY_MILLIS} ms doubling up to {@value #MAX_DELAY_MILLIS} ms) for
+ * {@value #WINDOW_MILLIS} ms, and ends the guest when the vCPU is
+ * {@linkplain #haltedForGood(MpState, long) halted with interrupts off}.
+ *
+ * <p>That state is the machine's, not the console's: {@code hlt} is privileged, so only the kernel
+ * can put the vCPU there, and on this one-vCPU machine with the local APIC's interrupts masked by
+ * {@code IF=0} nothing can wake it. A program that prints the line only makes the monitor look
+ * for the window; an idle guest halts with interrupts on and is left running.
+ */
+final class HaltWatch {
+
+    static final long FIRST_DELAY_MILLIS = 1;
+    static final long MAX_DELAY_MILLIS = 256;
+    static final long WINDOW_MILLIS = 10_000;
+    /** {@code RFLAGS.IF}, bit 9. */
+    static final long RFLAGS_IF = 1L << 9;
+
+    private final Runnable inspectVcpu;
+    private final BooleanSupplier ended;
+    private final Supplier<String> powerDownLine;
+    private final AtomicBoolean watching = new AtomicBoolean();
+    private volatile long deadline;
+
+    /**
+     * @param inspectVcpu asks the vCPU thread to pass the vCPU's state to {@link #inspect} soon
+     *     (it kicks the vCPU out of {@code KVM_RUN})
+     * @param ended whether the guest has ended, so the watch stops
+     * @param powerDownLine the kernel's line, for the end's detail
+     */
+    HaltWatch(Runnable inspectVcpu, BooleanSupplier ended, Supplier<String> powerDownLine) {
+        this.inspectVcpu = inspectVcpu;
+        this.ended = ended;
+        this.powerDownLine = powerDownLine;
+    }
+
+    /** Starts watching, or extends the watch, for {@value #WINDOW_MILLIS} ms from now. */
+    void arm() {
+        deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WINDOW_MILLIS);
+        if (watching.compareAndSet(false, true)) {
+            schedule(FIRST_DELAY_MILLIS);
+        }
+    }
+
+    private void schedule(long delayMillis) {
+        CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS).execute(() -> tick(delayMillis));
+    }
+
+    private void tick(long delayMillis) {
+        if (!ended.getAsBoolean() && System.nanoTime() - deadline < 0) {
+            inspectVcpu.run();
+            schedule(Math.min(2 * delayMillis, MAX_DELAY_MILLIS));
+            return;
+        }
+        watching.set(false);
+        // An arm() that raced with the end of this watch moved the deadline: go on watching.
+        if (!ended.getAsBoolean() && System.nanoTime() - deadline < 0 && watching.compareAndSet(false, true)) {
+            schedule(FIRST_DELAY_MILLIS);
+        }
+    }
+
+    /**
+     * Decides from the vCPU's state; called on the vCPU thread between runs.
+     *
+     * @param state {@code KVM_GET_MP_STATE}
+     * @param rflags the vCPU's RFLAGS
+     * @return the power-off, if the vCPU halted for good
+     */
+    Optional<GuestExit> inspect(MpState state, long rflags) {
+        if (!haltedForGood(state, rflags)) {
+            return Optional.empty();
+        }
+        String said = powerDownLine.get();
+        return Optional.of(GuestExit.of(GuestExit.Kind.POWEROFF, (said == null ? "" : said + ": ")
+                + "the vCPU halted with interrupts off"));
+    }
+
+    /**
+     * Whether a vCPU is stopped for good: halted ({@code KVM_MP_STATE_HALTED}) with interrupts
+     * off ({@code RFLAGS.IF} clear), so no interrupt the machine raises can wake it.
+     *
+     * @param state the vCPU's MP state
+     * @param rflags its RFLAGS
+     * @return true if it cannot run again
+     */
+    static boolean haltedForGood(MpState state, long rflags) {
+        return state == MpState.HALTED && (rflags & RFLAGS_IF) == 0;
+    }
+}
