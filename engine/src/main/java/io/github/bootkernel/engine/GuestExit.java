@@ -50,7 +50,9 @@ public record GuestExit(Kind kind, int status, String detail) {
         POWEROFF,
         /**
          * The kernel panicked ({@code Kernel panic - not syncing}) and then reset, as {@code panic=-1}
-         * asks; detail is the panic line.
+         * (the default command line) asks; detail is the panic line. With {@code panic=0} the kernel
+         * spins after the panic with interrupts on and the machine shows nothing: such a guest runs
+         * until its time limit or {@code close()}.
          */
         PANIC,
         /**

@@ -58,8 +58,13 @@ final class HaltWatch {
         }
     }
 
+    /**
+     * Runs the next look on the JDK's shared delay thread itself: a look only sets a flag and kicks
+     * the vCPU, so it needs no thread of its own.
+     */
     private void schedule(long delayMillis) {
-        CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS).execute(() -> tick(delayMillis));
+        CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS, Runnable::run)
+                .execute(() -> tick(delayMillis));
     }
 
     private void tick(long delayMillis) {

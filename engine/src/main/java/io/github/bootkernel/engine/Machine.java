@@ -33,8 +33,9 @@ import java.util.function.IntConsumer;
 
 /**
  * A running virtual machine booting a Linux kernel: one vCPU on its own platform thread, guest RAM,
- * the in-kernel interrupt controllers and timer, a 16550A console, an i8042 for resets, and the
- * exit-status port 0xf4.
+ * the in-kernel interrupt controllers and timer, a 16550A console, an i8042 for resets, the ACPI
+ * sleep registers for power-off, and the exit-status port 0xf4. How a guest ends, and how that end
+ * is read, is described at {@link GuestExit}.
  *
  * <pre>{@code
  * try (Machine machine = Machine.start(MachineConfig.builder(kernel).initrd(initramfs).build())) {

@@ -22,7 +22,7 @@ class GuestEndsTest {
     Path dir;
 
     private Machine start(String name, byte[] code) throws Exception {
-        return Machine.start(MachineConfig.builder(TinyGuests.write(dir, name, code)).memoryMiB(32).build());
+        return TinyGuests.boot(dir, name, code);
     }
 
     @Test

@@ -97,4 +97,9 @@ final class TinyGuests {
     static Path write(Path dir, String name, byte[] code) throws IOException {
         return Files.write(dir.resolve(name), bzImage(code));
     }
+
+    /** Boots {@code code} with 32 MiB of RAM, its bzImage written to {@code dir}. */
+    static Machine boot(Path dir, String name, byte[] code) throws IOException {
+        return Machine.start(MachineConfig.builder(write(dir, name, code)).memoryMiB(32).build());
+    }
 }
