@@ -75,8 +75,7 @@ public record KvmAvailability(Path device, Status status, String detail) {
         } catch (KvmException e) {
             return failed(device, e);
         } catch (LinkageError e) {
-            return new KvmAvailability(device, Status.UNSUITABLE, "the native library that reaches " + device
-                    + " (JNA) cannot be loaded: " + e);
+            return nativeCodeMissing(device, e);
         }
         if (Files.exists(PVM_MODULE)) {
             return new KvmAvailability(device, Status.PVM, device + " is PVM (module kvm_pvm is loaded): it runs"
@@ -106,6 +105,35 @@ public record KvmAvailability(Path device, Status status, String detail) {
         String hint = status == Status.NO_PERMISSION
                 ? " (add the user to the 'kvm' group, or grant access to " + device + ")" : "";
         return new KvmAvailability(device, status, e.getMessage() + hint);
+    }
+
+    /**
+     * The finding when the native code that reaches KVM cannot load ({@code UnsatisfiedLinkError}
+     * from JNA; {@code NoClassDefFoundError} on every later use of the class that failed to load).
+     *
+     * @param device the device node
+     * @param e the error
+     * @return the finding: unsuitable, naming the first error
+     */
+    static KvmAvailability nativeCodeMissing(Path device, LinkageError e) {
+        return new KvmAvailability(device, Status.UNSUITABLE, "the native library that reaches " + device
+                + " (JNA) cannot be loaded: " + firstLoadFailure(e));
+    }
+
+    /**
+     * The error that first stopped a class from loading. Later uses of the class throw only
+     * "Could not initialize class"; since JDK 17 (JDK-8048190) its cause, an
+     * {@code ExceptionInInitializerError}, keeps the first error's text as
+     * {@code Exception <error> [in thread "<name>"]}, which is what a reader needs.
+     */
+    static String firstLoadFailure(LinkageError e) {
+        if (e instanceof NoClassDefFoundError && e.getCause() instanceof ExceptionInInitializerError first
+                && first.getMessage() != null && first.getMessage().startsWith("Exception ")) {
+            String text = first.getMessage().substring("Exception ".length());
+            int thread = text.lastIndexOf(" [in thread ");
+            return (thread < 0 ? text : text.substring(0, thread)) + " (" + e.getMessage() + ")";
+        }
+        return e.toString();
     }
 
     private static KvmAvailability absent(Path device) {

@@ -128,10 +128,8 @@ public final class Machine implements AutoCloseable {
         if (e instanceof EngineException engine) {
             return engine;
         }
-        if (e instanceof LinkageError) {
-            return new KvmUnavailableException(new KvmAvailability(config.kvmDevice(),
-                    KvmAvailability.Status.UNSUITABLE, "the native library that reaches KVM (JNA) cannot be loaded: "
-                    + e), e);
+        if (e instanceof LinkageError linkage) {
+            return new KvmUnavailableException(KvmAvailability.nativeCodeMissing(config.kvmDevice(), linkage), e);
         }
         if (e instanceof Error error) {
             throw error;

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NativeLibraryMissingTest {
 
-    private static final String UNSUITABLE = "KVM unusable (UNSUITABLE): the native library that reaches KVM (JNA)"
-            + " cannot be loaded: java.lang.";
+    private static final String UNSUITABLE = "KVM unusable (UNSUITABLE): the native library that reaches %s (JNA)"
+            + " cannot be loaded: java.lang.UnsatisfiedLinkError: Could not find JNA native support";
+    private static final String AGAIN = " (Could not initialize class io.github.bootkernel.engine.kvm.Native)";
 
     @TempDir
     Path dir;
@@ -30,11 +31,11 @@ class NativeLibraryMissingTest {
     void probeAndEveryStartReportKvmUnavailable() throws Exception {
         Path kernel = TinyGuests.write(dir, "spin", TinyGuests.SPIN);
         ChildJvm.Result result = run(NativeLibraryMissing.class.getName(), kernel.toString());
-        String again = "NoClassDefFoundError: Could not initialize class io.github.bootkernel.engine.kvm.Native";
+        // Later uses of the class that failed to load still name the first error.
         assertThat(result.stdout().lines()).as("stderr: %s", result.stderr()).containsExactly(
-                "start 1: KvmUnavailableException: " + UNSUITABLE + "UnsatisfiedLinkError: Could not find JNA native support",
-                "start 2: KvmUnavailableException: " + UNSUITABLE + again,
-                "probe: false " + UNSUITABLE.replace("reaches KVM", "reaches /dev/null") + again);
+                "start 1: KvmUnavailableException: " + UNSUITABLE.formatted("/dev/kvm"),
+                "start 2: KvmUnavailableException: " + UNSUITABLE.formatted("/dev/kvm") + AGAIN,
+                "probe: false " + UNSUITABLE.formatted("/dev/null") + AGAIN);
         assertThat(result.exitCode()).isZero();
     }
 
@@ -44,8 +45,10 @@ class NativeLibraryMissingTest {
         ChildJvm.Result result = run("io.github.bootkernel.engine.cli.Main", "--kernel", kernel.toString(),
                 "--timeout", "5");
         assertThat(result.exitCode()).as("stderr: %s", result.stderr()).isEqualTo(ExitCodes.VMM_ERROR);
-        assertThat(result.stderr().lines()).containsExactly("bootkernel: " + UNSUITABLE
-                + "UnsatisfiedLinkError: Could not find JNA native support");
+        // One line, naming the first error (the tool may have touched the native code before the
+        // machine did, to look at its stdin).
+        assertThat(result.stderr().lines()).singleElement().asString()
+                .startsWith("bootkernel: " + UNSUITABLE.formatted("/dev/kvm"));
         assertThat(result.stdout()).isEmpty();
     }
 }
