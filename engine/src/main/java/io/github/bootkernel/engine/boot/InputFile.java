@@ -5,7 +5,6 @@ import io.github.bootkernel.engine.memory.GuestMemory;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,8 +100,8 @@ public final class InputFile implements AutoCloseable {
 
     /**
      * Copies {@code [offset, offset + length)} of the file into guest memory at
-     * {@code guestAddress}, in pieces (through {@link GuestMemory#write(long, java.io.InputStream, long)}),
-     * so no more than one piece of the file is ever on the heap.
+     * {@code guestAddress}, read straight into guest RAM
+     * ({@link GuestMemory#write(long, FileChannel, long, long)}): none of it goes onto the heap.
      *
      * @param memory guest RAM
      * @param guestAddress where the first byte goes
@@ -115,9 +114,7 @@ public final class InputFile implements AutoCloseable {
      */
     public void copyTo(GuestMemory memory, long guestAddress, long offset, long length) {
         try {
-            channel.position(offset);
-            // Not closed: closing the stream would close the channel, which close() owns.
-            memory.write(guestAddress, Channels.newInputStream(channel), length);
+            memory.write(guestAddress, channel, offset, length);
         } catch (EOFException e) {
             throw changed(Math.addExact(offset, length));
         } catch (IOException e) {

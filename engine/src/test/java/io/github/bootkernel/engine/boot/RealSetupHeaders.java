@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -34,6 +35,25 @@ final class RealSetupHeaders {
         List<Sample> samples = new ArrayList<>(committed());
         samples.addAll(cached());
         return samples;
+    }
+
+    /**
+     * @return {@link #all()} without repeats: a cached kernel whose header and size are those of a
+     *     committed sample (the same kernel) is left out
+     */
+    static List<Sample> distinct() {
+        List<Sample> distinct = new ArrayList<>();
+        for (Sample s : all()) {
+            if (distinct.stream().noneMatch(d -> d.fileSize() == s.fileSize() && Arrays.equals(header(d), header(s)))) {
+                distinct.add(s);
+            }
+        }
+        return distinct;
+    }
+
+    /** The setup header: from 0x1f1 to 0x202 + the byte at 0x201. */
+    private static byte[] header(Sample s) {
+        return Arrays.copyOfRange(s.head(), BzImage.HEADER_OFFSET, 0x202 + (s.head()[0x201] & 0xff));
     }
 
     /** @return the samples committed with the tests, by name */
