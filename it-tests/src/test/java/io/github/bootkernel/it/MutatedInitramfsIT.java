@@ -54,7 +54,7 @@ class MutatedInitramfsIT {
         int threads = Thread.activeCount();
         long t0 = System.nanoTime();
 
-        GuestExit control = boot(kernel, original, Duration.ofSeconds(60));
+        GuestExit control = boot(kernel, original, Duration.ofSeconds(60)).exit();
         double controlSeconds = (System.nanoTime() - t0) / 1e9;
         assertThat(control.kind()).as("the unmutated archive: %s", control).isEqualTo(GuestExit.Kind.EXIT_STATUS);
         Duration timeout = Duration.ofMillis(Math.max(5_000, Math.min(20_000, (long) (3_000 * controlSeconds))));
@@ -69,9 +69,10 @@ class MutatedInitramfsIT {
             CpioMutator.Mutant mutant = CpioMutator.mutate(archive, random);
             Path initrd = Files.write(dir.resolve("mutant-" + i + ".cpio"), mutant.bytes());
             long b0 = System.nanoTime();
-            GuestExit exit = boot(kernel, initrd, timeout);
-            String line = String.format("%2d: %s -> %s (%.1f s)", i, mutant.description(), exit,
-                    (System.nanoTime() - b0) / 1e9);
+            Boot boot = boot(kernel, initrd, timeout);
+            GuestExit exit = boot.exit();
+            String line = String.format("%2d: %s -> %s (%.1f s; last console line: %s)", i, mutant.description(),
+                    exit, (System.nanoTime() - b0) / 1e9, boot.lastLine());
             System.out.println("bootkernel initramfs fuzz: " + line);
             assertThat(exit.kind()).as("a monitor error is never a guest's end: %s", line)
                     .isNotEqualTo(GuestExit.Kind.VMM_ERROR);
@@ -85,15 +86,20 @@ class MutatedInitramfsIT {
         assertThat(Thread.activeCount()).as("live threads after %d boots", ran + 1).isLessThanOrEqualTo(threads + 2);
     }
 
+    /** How a boot ended, and the console's last line then. */
+    private record Boot(GuestExit exit, String lastLine) {
+    }
+
     /** One boot that must end by itself or by its time limit, well within twice that. */
-    private static GuestExit boot(Path kernel, Path initrd, Duration timeout) throws InterruptedException {
+    private static Boot boot(Path kernel, Path initrd, Duration timeout) throws InterruptedException {
         // quiet: a third fewer VM exits (one per console character); panics and unpacking errors still print.
         MachineConfig config = MachineConfig.builder(kernel).initrd(initrd).appendCmdline("quiet").timeout(timeout)
                 .build();
         try (Machine machine = Machine.start(config)) {
-            return machine.awaitExit(timeout.multipliedBy(2)).orElseThrow(() -> new AssertionError(
+            GuestExit exit = machine.awaitExit(timeout.multipliedBy(2)).orElseThrow(() -> new AssertionError(
                     "the machine did not end within twice its own time limit " + timeout + "; console tail:\n"
                             + String.join("\n", machine.console().tail(20))));
+            return new Boot(exit, machine.console().tail(1).stream().findFirst().orElse("(none)"));
         }
     }
 
