@@ -121,7 +121,8 @@ class BootInputsFuzzTest {
                 KernelLoader.load(memory, image, kernelFile, initrdFile, plan, 1, AcpiTablesTest.COM1);
                 // The kernel starts at most 256 sectors in, inside the pattern; the file holds it up to its size.
                 int n = (int) Math.min(64, image.kernelSize());
-                byte[] expected = Arrays.copyOfRange(PATTERN, (int) image.kernelOffset(), (int) image.kernelOffset() + n);
+                int from = (int) image.kernelOffset();
+                byte[] expected = Arrays.copyOfRange(PATTERN, from, from + n);
                 assertThat(memory.read(plan.kernelAddress(), n)).as("the kernel's first bytes in guest memory")
                         .isEqualTo(expected);
                 ByteBuffer zp = ByteBuffer.wrap(memory.read(plan.zeroPage(), BootParams.SIZE))
