@@ -2,6 +2,7 @@ package io.github.bootkernel.engine;
 
 import io.github.bootkernel.engine.boot.AcpiTables;
 import io.github.bootkernel.engine.boot.BzImage;
+import io.github.bootkernel.engine.boot.InputFile;
 import io.github.bootkernel.engine.boot.KernelLoader;
 import io.github.bootkernel.engine.boot.Layout;
 import io.github.bootkernel.engine.boot.LoadPlan;
@@ -17,9 +18,7 @@ import io.github.bootkernel.engine.kvm.Kvm;
 import io.github.bootkernel.engine.kvm.KvmException;
 import io.github.bootkernel.engine.kvm.Vm;
 import io.github.bootkernel.engine.memory.GuestMemory;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -100,22 +99,26 @@ public final class Machine implements AutoCloseable {
     public static Machine start(MachineConfig config, IntConsumer rawOutput) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(rawOutput, "rawOutput");
-        BzImage image = BzImage.read(config.kernel());
-        byte[] initrd = config.initrd().map(Machine::readInitrd).orElse(null);
-        List<GuestMemory.Region> ram = Layout.ram((long) config.memoryMiB() << 20);
-        LoadPlan plan = KernelLoader.plan(image, config.initrd().orElse(null), initrd == null ? 0 : initrd.length,
-                config.cmdline(), ram);
-        Machine machine = new Machine(config, rawOutput);
-        try {
-            machine.build(image, initrd, plan, ram);
-            return machine;
-        } catch (RuntimeException | Error e) {
+        // Every input is checked against the plan from its size before any of it is read beyond the
+        // kernel's header; the files stay open until they are copied into guest memory.
+        try (InputFile kernel = InputFile.open("kernel", config.kernel());
+             InputFile initrd = config.initrd().map(Machine::openInitrd).orElse(null)) {
+            BzImage image = BzImage.read(kernel);
+            List<GuestMemory.Region> ram = Layout.ram((long) config.memoryMiB() << 20);
+            LoadPlan plan = KernelLoader.plan(image, config.initrd().orElse(null), initrd == null ? 0 : initrd.size(),
+                    config.cmdline(), ram);
+            Machine machine = new Machine(config, rawOutput);
             try {
-                machine.close();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
+                machine.build(image, kernel, initrd, plan, ram);
+                return machine;
+            } catch (RuntimeException | Error e) {
+                try {
+                    machine.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw typed(config, e);
             }
-            throw typed(config, e);
         }
     }
 
@@ -137,22 +140,17 @@ public final class Machine implements AutoCloseable {
         return new MachineException("starting a machine for " + config.kernel() + " failed: " + e.getMessage(), e);
     }
 
-    private static byte[] readInitrd(Path file) {
-        try {
-            if (!Files.isRegularFile(file)) {
-                throw new BootImageException("initrd", file, Files.exists(file) ? "not a regular file" : "no such file");
-            }
-            byte[] data = Files.readAllBytes(file);
-            if (data.length == 0) {
-                throw new BootImageException("initrd", file, "is empty");
-            }
-            return data;
-        } catch (IOException | OutOfMemoryError e) {
-            throw new BootImageException("initrd", file, "cannot be read: " + e, e);
+    private static InputFile openInitrd(Path file) {
+        InputFile initrd = InputFile.open("initrd", file);
+        if (initrd.size() == 0) {
+            initrd.close();
+            throw new BootImageException("initrd", file, "is empty");
         }
+        return initrd;
     }
 
-    private void build(BzImage image, byte[] initrd, LoadPlan plan, List<GuestMemory.Region> ram) {
+    private void build(BzImage image, InputFile kernel, InputFile initrd, LoadPlan plan,
+                       List<GuestMemory.Region> ram) {
         try {
             kvm = Kvm.open(config.kvmDevice());
         } catch (KvmException e) {
@@ -165,7 +163,7 @@ public final class Machine implements AutoCloseable {
         vm.createPit2();
         memory = GuestMemory.allocate(ram);
         memory.register(vm);
-        KernelLoader.load(memory, image, initrd, plan, Platform.CPUS, Platform.ISA_DEVICES);
+        KernelLoader.load(memory, image, kernel, initrd, plan, Platform.CPUS, Platform.ISA_DEVICES);
         com1 = new Uart16550(this::com1Irq, this::consoleByte, Uart16550.HostInput.WHEN_LISTENING);
         I8042 i8042 = new I8042(this::onReset);
         ExitStatusPort exitPort = new ExitStatusPort(s -> end(new GuestExit(GuestExit.Kind.EXIT_STATUS, s, "")));

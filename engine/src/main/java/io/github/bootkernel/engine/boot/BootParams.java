@@ -53,6 +53,9 @@ public final class BootParams {
      * Builds the zero page.
      *
      * @param image the kernel
+     * @param kernelAddress where the protected-mode kernel was loaded: {@code code32_start} must say
+     *     so ("relocatable_kernel": "After loading, the boot loader must set the code32_start field
+     *     to point to the loaded code")
      * @param cmdlineAddress guest address of the NUL-terminated command line
      * @param initrdAddress guest address of the initrd, 0 if none
      * @param initrdSize bytes of initrd, 0 if none
@@ -60,8 +63,8 @@ public final class BootParams {
      * @param rsdp guest address of the ACPI RSDP, 0 for none
      * @return 4096 bytes to write at {@link Layout#ZERO_PAGE}
      */
-    public static byte[] build(BzImage image, long cmdlineAddress, long initrdAddress, long initrdSize,
-                               List<E820Entry> e820, long rsdp) {
+    public static byte[] build(BzImage image, long kernelAddress, long cmdlineAddress, long initrdAddress,
+                               long initrdSize, List<E820Entry> e820, long rsdp) {
         if (e820.size() > E820_MAX) {
             throw new IllegalArgumentException("too many e820 entries: " + e820.size());
         }
@@ -69,7 +72,7 @@ public final class BootParams {
         zp.put(BzImage.HEADER_OFFSET, image.header());
         zp.putShort(VID_MODE, (short) VGA_NORMAL);
         zp.put(TYPE_OF_LOADER, (byte) LOADER_UNDEFINED);
-        zp.putInt(CODE32_START, (int) image.code32Start());
+        zp.putInt(CODE32_START, (int) kernelAddress);
         zp.putInt(CMD_LINE_PTR, (int) cmdlineAddress);
         zp.putInt(EXT_CMD_LINE_PTR, (int) (cmdlineAddress >>> 32));
         zp.putInt(RAMDISK_IMAGE, (int) initrdAddress);

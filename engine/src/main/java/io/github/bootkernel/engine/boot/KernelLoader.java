@@ -8,25 +8,32 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Plans and performs the Linux 32-bit boot protocol load: kernel at {@code code32_start}, command
- * line, initrd as high as {@code initrd_addr_max} and RAM allow but clear of the kernel, e820 map,
- * zero page, MP and ACPI tables. {@link #plan} only computes and checks; {@link #load} writes.
+ * Plans and performs the Linux 32-bit boot protocol load ({@code Documentation/arch/x86/boot.rst}):
+ * the protected-mode kernel where {@link BzImage#loadAddress()} says, clear room for it where it
+ * will run ({@link BzImage#runtimeAddress()}, {@code init_size}), the command line, the initrd as
+ * high as {@code initrd_addr_max} and RAM allow but above the kernel's whole footprint, the e820
+ * map, zero page, MP and ACPI tables. {@link #plan} only computes and checks, from the inputs'
+ * sizes; {@link #load} writes.
  */
 public final class KernelLoader {
+
+    private static final long MIB = 1L << 20;
 
     private KernelLoader() {
     }
 
     /**
-     * Decides where everything goes.
+     * Decides where everything goes, from the sizes alone: nothing is read. Every range of a
+     * returned plan lies in RAM, below the 32-bit MMIO hole, and apart from every other range and
+     * from what the loader keeps below 1 MiB (zero page, command line, GDT, MP and ACPI tables).
      *
      * @param image the kernel
      * @param initrdFile the initrd's file (for messages), null when there is none
      * @param initrdSize bytes of initrd, 0 when there is none
      * @param cmdline the kernel command line
-     * @param ram the guest RAM regions ({@link GuestMemory#layout(long)})
+     * @param ram the guest RAM regions ({@link Layout#ram(long)})
      * @return the plan
-     * @throws BootImageException naming the input that does not fit, and why
+     * @throws BootImageException naming the input that does not fit, its size and the room there is
      */
     public static LoadPlan plan(BzImage image, Path initrdFile, long initrdSize, String cmdline,
                                 List<GuestMemory.Region> ram) {
@@ -43,27 +50,70 @@ public final class KernelLoader {
                     + "reserves " + (Layout.CMDLINE_MAX - 1));
         }
         long lowEnd = ram.get(0).end();
-        long kernelAddress = image.code32Start();
-        long kernelEnd = image.footprintEnd();
-        if (kernelEnd > lowEnd) {
+        checkKernelFits(image, lowEnd);
+        long initrdAddress = initrdSize > 0 ? placeInitrd(image, initrdFile, initrdSize, lowEnd) : 0;
+        return new LoadPlan(image.loadAddress(), image.kernelSize(), image.runtimeAddress(), image.runtimeSize(),
+                Layout.CMDLINE, cmd, initrdAddress, initrdSize, e820(ram), Layout.ZERO_PAGE);
+    }
+
+    /**
+     * The kernel's footprint, loaded and running, must lie in RAM from 1 MiB (below it the loader
+     * keeps its own structures, and the legacy hole and BIOS area are no RAM) up to the end of RAM
+     * below the MMIO hole (the 32-bit entry cannot reach above 4 GiB).
+     */
+    private static void checkKernelFits(BzImage image, long lowEnd) {
+        long start = image.footprintStart();
+        long end = image.footprintEnd();
+        if (start < Layout.HIGH_MEMORY) {
+            // Only a non-relocatable kernel can: a relocatable one runs where it is loaded, from 1 MiB.
+            throw new BootImageException("kernel", image.file(), String.format("would run at 0x%x (pref_address; "
+                    + "it is not relocatable), below 1 MiB, where the loader keeps the zero page, command line "
+                    + "and firmware tables", start));
+        }
+        if (end > lowEnd) {
+            String advice = end > Layout.MMIO_HOLE_START
+                    ? String.format("no guest memory size helps: RAM below 4 GiB ends at 0x%x", Layout.MMIO_HOLE_START)
+                    : "give the guest at least " + Math.min((end >> 20) + 16, Layout.MMIO_HOLE_START / MIB) + " MiB";
             throw new BootImageException("kernel", image.file(), String.format(
-                    "needs guest memory up to 0x%x (load address and init_size) but RAM below 3 GiB ends at 0x%x; "
-                            + "give the guest at least %d MiB", kernelEnd, lowEnd, (kernelEnd >> 20) + 16));
+                    "needs guest memory up to 0x%x (%d bytes of protected-mode kernel loaded at 0x%x; init_size "
+                            + "0x%x from 0x%x, where it runs) but RAM below 3 GiB ends at 0x%x; %s", end,
+                    image.kernelSize(), image.loadAddress(), image.initSize(), image.runtimeAddress(), lowEnd, advice));
         }
-        long initrdAddress = 0;
-        if (initrdSize > 0) {
-            long limit = Math.min(lowEnd, Math.addExact(image.initrdAddrMax(), 1));
-            long top = limit - initrdSize;
-            initrdAddress = top & ~(GuestMemory.PAGE - 1);
-            if (top < 0 || initrdAddress < kernelEnd) {
-                throw new BootImageException("initrd", initrdFile, String.format(
-                        "%d bytes do not fit between the kernel's end 0x%x and the limit 0x%x "
-                                + "(min of initrd_addr_max and RAM); give the guest more memory",
-                        initrdSize, kernelEnd, limit));
-            }
+    }
+
+    /**
+     * The initrd goes as high as possible, page-aligned, with its last byte at most
+     * {@code initrd_addr_max} ("initrd_addr_max": "The maximum address that may be occupied by the
+     * initial ramdisk/ramfs contents") and inside RAM below the MMIO hole, and wholly above the
+     * kernel's footprint ("init_size": memory the kernel needs "before it is capable of examining
+     * its memory map", so also before it knows where the initrd is).
+     */
+    private static long placeInitrd(BzImage image, Path initrdFile, long size, long lowEnd) {
+        long floor = pageUp(image.footprintEnd());
+        long addrLimit = image.initrdAddrMax() + 1;
+        long limit = Math.min(lowEnd, addrLimit);
+        if (size <= limit - floor) {
+            return (limit - size) & -GuestMemory.PAGE;
         }
-        return new LoadPlan(kernelAddress, kernelEnd, Layout.CMDLINE, cmd, initrdAddress, initrdSize,
-                e820(ram), Layout.ZERO_PAGE);
+        long needed = Math.addExact(floor, size);
+        String advice;
+        if (needed > addrLimit) {
+            advice = String.format("more memory does not help: initrd_addr_max 0x%x of kernel %s leaves at most "
+                    + "%d bytes above the kernel", image.initrdAddrMax(), image.file(), Math.max(0, addrLimit - floor));
+        } else if (needed > Layout.MMIO_HOLE_START) {
+            advice = String.format("no guest memory size helps: RAM below 4 GiB ends at 0x%x, %d bytes above the "
+                    + "kernel", Layout.MMIO_HOLE_START, Layout.MMIO_HOLE_START - floor);
+        } else {
+            advice = "give the guest more memory: at least " + (needed + MIB - 1) / MIB + " MiB";
+        }
+        throw new BootImageException("initrd", initrdFile, String.format(
+                "%d bytes do not fit: the room from the kernel's end 0x%x to 0x%x (%s) is %d bytes; %s",
+                size, image.footprintEnd(), limit, limit == addrLimit ? "initrd_addr_max + 1" : "the end of RAM",
+                Math.max(0, limit - floor), advice));
+    }
+
+    private static long pageUp(long address) {
+        return Math.addExact(address, GuestMemory.PAGE - 1) & -GuestMemory.PAGE;
     }
 
     /**
@@ -88,28 +138,31 @@ public final class KernelLoader {
 
     /**
      * Writes kernel, command line, initrd, GDT, the MP and ACPI tables and the zero page into
-     * guest memory.
+     * guest memory. The kernel and initrd are copied from their open files in pieces, never whole
+     * onto the heap.
      *
      * @param memory guest RAM
-     * @param image the kernel
-     * @param initrd the initrd bytes, or null
-     * @param plan where they go, from {@link #plan}
+     * @param image the kernel, as parsed from {@code kernel}
+     * @param kernel the kernel's open file
+     * @param initrd the initrd's open file, or null when there is none
+     * @param plan where they go, from {@link #plan} with these inputs
      * @param cpus how many vCPUs the MP table and the MADT list
      * @param devices the ISA devices the DSDT declares
+     * @throws BootImageException if a file cannot be read or changed since it was checked
      */
-    public static void load(GuestMemory memory, BzImage image, byte[] initrd, LoadPlan plan, int cpus,
-                            List<IsaDevice> devices) {
-        memory.write(plan.kernelAddress(), image.kernel());
+    public static void load(GuestMemory memory, BzImage image, InputFile kernel, InputFile initrd, LoadPlan plan,
+                            int cpus, List<IsaDevice> devices) {
+        kernel.copyTo(memory, plan.kernelAddress(), image.kernelOffset(), plan.kernelSize());
         byte[] cmd = new byte[plan.cmdline().length + 1];
         System.arraycopy(plan.cmdline(), 0, cmd, 0, plan.cmdline().length);
         memory.write(plan.cmdlineAddress(), cmd);
-        if (initrd != null && initrd.length > 0) {
-            memory.write(plan.initrdAddress(), initrd);
+        if (initrd != null && plan.initrdSize() > 0) {
+            initrd.copyTo(memory, plan.initrdAddress(), 0, plan.initrdSize());
         }
         memory.write(Layout.GDT, BootCpu.gdt());
         memory.write(Layout.MP_TABLE, MpTable.build(cpus));
         memory.write(Layout.ACPI_TABLES, AcpiTables.build(cpus, devices));
-        memory.write(plan.zeroPage(), BootParams.build(image, plan.cmdlineAddress(), plan.initrdAddress(),
-                plan.initrdSize(), plan.e820(), Layout.ACPI_TABLES));
+        memory.write(plan.zeroPage(), BootParams.build(image, plan.kernelAddress(), plan.cmdlineAddress(),
+                plan.initrdAddress(), plan.initrdSize(), plan.e820(), Layout.ACPI_TABLES));
     }
 }

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.Objects;
 import java.util.concurrent.locks.StampedLock;
 
@@ -24,6 +25,8 @@ public final class Mapping implements AutoCloseable {
     private static final int CHUNK = 1 << 30;
     /** How much {@link #copyFrom} copies per lock hold, so {@code close()} need not wait long. */
     private static final int COPY_PIECE = 64 << 10;
+    /** How much {@link #copyFrom(long, FileChannel, long, long)} reads per lock hold. */
+    private static final int FILE_PIECE = 1 << 20;
 
     private final String what;
     private final long address;
@@ -195,6 +198,50 @@ public final class Mapping implements AutoCloseable {
             }
             write(offset + done, piece, 0, got);
             done += got;
+        }
+    }
+
+    /**
+     * Copies {@code count} bytes of a file, from {@code position}, into the mapping: the file is read
+     * straight into the mapped memory (one copy, nothing on the heap), at most 1 MiB per lock hold,
+     * so {@link #close()} waits at most for one such read. The channel's own position is unchanged.
+     *
+     * @param offset where to start in the mapping
+     * @param file the source
+     * @param position where to start in the file
+     * @param count how many bytes
+     * @throws EOFException if the file ends before {@code position + count}
+     * @throws IOException if reading fails
+     * @throws IndexOutOfBoundsException if the range is outside the mapping (checked before reading)
+     * @throws IllegalStateException if the mapping is closed
+     */
+    public void copyFrom(long offset, FileChannel file, long position, long count) throws IOException {
+        checkRange(offset, count);
+        if (position < 0) {
+            throw new IllegalArgumentException("negative file position " + position);
+        }
+        long done = 0;
+        while (done < count) {
+            long pos = offset + done;
+            ByteBuffer chunk = chunks[(int) (pos / CHUNK)];
+            int at = (int) (pos % CHUNK);
+            int n = (int) Math.min(Math.min(FILE_PIECE, count - done), chunk.capacity() - at);
+            long stamp = lockOpen(pos, n);
+            try {
+                // SAFETY: [pos, + n) is inside the mapping (checked by lockOpen) and inside this
+                // chunk (n is clamped to it); the slice lets the read write nowhere else, and the
+                // mapping stays mapped while the read lock is held.
+                ByteBuffer piece = chunk.slice(at, n);
+                while (piece.hasRemaining()) {
+                    if (file.read(piece, position + done + piece.position()) < 0) {
+                        throw new EOFException("file ended after " + (position + done + piece.position())
+                                + " bytes; " + (position + count) + " were to be read");
+                    }
+                }
+            } finally {
+                lock.unlockRead(stamp);
+            }
+            done += n;
         }
     }
 

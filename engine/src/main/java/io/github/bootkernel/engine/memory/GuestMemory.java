@@ -4,6 +4,7 @@ import io.github.bootkernel.engine.kvm.Mapping;
 import io.github.bootkernel.engine.kvm.Vm;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -134,6 +135,23 @@ public final class GuestMemory implements AutoCloseable {
      */
     public void write(long guestAddress, InputStream in, long length) throws IOException {
         mapping.copyFrom(hostOffset(guestAddress, length), in, length);
+    }
+
+    /**
+     * Copies {@code length} bytes of a file, from {@code position}, into guest memory: the file is
+     * read straight into guest RAM, never onto the heap (for a kernel or initrd).
+     *
+     * @param guestAddress destination guest physical address
+     * @param file the source; its own position is unchanged
+     * @param position where to start in the file
+     * @param length how many bytes
+     * @throws GuestMemoryException if the range is not entirely RAM (checked before reading)
+     * @throws java.io.EOFException if the file ends early
+     * @throws IOException if reading fails
+     * @throws IllegalStateException if the memory is released
+     */
+    public void write(long guestAddress, FileChannel file, long position, long length) throws IOException {
+        mapping.copyFrom(hostOffset(guestAddress, length), file, position, length);
     }
 
     /**

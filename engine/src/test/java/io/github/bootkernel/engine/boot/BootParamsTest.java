@@ -40,7 +40,7 @@ class BootParamsTest {
 
     @Test
     void onlyTheHeaderAndTheLoaderFieldsAreSetEverythingElseIsZero() {
-        byte[] zp = BootParams.build(image, 0x20000, 0x0ff00000, 0x12345, e820, 0);
+        byte[] zp = BootParams.build(image, 0x100000, 0x20000, 0x0ff00000, 0x12345, e820, 0);
 
         ByteBuffer expected = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
         expected.put(0x1f1, image.header());
@@ -61,7 +61,7 @@ class BootParamsTest {
 
     @Test
     void headerBytesFromTheImageAreCopiedVerbatimAtTheirOwnOffset() {
-        byte[] zp = BootParams.build(image, 0x20000, 0, 0, e820, 0);
+        byte[] zp = BootParams.build(image, 0x100000, 0x20000, 0, 0, e820, 0);
         ByteBuffer b = ByteBuffer.wrap(zp).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(b.getInt(0x202)).as("HdrS").isEqualTo(0x53726448);
         assertThat(b.getShort(0x206)).as("version").isEqualTo((short) 0x020f);
@@ -78,7 +78,7 @@ class BootParamsTest {
     @Test
     void loaderFieldsOverwriteWhatTheImageShipped() {
         // The synthetic image ships type_of_loader 0x42 and ramdisk_image 0x12345678.
-        byte[] zp = BootParams.build(image, 0x20000, 0, 0, e820, 0);
+        byte[] zp = BootParams.build(image, 0x100000, 0x20000, 0, 0, e820, 0);
         ByteBuffer b = ByteBuffer.wrap(zp).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(b.get(0x210)).isEqualTo((byte) 0xff);
         assertThat(b.getInt(0x218)).isZero();
@@ -87,14 +87,26 @@ class BootParamsTest {
 
     @Test
     void code32StartZeroInTheImageBecomesTheDefault() {
-        BzImage dflt = new SyntheticBzImage().code32Start(0).parse(KERNEL);
-        ByteBuffer b = ByteBuffer.wrap(BootParams.build(dflt, 0x20000, 0, 0, e820, 0)).order(ByteOrder.LITTLE_ENDIAN);
+        BzImage dflt = new SyntheticBzImage().relocatable(false).code32Start(0).parse(KERNEL);
+        ByteBuffer b = ByteBuffer.wrap(BootParams.build(dflt, dflt.loadAddress(), 0x20000, 0, 0, e820, 0))
+                .order(ByteOrder.LITTLE_ENDIAN);
         assertThat(b.getInt(0x214)).isEqualTo(0x100000);
     }
 
     @Test
+    void code32StartIsWhereTheLoaderPutARelocatableKernel() {
+        // boot.rst, relocatable_kernel: "After loading, the boot loader must set the code32_start
+        // field to point to the loaded code". The image ships 0x100000; it is loaded at pref_address.
+        BzImage relocatable = new SyntheticBzImage().relocatable(true).prefAddress(0x1000000).parse(KERNEL);
+        assertThat(relocatable.loadAddress()).isEqualTo(0x1000000);
+        ByteBuffer b = ByteBuffer.wrap(BootParams.build(relocatable, relocatable.loadAddress(), 0x20000, 0, 0, e820, 0))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(b.getInt(0x214)).isEqualTo(0x1000000);
+    }
+
+    @Test
     void addressesAbove4GiBUseTheExtFields() {
-        byte[] zp = BootParams.build(image, 0x1_0002_0000L, 0x2_8000_0000L, 0x1_0000_0010L, e820, 0);
+        byte[] zp = BootParams.build(image, 0x100000, 0x1_0002_0000L, 0x2_8000_0000L, 0x1_0000_0010L, e820, 0);
         ByteBuffer b = ByteBuffer.wrap(zp).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(b.getInt(0x228)).isEqualTo(0x20000);
         assertThat(b.getInt(0x0c8)).isEqualTo(1);
@@ -106,7 +118,7 @@ class BootParamsTest {
 
     @Test
     void extFieldsAreZeroBelow4GiB() {
-        byte[] zp = BootParams.build(image, 0x20000, 0xbff00000L, 0x100000, e820, 0);
+        byte[] zp = BootParams.build(image, 0x100000, 0x20000, 0xbff00000L, 0x100000, e820, 0);
         ByteBuffer b = ByteBuffer.wrap(zp).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(b.getInt(0x218)).isEqualTo(0xbff00000);
         assertThat(b.getInt(0x0c0)).isZero();
@@ -117,7 +129,7 @@ class BootParamsTest {
     @Test
     void e820EntriesAreTwentyBytesEach() {
         List<E820Entry> map = KernelLoader.e820(Layout.ram(4L << 30));
-        byte[] zp = BootParams.build(image, 0x20000, 0, 0, map, 0);
+        byte[] zp = BootParams.build(image, 0x100000, 0x20000, 0, 0, map, 0);
         ByteBuffer b = ByteBuffer.wrap(zp).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(b.get(0x1e8)).isEqualTo((byte) 5);
         for (int i = 0; i < map.size(); i++) {
@@ -133,13 +145,13 @@ class BootParamsTest {
     @Test
     void fullE820TableFitsAndOneMoreIsRefused() {
         List<E820Entry> full = new ArrayList<>(Collections.nCopies(128, new E820Entry(-1L, -1L, -1)));
-        byte[] zp = BootParams.build(image, 0x20000, 0, 0, full, 0);
+        byte[] zp = BootParams.build(image, 0x100000, 0x20000, 0, 0, full, 0);
         assertThat(Byte.toUnsignedInt(zp[0x1e8])).isEqualTo(128);
         assertThat(zp[0x2d0 + 20 * 128 - 1]).isEqualTo((byte) 0xff);
         assertThat(zp[0x2d0 + 20 * 128]).isZero();
 
         full.add(new E820Entry(0, 0, 1));
-        assertThatThrownBy(() -> BootParams.build(image, 0x20000, 0, 0, full, 0))
+        assertThatThrownBy(() -> BootParams.build(image, 0x100000, 0x20000, 0, 0, full, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("129");
     }

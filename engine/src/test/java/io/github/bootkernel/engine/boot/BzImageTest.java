@@ -41,7 +41,8 @@ class BzImageTest {
             assertThat(image.kernelAlignment()).isEqualTo(0x200000);
             assertThat(image.prefAddress()).isEqualTo(0x1000000);
             assertThat(image.initSize()).isEqualTo(0x20000);
-            assertThat(image.kernel()).isEqualTo(Arrays.copyOfRange(file, 1024, file.length)).hasSize(0x1230);
+            assertThat(image.kernelOffset()).isEqualTo(1024);
+            assertThat(image.kernelSize()).isEqualTo(file.length - 1024).isEqualTo(0x1230);
         }
 
         @Test
@@ -61,7 +62,8 @@ class BzImageTest {
             byte[] file = synthetic.bytes();
             BzImage image = BzImage.parse(NAME, file);
             assertThat(image.setupSects()).isEqualTo(4);
-            assertThat(image.kernel()).isEqualTo(Arrays.copyOfRange(file, 5 * 512, file.length));
+            assertThat(image.kernelOffset()).isEqualTo(5 * 512);
+            assertThat(image.kernelSize()).isEqualTo(file.length - 5 * 512);
         }
 
         @Test
@@ -69,17 +71,19 @@ class BzImageTest {
             byte[] file = new SyntheticBzImage().setupSects(0x27).bytes();
             BzImage image = BzImage.parse(NAME, file);
             assertThat(image.setupSects()).isEqualTo(0x27);
-            assertThat(image.kernel()).isEqualTo(Arrays.copyOfRange(file, 0x28 * 512, file.length));
+            assertThat(image.kernelOffset()).isEqualTo(0x28 * 512);
+            assertThat(image.kernelSize()).isEqualTo(file.length - 0x28 * 512);
         }
 
         @Test
         void zeroSyssizeSkipsTheLengthCheck() {
-            assertThat(new SyntheticBzImage().syssize(0).parse(NAME).kernel()).hasSize(0x1000);
+            assertThat(new SyntheticBzImage().syssize(0).parse(NAME).kernelSize()).isEqualTo(0x1000);
         }
 
         @Test
         void syssizeExactlyTheKernelIsFine() {
-            assertThat(new SyntheticBzImage().kernelBytes(0x100).syssize(0x10).parse(NAME).kernel()).hasSize(0x100);
+            assertThat(new SyntheticBzImage().kernelBytes(0x100).syssize(0x10).parse(NAME).kernelSize())
+                    .isEqualTo(0x100);
         }
 
         @Test
@@ -109,15 +113,61 @@ class BzImageTest {
         }
 
         @Test
-        void footprintNotRelocatableStartsAtCode32Start() {
+        void footprintNotRelocatableRunsAtPrefAddress() {
+            // boot.rst, pref_address: "A non-relocatable kernel will unconditionally move itself and
+            // to run at this address"; init_size counts from there. Loaded at code32_start.
             BzImage image = new SyntheticBzImage().relocatable(false).prefAddress(0x1000000).initSize(0x40000)
                     .parse(NAME);
-            assertThat(image.footprintEnd()).isEqualTo(0x100000 + 0x40000L);
+            assertThat(image.loadAddress()).isEqualTo(0x100000);
+            assertThat(image.runtimeAddress()).isEqualTo(0x1000000);
+            assertThat(image.footprintStart()).isEqualTo(0x100000);
+            assertThat(image.footprintEnd()).isEqualTo(0x1000000 + 0x40000L);
+        }
+
+        @Test
+        void relocatableIsLoadedAtPrefAddressAndRunsThere() {
+            // boot.rst, pref_address: "A relocating bootloader should attempt to load at this address
+            // if possible"; init_size: runtime_start = align_up(load_address, kernel_alignment).
+            BzImage image = new SyntheticBzImage().relocatable(true).prefAddress(0x1000000).kernelAlignment(0x200000)
+                    .parse(NAME);
+            assertThat(image.loadAddress()).isEqualTo(0x1000000);
+            assertThat(image.runtimeAddress()).isEqualTo(0x1000000);
+            assertThat(image.footprintStart()).isEqualTo(0x1000000);
+        }
+
+        @Test
+        void relocatableLoadAddressIsAlignedUpToKernelAlignment() {
+            BzImage unaligned = new SyntheticBzImage().relocatable(true).prefAddress(0x1100000)
+                    .kernelAlignment(0x200000).parse(NAME);
+            assertThat(unaligned.loadAddress()).isEqualTo(0x1200000);
+            assertThat(unaligned.runtimeAddress()).isEqualTo(0x1200000);
+            assertThat(unaligned.footprintEnd()).isEqualTo(0x1200000 + 0x20000L);
+        }
+
+        @Test
+        void relocatableWithPrefAddressBelowOneMiBIsLoadedFromOneMiB() {
+            BzImage low = new SyntheticBzImage().relocatable(true).prefAddress(0).kernelAlignment(0x1000).parse(NAME);
+            assertThat(low.loadAddress()).isEqualTo(0x100000);
+            BzImage aligned = new SyntheticBzImage().relocatable(true).prefAddress(0x80000).kernelAlignment(0x400000)
+                    .parse(NAME);
+            assertThat(aligned.loadAddress()).isEqualTo(0x400000);
+        }
+
+        @Test
+        void tinyKernelHeaderRunsAtSixteenMiB() {
+            // The values of the tiny kernel's header (6.1, non-relocatable): loaded at 1 MiB, it moves
+            // itself to 16 MiB and needs init_size from there, so it needs RAM up to 0x1baa000.
+            BzImage tiny = new SyntheticBzImage().relocatable(false).code32Start(0x100000).prefAddress(0x1000000)
+                    .initSize(0xbaa000).kernelBytes(0xc0400).parse(NAME);
+            assertThat(tiny.loadAddress()).isEqualTo(0x100000);
+            assertThat(tiny.runtimeAddress()).isEqualTo(0x1000000);
+            assertThat(tiny.footprintEnd()).isEqualTo(0x1baa000);
         }
 
         @Test
         void footprintCoversTheKernelWhenInitSizeIsSmaller() {
-            BzImage image = new SyntheticBzImage().relocatable(false).initSize(0x10).kernelBytes(0x3000).parse(NAME);
+            BzImage image = new SyntheticBzImage().relocatable(false).prefAddress(0x100000).initSize(0x10)
+                    .kernelBytes(0x3000).parse(NAME);
             assertThat(image.footprintEnd()).isEqualTo(0x100000 + 0x3000L);
         }
 
@@ -210,6 +260,28 @@ class BzImageTest {
         }
 
         @Test
+        void relocatableWithAnAlignmentThatIsNoPowerOfTwo() {
+            expectRejected(new SyntheticBzImage().relocatable(true).kernelAlignment(0).bytes(),
+                    "relocatable, but kernel_alignment 0x0 is not a power of two");
+            expectRejected(new SyntheticBzImage().relocatable(true).kernelAlignment(0x300000).bytes(),
+                    "kernel_alignment 0x300000 is not a power of two");
+        }
+
+        @Test
+        void headerLongerThan144Bytes() {
+            // boot.rst, "The kernel_info": "setup_header is permanently limited to 144 bytes".
+            expectRejected(new SyntheticBzImage().headerLength(0x80).bytes(), "setup header end 0x282 lies past 0x281");
+        }
+
+        @Test
+        void headerTooShortForTheFieldsOfItsProtocol() {
+            expectRejected(new SyntheticBzImage().headerLength(0x5e).bytes(),
+                    "setup header end 0x260 lies before 0x264", "boot protocol 2.15");
+            expectRejected(new SyntheticBzImage().protocol(0x0206).headerLength(0x30).bytes(),
+                    "setup header end 0x232 lies before 0x23c");
+        }
+
+        @Test
         void missingFile(@TempDir Path dir) {
             Path missing = dir.resolve("no-such-bzImage");
             assertThatThrownBy(() -> BzImage.read(missing))
@@ -264,10 +336,10 @@ class BzImageTest {
             assertThat(image.prefAddress()).isEqualTo(0x1000000);
             assertThat(image.cmdlineSize()).isEqualTo(2047);
             assertThat(image.initrdAddrMax()).isEqualTo(0x7fffffff);
-            assertThat(image.initSize()).isGreaterThan(image.kernel().length);
+            assertThat(image.initSize()).isGreaterThan(image.kernelSize());
             byte[] file = Files.readAllBytes(path);
             assertThat(image.header()).isEqualTo(Arrays.copyOfRange(file, 0x1f1, 0x202 + (file[0x201] & 0xff)));
-            assertThat(image.kernel()).hasSize(file.length - (image.setupSects() + 1) * 512);
+            assertThat(image.kernelSize()).isEqualTo(file.length - (image.setupSects() + 1) * 512);
             LoadPlan plan = KernelLoader.plan(image, null, 0, "console=ttyS0",
                     Layout.ram(256L << 20));
             assertThat(plan.kernelEnd()).isEqualTo(image.footprintEnd());

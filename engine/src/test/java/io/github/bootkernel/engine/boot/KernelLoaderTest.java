@@ -8,11 +8,16 @@ import io.github.bootkernel.engine.memory.GuestMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KernelLoaderTest {
 
@@ -73,7 +78,10 @@ class KernelLoaderTest {
         @Test
         void withoutInitrd() {
             LoadPlan plan = KernelLoader.plan(image, null, 0, "console=ttyS0 quiet", ram(256 * MIB));
-            assertThat(plan.kernelAddress()).isEqualTo(0x100000);
+            // Relocatable: loaded at pref_address 0x1000000, where it runs (boot.rst, pref_address).
+            assertThat(plan.kernelAddress()).isEqualTo(0x1000000);
+            assertThat(plan.runtimeAddress()).isEqualTo(0x1000000);
+            assertThat(plan.kernelSize()).isEqualTo(0x1000);
             assertThat(plan.kernelEnd()).isEqualTo(0x1020000).isEqualTo(image.footprintEnd());
             assertThat(plan.cmdlineAddress()).isEqualTo(Layout.CMDLINE);
             assertThat(new String(plan.cmdline(), StandardCharsets.UTF_8)).isEqualTo("console=ttyS0 quiet");
@@ -124,7 +132,8 @@ class KernelLoaderTest {
 
         @Test
         void footprintExactlyAtRamEndIsAccepted() {
-            BzImage fits = new SyntheticBzImage().relocatable(false).initSize(15 * MIB).parse(KERNEL);
+            BzImage fits = new SyntheticBzImage().relocatable(false).prefAddress(0x100000).initSize(15 * MIB)
+                    .parse(KERNEL);
             assertThat(KernelLoader.plan(fits, null, 0, "", ram(16 * MIB)).kernelEnd()).isEqualTo(16 * MIB);
         }
 
@@ -202,6 +211,35 @@ class KernelLoaderTest {
         }
 
         @Test
+        void initrdLargerThanRamBelowTheHoleSaysNoMemorySizeHelps() {
+            BzImage anywhere = new SyntheticBzImage().initrdAddrMax(0xffffffffL).parse(KERNEL);
+            assertThatThrownBy(() -> KernelLoader.plan(anywhere, INITRD, 3 * GIB, "", ram(64 * GIB)))
+                    .isInstanceOf(BootImageException.class)
+                    .hasMessageStartingWith("initrd " + INITRD + ": " + 3 * GIB + " bytes do not fit: the room from "
+                            + "the kernel's end 0x1020000 to 0xc0000000 (the end of RAM) is " + (3 * GIB - 0x1020000))
+                    .hasMessageEndingWith("no guest memory size helps: RAM below 4 GiB ends at 0xc0000000, "
+                            + (3 * GIB - 0x1020000) + " bytes above the kernel");
+        }
+
+        @Test
+        void kernelRunningBelowOneMiBIsRefused() {
+            BzImage low = new SyntheticBzImage().relocatable(false).prefAddress(0x80000).parse(KERNEL);
+            assertThatThrownBy(() -> KernelLoader.plan(low, null, 0, "", ram(256 * MIB)))
+                    .isInstanceOf(BootImageException.class)
+                    .hasMessage("kernel " + KERNEL + ": would run at 0x80000 (pref_address; it is not relocatable), "
+                            + "below 1 MiB, where the loader keeps the zero page, command line and firmware tables");
+        }
+
+        @Test
+        void kernelFootprintBeyondTheHoleSaysNoMemorySizeHelps() {
+            BzImage high = new SyntheticBzImage().prefAddress(0xbff00000L).initSize(0x200000).parse(KERNEL);
+            assertThatThrownBy(() -> KernelLoader.plan(high, null, 0, "", ram(64 * GIB)))
+                    .isInstanceOf(BootImageException.class)
+                    .hasMessageStartingWith("kernel " + KERNEL + ": needs guest memory up to 0xc0200000")
+                    .hasMessageEndingWith("no guest memory size helps: RAM below 4 GiB ends at 0xc0000000");
+        }
+
+        @Test
         void kernelFootprintExceedsRam() {
             assertThatThrownBy(() -> KernelLoader.plan(image, null, 0, "", ram(16 * MIB)))
                     .isInstanceOf(BootImageException.class)
@@ -221,39 +259,69 @@ class KernelLoaderTest {
     /** Writes into anonymous host memory standing in for guest RAM; no {@code /dev/kvm} involved. */
     @Nested
     class Load {
+        @TempDir
+        Path dir;
+
         @Test
-        void writesEverythingWhereThePlanSays() {
-            BzImage image = new SyntheticBzImage().kernelBytes(0x1800).parse(KERNEL);
+        void writesEverythingWhereThePlanSays() throws IOException {
+            SyntheticBzImage synthetic = new SyntheticBzImage().kernelBytes(0x1800);
+            byte[] file = synthetic.bytes();
             byte[] initrd = new byte[10_000];
             Arrays.fill(initrd, (byte) 0x17);
-            try (GuestMemory memory = GuestMemory.allocate(Layout.ram(64 * MIB))) {
-                LoadPlan plan = KernelLoader.plan(image, INITRD, initrd.length, "console=ttyS0", memory.regions());
-                KernelLoader.load(memory, image, initrd, plan, 1, AcpiTablesTest.COM1);
+            Path initrdPath = Files.write(dir.resolve("initrd"), initrd);
+            try (InputFile kernelFile = InputFile.open("kernel", Files.write(dir.resolve("bzImage"), file));
+                 InputFile initrdFile = InputFile.open("initrd", initrdPath);
+                 GuestMemory memory = GuestMemory.allocate(Layout.ram(64 * MIB))) {
+                BzImage image = BzImage.read(kernelFile);
+                LoadPlan plan = KernelLoader.plan(image, initrdPath, initrdFile.size(), "console=ttyS0",
+                        memory.regions());
+                KernelLoader.load(memory, image, kernelFile, initrdFile, plan, 1, AcpiTablesTest.COM1);
 
-                assertThat(memory.read(0x100000, image.kernel().length)).isEqualTo(image.kernel());
+                byte[] kernel = Arrays.copyOfRange(file, synthetic.kernelOffset(), file.length);
+                assertThat(memory.read(plan.kernelAddress(), kernel.length)).isEqualTo(kernel);
                 assertThat(memory.read(Layout.CMDLINE, 14))
                         .isEqualTo("console=ttyS0\0".getBytes(StandardCharsets.US_ASCII));
                 assertThat(memory.read(plan.initrdAddress(), initrd.length)).isEqualTo(initrd);
                 assertThat(memory.read(Layout.GDT, 32)).isEqualTo(BootCpu.gdt());
                 byte[] zeroPage = memory.read(Layout.ZERO_PAGE, BootParams.SIZE);
-                assertThat(zeroPage).isEqualTo(BootParams.build(image, Layout.CMDLINE, plan.initrdAddress(),
-                        initrd.length, plan.e820(), Layout.ACPI_TABLES));
+                assertThat(zeroPage).isEqualTo(BootParams.build(image, plan.kernelAddress(), Layout.CMDLINE,
+                        plan.initrdAddress(), initrd.length, plan.e820(), Layout.ACPI_TABLES));
                 assertThat(memory.read(Layout.MP_TABLE, MpTable.build(1).length)).isEqualTo(MpTable.build(1));
                 assertThat(memory.read(Layout.ACPI_TABLES, AcpiTables.build(1, AcpiTablesTest.COM1).length))
                         .isEqualTo(AcpiTables.build(1, AcpiTablesTest.COM1));
                 ByteBuffer zp = ByteBuffer.wrap(zeroPage).order(ByteOrder.LITTLE_ENDIAN);
                 assertThat(Integer.toUnsignedLong(zp.getInt(BootParams.RAMDISK_IMAGE))).isEqualTo(plan.initrdAddress());
+                assertThat(Integer.toUnsignedLong(zp.getInt(BootParams.CODE32_START))).isEqualTo(plan.kernelAddress());
             }
         }
 
         @Test
-        void withoutInitrdNothingIsWrittenHigh() {
-            BzImage image = new SyntheticBzImage().parse(KERNEL);
-            try (GuestMemory memory = GuestMemory.allocate(Layout.ram(32 * MIB))) {
+        void withoutInitrdNothingIsWrittenHigh() throws IOException {
+            try (InputFile kernelFile = InputFile.open("kernel", new SyntheticBzImage().write(dir, "bzImage"));
+                 GuestMemory memory = GuestMemory.allocate(Layout.ram(32 * MIB))) {
+                BzImage image = BzImage.read(kernelFile);
                 LoadPlan plan = KernelLoader.plan(image, null, 0, "", memory.regions());
-                KernelLoader.load(memory, image, null, plan, 1, AcpiTablesTest.COM1);
+                KernelLoader.load(memory, image, kernelFile, null, plan, 1, AcpiTablesTest.COM1);
                 assertThat(memory.read(Layout.CMDLINE, 1)).containsExactly(0);
                 assertThat(memory.read(32 * MIB - 4096, 4096)).containsOnly(0);
+            }
+        }
+
+        @Test
+        void aKernelFileThatShrankSinceItWasCheckedIsATypedError() throws IOException {
+            Path path = new SyntheticBzImage().kernelBytes(0x3000).write(dir, "bzImage");
+            try (InputFile kernelFile = InputFile.open("kernel", path);
+                 GuestMemory memory = GuestMemory.allocate(Layout.ram(32 * MIB))) {
+                BzImage image = BzImage.read(kernelFile);
+                LoadPlan plan = KernelLoader.plan(image, null, 0, "", memory.regions());
+                try (FileChannel truncate = FileChannel.open(path, StandardOpenOption.WRITE)) {
+                    truncate.truncate(image.kernelOffset() + 0x1000);
+                }
+                assertThatThrownBy(() -> KernelLoader.load(memory, image, kernelFile, null, plan, 1,
+                        AcpiTablesTest.COM1))
+                        .isInstanceOf(BootImageException.class)
+                        .hasMessageStartingWith("kernel " + path + ": changed while it was being loaded")
+                        .hasMessageContaining("had " + (image.kernelOffset() + 0x3000) + " bytes");
             }
         }
     }

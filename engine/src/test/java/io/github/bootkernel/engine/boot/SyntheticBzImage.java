@@ -79,6 +79,16 @@ final class SyntheticBzImage {
         return this;
     }
 
+    SyntheticBzImage kernelAlignment(long value) {
+        kernelAlignment = value;
+        return this;
+    }
+
+    SyntheticBzImage xloadflags(int value) {
+        xloadflags = value;
+        return this;
+    }
+
     SyntheticBzImage relocatable(boolean value) {
         relocatable = value;
         return this;
@@ -147,5 +157,10 @@ final class SyntheticBzImage {
 
     BzImage parse(Path name) {
         return BzImage.parse(name, bytes());
+    }
+
+    /** Writes the image to {@code dir/name}. */
+    Path write(Path dir, String name) throws java.io.IOException {
+        return java.nio.file.Files.write(dir.resolve(name), bytes());
     }
 }

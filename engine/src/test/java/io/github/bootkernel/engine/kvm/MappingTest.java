@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link Mapping}: bounds-checked copies in and out, and no access to unmapped memory. A test that
@@ -110,6 +115,51 @@ class MappingTest {
             assertThatThrownBy(() -> m.copyFrom(0, new ByteArrayInputStream(new byte[10]), 11))
                     .isInstanceOf(EOFException.class)
                     .hasMessage("stream ended after 10 of 11 bytes");
+        }
+    }
+
+    @Test
+    void copyFromAFileReadsItStraightIntoTheRange(@TempDir Path dir) throws Exception {
+        byte[] content = new byte[3 << 20];
+        new Random(11).nextBytes(content);
+        Path file = Files.write(dir.resolve("content"), content);
+        try (FileChannel channel = FileChannel.open(file);
+             Mapping m = Mapping.anonymous(4L << 20, "test")) {
+            m.copyFrom(100, channel, 1000, content.length - 1000);
+            byte[] back = new byte[content.length - 1000];
+            m.read(100, back, 0, back.length);
+            assertThat(back).isEqualTo(Arrays.copyOfRange(content, 1000, content.length));
+            assertThat(channel.position()).as("the channel's own position").isZero();
+        }
+    }
+
+    @Test
+    void copyFromAFileChecksTheRangeBeforeReadingAndReportsAShortFile(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("ten"), new byte[10]);
+        FileChannel closed = FileChannel.open(file);
+        closed.close(); // a read from it would throw ClosedChannelException
+        Mapping m = Mapping.anonymous(PAGE, "test");
+        try (FileChannel channel = FileChannel.open(file)) {
+            assertThatThrownBy(() -> m.copyFrom(1, closed, 0, PAGE)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> m.copyFrom(0, channel, 4, 7))
+                    .isInstanceOf(EOFException.class)
+                    .hasMessage("file ended after 10 bytes; 11 were to be read");
+            m.close();
+            assertThatThrownBy(() -> m.copyFrom(0, channel, 0, 1)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void copyFromAFileCrossesTheOneGibibyteBuffers(@TempDir Path dir) throws Exception {
+        byte[] content = new byte[3 * PAGE];
+        new Random(13).nextBytes(content);
+        Path file = Files.write(dir.resolve("content"), content);
+        try (FileChannel channel = FileChannel.open(file);
+             Mapping m = Mapping.anonymous(2 * GIB, "large")) {
+            m.copyFrom(GIB - PAGE, channel, 0, content.length);
+            byte[] back = new byte[content.length];
+            m.read(GIB - PAGE, back, 0, back.length);
+            assertThat(back).isEqualTo(content);
         }
     }
 

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Guest RAM by guest physical address, and what happens after it is released. */
 class GuestMemoryTest {
@@ -38,6 +42,20 @@ class GuestMemoryTest {
             assertThatThrownBy(() -> memory.write(4 * MIB - 10, untouched, 11))
                     .isInstanceOf(GuestMemoryException.class);
             assertThatThrownBy(() -> memory.write(0, new byte[2], 1, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+        }
+    }
+
+    @Test
+    void aFileRangeIsReadIntoGuestMemoryAfterTheRangeIsChecked(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("f"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        try (FileChannel channel = FileChannel.open(file);
+             GuestMemory memory = GuestMemory.allocate(List.of(new GuestMemory.Region(0, 4 * MIB, 0),
+                     new GuestMemory.Region(8 * MIB, 4 * MIB, 4 * MIB)))) {
+            memory.write(8 * MIB + 0x10, channel, 2, 5);
+            assertThat(memory.read(8 * MIB + 0x10, 6)).containsExactly(3, 4, 5, 6, 7, 0);
+            assertThatThrownBy(() -> memory.write(4 * MIB - 2, channel, 0, 4))
+                    .isInstanceOf(GuestMemoryException.class)
+                    .hasMessageContaining("is not inside guest RAM");
         }
     }
 
