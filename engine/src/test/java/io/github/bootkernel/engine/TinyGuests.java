@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * Hand-assembled 32-bit guests wrapped in a minimal bzImage, for engine tests that need only KVM:
  * they run on any KVM, the PVM {@code /dev/kvm} of the build machines included. Not Linux.
  */
-final class TinyGuests {
+public final class TinyGuests {
 
     private TinyGuests() {
     }
@@ -24,7 +24,7 @@ final class TinyGuests {
     static final byte[] SPIN = {(byte) 0xeb, (byte) 0xfe};
 
     /** Code that prints {@code text} on COM1 and then reports {@code status} through port 0xf4. */
-    static byte[] printThenExit(String text, int status) {
+    public static byte[] printThenExit(String text, int status) {
         ByteArrayOutputStream code = new ByteArrayOutputStream();
         code.writeBytes(DX_COM1);
         for (byte b : text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)) {
@@ -33,6 +33,24 @@ final class TinyGuests {
             code.write(OUT_DX_AL);
         }
         code.writeBytes(exitWith(status));
+        return code.toByteArray();
+    }
+
+    /** Code that prints {@code text} on COM1 again and again, forever. */
+    public static byte[] printForever(String text) {
+        ByteArrayOutputStream code = new ByteArrayOutputStream();
+        code.writeBytes(DX_COM1);
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (3 * bytes.length + 2 > 128) {
+            throw new IllegalArgumentException("at most 42 chars: the loop's jump reaches 128 bytes back");
+        }
+        for (byte b : bytes) {
+            code.write(0xb0); // mov al, imm8
+            code.write(b);
+            code.write(OUT_DX_AL);
+        }
+        code.write(0xeb); // jmp rel8, back to the first mov
+        code.write(-(3 * bytes.length + 2));
         return code.toByteArray();
     }
 
@@ -73,7 +91,8 @@ final class TinyGuests {
         return b.array();
     }
 
-    static Path write(Path dir, String name, byte[] code) throws IOException {
+    /** Writes {@code code} as a bzImage named {@code name} into {@code dir}. */
+    public static Path write(Path dir, String name, byte[] code) throws IOException {
         return Files.write(dir.resolve(name), bzImage(code));
     }
 }
