@@ -27,18 +27,20 @@ import java.util.stream.Stream;
  * <p><b>Memory bound.</b> The history holds at most {@link #maxHistoryBytes()} bytes of heap,
  * each line counted as what it costs on a 64-bit JVM with compressed references (the default
  * below 32 GiB of heap): 24 bytes for its {@code String}, 16 bytes of array header plus its text
- * (one byte per char when every char is below U+0100, else two) rounded up to 8, and 12 bytes
- * for its place in the history's list; an empty line costs only the 12. When a new line would
- * exceed the bound, the oldest lines are evicted and counted by {@link #droppedLines()}. So the
- * default {@value #DEFAULT_MAX_HISTORY_BYTES} bytes (16 MiB) keep about 1.4 million empty lines,
- * 280,000 one-char lines, or 127,000 lines of 80 ASCII chars (about 10 MiB of such text); no
- * flood holds more. Besides the history, a console holds the line being assembled
- * ({@link #maxLineLength()} chars, 8 KiB by default) and, for a machine started with a raw-output
- * consumer, a 256 KiB buffer of bytes waiting for it. Without compressed references (heaps of
- * 32 GiB and more) the true figures are up to about 1.5 times these. Line indexes are absolute:
- * line {@code i} is the {@code i}-th line ever completed (from 0), and {@link #lineCount()} keeps
- * counting across evictions. A machine's console, and one made by {@link #of(String)}, has the
- * default bounds: {@value #DEFAULT_MAX_LINE_LENGTH} chars per line,
+ * (one byte per char when every char is below U+0100, else two) rounded up to 8, and a 4-byte
+ * slot in the history's list (which holds its slots in chunks of 1024, never in one large
+ * array); an empty line costs only its slot. When a new line would exceed the bound, the oldest
+ * lines are evicted and counted by {@link #droppedLines()}. So the default
+ * {@value #DEFAULT_MAX_HISTORY_BYTES} bytes (16 MiB) keep about 4.2 million empty lines, 320,000
+ * one-char lines, or 135,000 lines of 80 ASCII chars (about 11 MB of such text), and no flood
+ * holds more: measured, the worst (empty lines) grows the heap by 16.2 MiB, the chunks' headers
+ * included. Besides the history, a console holds about 17 KiB (the line being assembled,
+ * {@link #maxLineLength()} chars, and two partly used chunks of slots) and, for a machine started
+ * with a raw-output consumer, a 256 KiB buffer of bytes waiting for it. Without compressed
+ * references (heaps of 32 GiB and more) the true figures are up to twice these. Line indexes are
+ * absolute: line {@code i} is the {@code i}-th line ever completed (from 0), and
+ * {@link #lineCount()} keeps counting across evictions. A machine's console, and one made by
+ * {@link #of(String)}, has the default bounds: {@value #DEFAULT_MAX_LINE_LENGTH} chars per line,
  * {@value #DEFAULT_MAX_HISTORY_BYTES} bytes of history.
  *
  * <p><b>Threads.</b> Every method is thread-safe and may be called from any thread while the

@@ -19,7 +19,8 @@ import java.util.function.Predicate;
  * the bound, the oldest lines are evicted and counted by {@link #dropped()}. Line indexes are
  * absolute: line {@code i} is the {@code i}-th line ever {@linkplain #add(String) added} (from 0),
  * and {@link #count()} keeps counting across evictions. Adding a line costs O(its length) and
- * evicting amortized O(1).
+ * evicting amortized O(1). The lines sit in a {@link LineList}: a line's place costs one
+ * reference, and nothing else grows with the number of lines.
  *
  * <p><b>Threads.</b> Every method takes the lock given at construction (a reentrant lock the
  * owner may share, and may already hold). The waits use a condition of that lock, signalled once
@@ -27,19 +28,15 @@ import java.util.function.Predicate;
  */
 public final class History {
 
-    /** Evicted slots at the front of {@link #lines} before they are compacted away. */
-    private static final int COMPACT_THRESHOLD = 1024;
-
     private final long maxBytes;
     private final ReentrantLock lock;
     private final Condition changed;
 
-    // Live lines are lines[head ..]; slots before head are evicted (null). All guarded by lock.
-    private final ArrayList<String> lines = new ArrayList<>();
-    private int head;
+    // All guarded by lock.
+    private final LineList lines = new LineList();
     /** Sum over live lines of {@link LineCost#of(String)}. */
     private long bytes;
-    /** Lines evicted so far; also the absolute index of lines[head]. */
+    /** Lines evicted so far; also the absolute index of the oldest line kept. */
     private long dropped;
     private boolean ended;
     private String endReason;
@@ -105,22 +102,10 @@ public final class History {
         }
     }
 
-    /**
-     * Evicts the oldest line. Evicted slots are compacted away once they are at least
-     * {@value #COMPACT_THRESHOLD} and as many as the live ones, and the list's array is then
-     * trimmed: so the list never has more than three slots per live line (plus the threshold),
-     * which {@link LineCost#SLOT} counts.
-     */
     private void evictOldest() {
-        String oldest = lines.set(head, null);
-        head++;
+        String oldest = lines.removeFirst();
         dropped++;
         bytes -= LineCost.of(oldest);
-        if (head >= COMPACT_THRESHOLD && head * 2 >= lines.size()) {
-            lines.subList(0, head).clear();
-            lines.trimToSize();
-            head = 0;
-        }
     }
 
     /**
@@ -169,9 +154,9 @@ public final class History {
      */
     long copy(long from, int max, List<String> into) {
         long first = Math.max(from, dropped);
-        int start = head + (int) Math.min(first - dropped, lines.size() - head);
+        int start = (int) Math.min(first - dropped, lines.size());
         int end = (int) Math.min(lines.size(), (long) start + max);
-        into.addAll(lines.subList(start, end));
+        lines.copy(start, end, into);
         return first;
     }
 
@@ -197,8 +182,9 @@ public final class History {
         }
         lock.lock();
         try {
-            int from = Math.max(head, lines.size() - n);
-            return List.copyOf(lines.subList(from, lines.size()));
+            List<String> tail = new ArrayList<>();
+            lines.copy(Math.max(0, lines.size() - n), lines.size(), tail);
+            return List.copyOf(tail);
         } finally {
             lock.unlock();
         }
@@ -214,7 +200,7 @@ public final class History {
         lock.lock();
         try {
             StringBuilder text = new StringBuilder();
-            for (int i = head; i < lines.size(); i++) {
+            for (int i = 0; i < lines.size(); i++) {
                 text.append(lines.get(i)).append('\n');
             }
             return text.append(suffix).toString();
@@ -232,7 +218,7 @@ public final class History {
     public long count() {
         lock.lock();
         try {
-            return dropped + lines.size() - head;
+            return dropped + lines.size();
         } finally {
             lock.unlock();
         }
@@ -290,11 +276,11 @@ public final class History {
             lock.lockInterruptibly();
             try {
                 while (true) {
-                    long count = dropped + lines.size() - head;
+                    long count = dropped + lines.size();
                     next = Math.max(next, dropped);
                     if (next < count) {
-                        int from = head + (int) (next - dropped);
-                        fresh = new ArrayList<>(lines.subList(from, lines.size()));
+                        fresh = new ArrayList<>();
+                        lines.copy((int) (next - dropped), lines.size(), fresh);
                         next = count;
                         break;
                     }

@@ -9,13 +9,10 @@ package io.github.bootkernel.engine.console.internal;
  *   <li>its {@code byte[]}: a {@value #ARRAY_HEADER}-byte header, then one byte per char when
  *       every char is below U+0100 (compact strings store it as LATIN1) or else two (UTF-16),
  *       rounded up to a multiple of 8;</li>
- *   <li>its place in the history's list: {@value #SLOT} bytes, three 4-byte references, because
- *       the list keeps evicted slots until they are as many as the live ones and grows by half
- *       (see {@link History}).</li>
+ *   <li>its place in the history's {@link LineList}: {@value #SLOT} bytes, one reference.</li>
  * </ul>
  * The empty line is the one shared {@code ""} ({@link LineAssembler} makes it so): it holds only
- * its place in the list. Without compressed references the true figures are up to about 1.5
- * times these.
+ * its slot. Without compressed references the true figures are up to twice these.
  */
 final class LineCost {
 
@@ -23,8 +20,8 @@ final class LineCost {
     static final int STRING = 24;
     /** The header of a {@code byte[]}, in bytes. */
     static final int ARRAY_HEADER = 16;
-    /** A line's share of the history's list, in bytes. */
-    static final int SLOT = 12;
+    /** A line's slot in the history's list, in bytes. */
+    static final int SLOT = 4;
 
     private LineCost() {
     }

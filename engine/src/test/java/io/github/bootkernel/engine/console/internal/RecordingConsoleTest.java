@@ -232,10 +232,10 @@ class RecordingConsoleTest {
             console.accept('\n');
         }
 
-        // an empty line holds only its list slot: 1000 / 12 of them fit
-        assertThat(console.lines()).hasSize(83);
-        assertThat(console.droppedLines()).isEqualTo(1_000_000 - 83);
-        assertThat(console.historyBytes()).isEqualTo(83 * 12);
+        // an empty line holds only its 4-byte slot: 1000 / 4 of them fit
+        assertThat(console.lines()).hasSize(250);
+        assertThat(console.droppedLines()).isEqualTo(1_000_000 - 250);
+        assertThat(console.historyBytes()).isEqualTo(1000);
     }
 
     @Test
