@@ -271,9 +271,9 @@ public final class Machine implements AutoCloseable {
 
     /**
      * Waits for the guest to end. Once its end is known, it also waits (within the same
-     * {@code timeout}) for the vCPU thread to stop running it, so that the console then holds
-     * every byte the guest wrote and {@linkplain Console#isEnded() has ended}; normally that takes
-     * microseconds.
+     * {@code timeout}, and 5 s at most, as long as {@link #close()} waits for it) for the vCPU
+     * thread to stop running the guest, so that the console then holds every byte the guest wrote
+     * and {@linkplain Console#isEnded() has ended}; normally that takes microseconds.
      *
      * @param timeout how long to wait at most
      * @return how it ended, or empty if it is still running after {@code timeout}
@@ -290,7 +290,8 @@ public final class Machine implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("unreachable: the exit future is never completed exceptionally", e);
         }
-        consoleSink.console().awaitEnd(Duration.ofNanos(budget - (System.nanoTime() - started)));
+        long left = budget - (System.nanoTime() - started);
+        consoleSink.console().awaitEnd(Duration.ofNanos(Math.min(left, JOIN_TIMEOUT.toNanos())));
         return Optional.of(end);
     }
 

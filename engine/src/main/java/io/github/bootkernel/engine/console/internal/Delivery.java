@@ -86,6 +86,9 @@ final class Delivery {
     /** A byte the guest wrote, for the raw consumer. O(1); never waits. The lock is held. */
     void rawByte(int b) {
         if (ring == null) {
+            if (raw != null) { // the consumer threw or was given up: count what it misses
+                rawDropped++;
+            }
             return;
         }
         if (!ring.offer(b)) {

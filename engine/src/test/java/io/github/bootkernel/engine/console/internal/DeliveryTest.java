@@ -319,18 +319,22 @@ class DeliveryTest {
     @Test
     void aThrowingRawConsumerGetsNothingMoreAndTheRestIsCounted() {
         List<Integer> got = new CopyOnWriteArrayList<>();
+        CountDownLatch threw = new CountDownLatch(1);
         RecordingConsole console = console(Console.DEFAULT_MAX_HISTORY_BYTES, b -> {
             got.add(b);
+            threw.countDown();
             throw new IllegalStateException("raw consumer bug");
         }, 1024);
         feed(console, "abc");
+        await(threw);
+        feed(console, "def");
         console.end();
 
         assertThat(console.finishDelivery(LONG)).isTrue();
         assertThat(got).hasSize(1);
-        assertThat(console.rawOutputDropped()).isEqualTo(2);
+        assertThat(console.rawOutputDropped()).as("every byte but the one it threw on").isEqualTo(5);
         assertThat(console.lines()).isEmpty();
-        assertThat(console.partialLine()).isEqualTo("abc");
+        assertThat(console.partialLine()).isEqualTo("abcdef");
     }
 
     @Test
