@@ -10,6 +10,8 @@
  */
 module io.github.bootkernel.engine {
     requires com.sun.jna;
+    // sun.misc.Signal (by reflection): the command-line tool's SIGINT and SIGTERM handlers.
+    requires jdk.unsupported;
 
     exports io.github.bootkernel.engine;
     exports io.github.bootkernel.engine.console;

@@ -15,7 +15,7 @@ import java.util.Objects;
  * <pre>{@code
  * KvmAvailability kvm = KvmAvailability.probe(MachineConfig.DEFAULT_KVM_DEVICE);
  * if (!kvm.usable()) {
- *     System.err.println(kvm.describe());   // "/dev/kvm does not exist: ..."
+ *     System.err.println(kvm.describe());   // "KVM unusable (ABSENT): /dev/kvm does not exist: ..."
  * }
  * }</pre>
  *
@@ -109,8 +109,8 @@ public record KvmAvailability(Path device, Status status, String detail) {
     }
 
     private static KvmAvailability absent(Path device) {
-        return new KvmAvailability(device, Status.ABSENT, device + " does not exist: KVM is not available on"
-                + " this machine (no virtualization extensions, or the kvm module is not loaded)");
+        return new KvmAvailability(device, Status.ABSENT, device + " does not exist: a wrong device path, or no KVM"
+                + " on this machine (no virtualization extensions, or the kvm module is not loaded)");
     }
 
     /**
@@ -134,7 +134,8 @@ public record KvmAvailability(Path device, Status status, String detail) {
     /**
      * Returns the finding as one sentence for messages.
      *
-     * @return for example {@code "KVM unusable (NO_PERMISSION): open(/dev/kvm) failed: EACCES ..."}
+     * @return for example {@code "KVM unusable (NO_PERMISSION): open(/dev/kvm) failed: EACCES (13),
+     *     permission denied (add the user to the 'kvm' group, or grant access to /dev/kvm)"}
      */
     public String describe() {
         return (usable() ? "KVM usable (" : "KVM unusable (") + status + "): " + detail;

@@ -171,7 +171,7 @@ public final class Machine implements AutoCloseable {
         memory = GuestMemory.allocate(ram);
         memory.register(vm);
         KernelLoader.load(memory, image, initrd, plan, Platform.CPUS, Platform.ISA_DEVICES);
-        com1 = new Uart16550(this::com1Irq, consoleSink::accept);
+        com1 = new Uart16550(this::com1Irq, consoleSink::accept, Uart16550.HostInput.WHEN_LISTENING);
         I8042 i8042 = new I8042(this::onReset);
         ExitStatusPort exitPort = new ExitStatusPort(s -> end(new GuestExit(GuestExit.Kind.EXIT_STATUS, s, "")));
         PortBus bus = Platform.wire(com1, i8042, new CmosRtc(), exitPort,
@@ -235,7 +235,10 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
-     * Queues bytes for the guest's serial input.
+     * Queues bytes for the guest's serial input. They wait in the monitor until the guest's serial
+     * driver listens (enables the UART's received-data interrupt; Linux does so once the console's
+     * tty is open), so input sent at any time after {@link #start} is neither lost to the FIFO
+     * clears of the driver's start-up nor reordered.
      *
      * @param data the bytes
      * @return how many were accepted; fewer than {@code data.length} when the input queue is full

@@ -57,6 +57,23 @@ class CommandLineToolIT {
     }
 
     @Test
+    @ExtendWith(StockKernelHost.class)
+    void commandsPipedInBeforeTheKernelStartsRunInItsShell() throws Exception {
+        List<String> command = ToolProcess.command("--kernel", Catalog.DEBIAN_CLOUD.get().path().toString(),
+                "--initrd", Catalog.BUSYBOX_INITRAMFS.get().path().toString(), "--cmdline", "quiet", "--timeout", "180");
+        try (ToolProcess tool = ToolProcess.start(new ProcessBuilder(command)
+                .redirectError(dir.resolve("stderr.txt").toFile()))) {
+            tool.type("echo typed-ahead-$((6 * 7))\n/bin/exit-status 5\n");
+
+            int exit = tool.awaitExit(java.time.Duration.ofSeconds(200));
+
+            String stderr = Files.readString(dir.resolve("stderr.txt"));
+            assertThat(tool.stdout()).as("the first command ran; stderr: %s", stderr).contains("typed-ahead-42\r\n");
+            assertThat(exit).as("the second command ended the guest; stderr: %s", stderr).isEqualTo(5);
+        }
+    }
+
+    @Test
     void aMissingKernelIsAMonitorErrorNamingTheFile() throws Exception {
         Path jar = Path.of(System.getProperty("bootkernel.jar", "../engine/target/bootkernel.jar"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");

@@ -18,7 +18,7 @@ record Options(MachineConfig config, boolean help) {
             "                                [--memory MIB] [--timeout SECONDS] [--no-default-cmdline]",
             "",
             "Boots a Linux bzImage in a KVM virtual machine. The serial console goes to stdout,",
-            "stdin goes to the guest's serial input.",
+            "stdin goes to the guest's serial input (held until the guest's serial driver listens).",
             "",
             "  --kernel PATH          the bzImage to boot (required)",
             "  --initrd PATH          an initrd or initramfs (cpio, optionally compressed)",
@@ -28,9 +28,16 @@ record Options(MachineConfig config, boolean help) {
             "  --memory MIB           guest RAM, default " + MachineConfig.DEFAULT_MEMORY_MIB,
             "  --timeout SECONDS      stop the guest after this long (exit status 124); default none",
             "",
+            "SIGINT (Ctrl-C) or SIGTERM stops the guest, prints the summary line and exits with 130 or",
+            "143; a second one while the guest stops exits at once. A closed stdin is not read.",
+            "When stdin is a terminal it is put in raw mode, restored on exit: every key goes to the guest",
+            "once, Ctrl-C too, except after Ctrl-A:",
+            EscapeKeys.KEYS,
+            "",
             "Exit status: the guest's status written to port 0xf4; 0 after a reset or power-off without",
             "one; 122 guest crash (triple fault, KVM internal error); 123 kernel panic; 124 timeout;",
-            "125 monitor error (bad kernel, initrd or command line, KVM unavailable); 2 usage error.");
+            "125 monitor error (bad kernel, initrd or command line, KVM unavailable); 2 usage error;",
+            "130 or 143 stopped by SIGINT (or Ctrl-A x) or SIGTERM.");
 
     static Options parse(List<String> args) throws UsageException {
         Path kernel = null;

@@ -21,10 +21,12 @@ import java.util.function.IntConsumer;
  *   <li>Host bytes wait in a bounded queue of {@link #INPUT_QUEUE_CAPACITY} bytes and move into the
  *       16-byte receive FIFO (one byte when FIFOs are disabled) as the guest reads RBR, so none is
  *       lost or reordered. The receive interrupt pends whenever data is ready (a trigger level of
- *       one byte), so no character-timeout interrupt is needed.
+ *       one byte), so no character-timeout interrupt is needed. When host bytes may enter the FIFO
+ *       at all is the {@link HostInput} policy given at construction.
  *   <li>Clearing the receive FIFO (FCR bit 1, or toggling FCR bit 0) discards only the bytes in the
- *       FIFO, as on hardware; bytes still in the host queue follow. A host that types into a shell
- *       should therefore wait until the guest's driver is running, e.g. for a prompt.
+ *       FIFO, as on hardware; bytes still in the host queue follow. Linux clears the FIFO and reads
+ *       RBR while it opens the port, so with {@link HostInput#ON_ARRIVAL} bytes sent before the
+ *       driver listens are lost; {@link HostInput#WHEN_LISTENING} holds them until it does.
  *   <li>In loopback mode (MCR bit 4) THR bytes go into the receive FIFO instead of the sink (an
  *       overflow sets LSR overrun, the only line error ever reported), host bytes stay queued until
  *       loopback ends, and MSR mirrors MCR: CTS=RTS, DSR=DTR, RI=OUT1, DCD=OUT2. Outside loopback
@@ -44,6 +46,31 @@ public final class Uart16550 implements PortDevice {
 
     /** Number of byte registers the UART occupies: offsets {@code 0..7}. */
     public static final int REGISTER_COUNT = 8;
+
+    /**
+     * When bytes the host queued may enter the receive FIFO, where the guest sees them and where a
+     * FIFO clear discards them.
+     */
+    public enum HostInput {
+        /**
+         * As soon as the FIFO has room, like bytes arriving on a wire: what real hardware does. A
+         * guest that polls LSR without ever enabling interrupts receives them.
+         */
+        ON_ARRIVAL,
+        /**
+         * Only while the guest listens: while the received-data interrupt is enabled (IER bit 0,
+         * ERBFI), and only when the guest looks for data (reads RBR, LSR or IIR). Until then the
+         * bytes stay in the host queue, safe from FIFO clears, and the receive interrupt pends as
+         * soon as ERBFI is set. Handing bytes over at the look, not when ERBFI is set, matters:
+         * Linux's 8250 driver (drivers/tty/serial/8250/8250_port.c, 6.1) sets IER to 0x0F in its
+         * probe ({@code autoconfig}) only to read IER back, and {@code serial8250_do_set_termios}
+         * sets ERBFI just before the FIFO enable that clears the FIFO; it reads RBR, LSR or IIR
+         * with ERBFI set only once the port is open. So nothing queued before the driver listens is
+         * lost. A guest that polls must set ERBFI to receive anything (keeping its own interrupts
+         * off, if it wants none delivered).
+         */
+        WHEN_LISTENING
+    }
 
     /** How many host-to-guest bytes may wait in the host-side queue, beyond the receive FIFO. */
     public static final int INPUT_QUEUE_CAPACITY = 64 * 1024;
@@ -100,6 +127,7 @@ public final class Uart16550 implements PortDevice {
 
     private final InterruptLine irq;
     private final IntConsumer output;
+    private final HostInput hostInput;
     private final Object lock = new Object();
 
     // Everything below is guarded by lock.
@@ -118,14 +146,27 @@ public final class Uart16550 implements PortDevice {
     private boolean irqLevel;
 
     /**
-     * Creates a UART in its power-on state: no interrupts enabled, FIFOs off, line lowered.
+     * Creates a UART in its power-on state (no interrupts enabled, FIFOs off, line lowered) whose
+     * host bytes enter the receive FIFO {@link HostInput#ON_ARRIVAL}, as on hardware.
      *
      * @param irq the interrupt output; called only when its level changes
      * @param output receives each byte the guest transmits (0..255), in order
      */
     public Uart16550(InterruptLine irq, IntConsumer output) {
+        this(irq, output, HostInput.ON_ARRIVAL);
+    }
+
+    /**
+     * Creates a UART in its power-on state: no interrupts enabled, FIFOs off, line lowered.
+     *
+     * @param irq the interrupt output; called only when its level changes
+     * @param output receives each byte the guest transmits (0..255), in order
+     * @param hostInput when queued host bytes may enter the receive FIFO
+     */
+    public Uart16550(InterruptLine irq, IntConsumer output, HostInput hostInput) {
         this.irq = Objects.requireNonNull(irq, "irq");
         this.output = Objects.requireNonNull(output, "output");
+        this.hostInput = Objects.requireNonNull(hostInput, "hostInput");
     }
 
     @Override
@@ -168,7 +209,7 @@ public final class Uart16550 implements PortDevice {
             for (int i = 0; i < accepted; i++) {
                 hostQueue.add(data[off + i]);
             }
-            refillRxFifo();
+            refillRxFifo(false);
             updateInterruptLine();
             return accepted;
         }
@@ -239,11 +280,12 @@ public final class Uart16550 implements PortDevice {
     }
 
     private int receive() {
+        refillRxFifo(true);
         if (rxFifo.isEmpty()) {
             return 0;
         }
         int value = rxFifo.remove() & 0xFF;
-        refillRxFifo();
+        refillRxFifo(true);
         return value;
     }
 
@@ -273,6 +315,7 @@ public final class Uart16550 implements PortDevice {
     }
 
     private int readIir() {
+        refillRxFifo(true);
         int source = pendingInterrupt();
         if (source == IIR_THR_EMPTY) {
             thrEmptyPending = false; // reading IIR acknowledges THRE when it is the reported source
@@ -287,10 +330,11 @@ public final class Uart16550 implements PortDevice {
             rxFifo.clear();
         }
         fifosEnabled = enable;
-        refillRxFifo();
+        refillRxFifo(false);
     }
 
     private int readLsr() {
+        refillRxFifo(true);
         int value = LSR_THR_EMPTY | LSR_TRANSMITTER_EMPTY | lineErrors;
         if (!rxFifo.isEmpty()) {
             value |= LSR_DATA_READY;
@@ -309,7 +353,7 @@ public final class Uart16550 implements PortDevice {
         int riFell = before & ~after & MSR_RI;
         modemDeltas |= (changed | riFell) >> 4;
         if (wasLoopback && (mcr & MCR_LOOP) == 0) {
-            refillRxFifo();
+            refillRxFifo(false);
         }
     }
 
@@ -334,9 +378,18 @@ public final class Uart16550 implements PortDevice {
         return fifosEnabled ? RX_FIFO_SIZE : 1;
     }
 
-    /** Moves host bytes into the receive FIFO; in loopback the receiver hears only the transmitter. */
-    private void refillRxFifo() {
+    /**
+     * Moves host bytes into the receive FIFO as far as the {@link HostInput} policy allows; in
+     * loopback the receiver hears only the transmitter.
+     *
+     * @param guestLooks whether the guest is reading RBR, LSR or IIR, the moment a
+     *     {@link HostInput#WHEN_LISTENING} UART hands over bytes
+     */
+    private void refillRxFifo(boolean guestLooks) {
         if ((mcr & MCR_LOOP) != 0) {
+            return;
+        }
+        if (hostInput == HostInput.WHEN_LISTENING && !(guestLooks && (ier & IER_RECEIVED_DATA) != 0)) {
             return;
         }
         while (rxFifo.size() < rxCapacity() && !hostQueue.isEmpty()) {
@@ -349,7 +402,7 @@ public final class Uart16550 implements PortDevice {
         if ((ier & IER_LINE_STATUS) != 0 && lineErrors != 0) {
             return IIR_LINE_STATUS;
         }
-        if ((ier & IER_RECEIVED_DATA) != 0 && !rxFifo.isEmpty()) {
+        if ((ier & IER_RECEIVED_DATA) != 0 && dataAvailable()) {
             return IIR_RECEIVED_DATA;
         }
         if (thrEmptyPending) {
@@ -359,6 +412,14 @@ public final class Uart16550 implements PortDevice {
             return IIR_MODEM_STATUS;
         }
         return IIR_NONE;
+    }
+
+    /**
+     * Whether the guest would find data if it looked: in the FIFO, or held in the host queue (which
+     * a look moves into the FIFO while ERBFI is set; outside loopback only).
+     */
+    private boolean dataAvailable() {
+        return !rxFifo.isEmpty() || ((mcr & MCR_LOOP) == 0 && !hostQueue.isEmpty());
     }
 
     private void updateInterruptLine() {

@@ -32,8 +32,8 @@ public final class Kvm extends Fd {
      */
     public static Kvm open(Path device) {
         if (!Files.exists(device)) {
-            throw new KvmException(device + " does not exist: KVM is not available on this machine "
-                    + "(no virtualization extensions, or the kvm module is not loaded)");
+            // Why, and what to do, is the probe's to say (KvmAvailability).
+            throw new KvmException(device + " does not exist");
         }
         int fd;
         try {
@@ -43,9 +43,8 @@ public final class Kvm extends Fd {
                 throw e;
             }
             int errno = Native.errno(e);
-            String hint = Errno.of(errno) == Errno.EACCES
-                    ? " (add the user to the 'kvm' group or grant access to " + device + ")" : "";
-            throw new KvmException("open(" + device + ")" + hint, errno, e);
+            // The remedy is the probe's to say (KvmAvailability), once.
+            throw new KvmException("open(" + device + ")", errno, e);
         }
         Kvm kvm = new Kvm(fd, device);
         try {

@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The one place that touches native code: libc's {@code open}, {@code close}, {@code ioctl},
- * {@code mmap}, {@code munmap} and the few signal and thread calls the vCPU kick needs, bound with
- * JNA direct mapping.
+ * {@code mmap}, {@code munmap}, the few signal and thread calls the vCPU kick needs, and the few
+ * descriptor and terminal calls behind {@link HostStdin}, bound with JNA direct mapping.
  *
  * <p>Nothing outside this class sees a JNA type. Buffers handed to {@link #ioctl(int, long,
  * ByteBuffer)} must be direct; their address is passed to the kernel, which reads or writes at most
@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
  */
 final class Native {
 
+    static final int O_RDONLY = 0x0;
     static final int O_RDWR = 0x2;
     static final int O_CLOEXEC = 0x80000;
     static final int PROT_READ = 0x1;
@@ -28,6 +29,8 @@ final class Native {
     static final int MADV_DONTFORK = 10;
     static final int MADV_HUGEPAGE = 14;
     static final int SIG_BLOCK = 0;
+    static final int F_GETFD = 1;
+    static final int TCSANOW = 0;
 
     static {
         // SAFETY: binds the native methods below to libc's symbols of the same names; their Java
@@ -63,6 +66,23 @@ final class Native {
     static native int sigtimedwait(ByteBuffer set, ByteBuffer info, ByteBuffer timeout);
 
     static native int __libc_current_sigrtmin();
+
+    // SAFETY: fcntl is variadic in C; F_GETFD takes no third argument, so none is passed. It reads
+    // nothing but the descriptor number.
+    static native int fcntl(int fd, int cmd) throws LastErrorException;
+
+    // SAFETY: two descriptor numbers, no memory. The caller owns oldfd and means to replace newfd.
+    static native int dup2(int oldfd, int newfd) throws LastErrorException;
+
+    // SAFETY: a descriptor number, no memory; returns 1 or 0 (errno set on 0, not checked).
+    static native int isatty(int fd);
+
+    // SAFETY: termios must be a direct buffer of Termios.SIZE bytes, glibc's struct termios on
+    // x86_64 (pinned by TermiosTest); tcgetattr writes exactly that many bytes into it.
+    static native int tcgetattr(int fd, ByteBuffer termios) throws LastErrorException;
+
+    // SAFETY: as for tcgetattr; tcsetattr only reads the buffer.
+    static native int tcsetattr(int fd, int optionalActions, ByteBuffer termios) throws LastErrorException;
 
     /**
      * Returns the errno carried by a failed call.

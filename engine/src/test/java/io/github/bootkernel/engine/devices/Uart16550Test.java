@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,7 +54,8 @@ class Uart16550Test {
     /** Every level the UART drove its interrupt line to, in order. */
     private final List<Boolean> levels = Collections.synchronizedList(new ArrayList<>());
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
-    private final Uart16550 uart = new Uart16550(levels::add, output::write);
+    /** The UART under test: {@link Uart16550.HostInput#ON_ARRIVAL} unless a nested class replaces it. */
+    private Uart16550 uart = new Uart16550(levels::add, output::write);
 
     @AfterEach
     void interruptLineOnlyEverChangesLevel() {
@@ -752,6 +754,171 @@ class Uart16550Test {
             guest.setIer(IER_RLSI | IER_RDI);
             return guest;
         }
+    }
+
+    /** The same replays of Linux's driver with input held until the guest listens, as a Machine runs it. */
+    @Nested
+    class AsSeenByLinuxWithInputHeld extends AsSeenByLinux {
+
+        @BeforeEach
+        void holdInput() {
+            uart = new Uart16550(levels::add, output::write, Uart16550.HostInput.WHEN_LISTENING);
+        }
+    }
+
+    /** {@link Uart16550.HostInput#WHEN_LISTENING}: input sent before the guest listens is not lost. */
+    @Nested
+    class InputHeldUntilTheGuestListens {
+
+        private static final String EARLY = "echo typed-before-the-driver-listened\n";
+
+        @BeforeEach
+        void holdInput() {
+            uart = new Uart16550(levels::add, output::write, Uart16550.HostInput.WHEN_LISTENING);
+        }
+
+        @Test
+        void bytesQueuedBeforeErbfiSurviveAFifoClearAndArriveInOrderOnceEnabled() {
+            uart.write(FCR, 0x01);
+            uart.enqueueInput(bytes(0, 40));
+            assertThat(uart.read(LSR) & LSR_DR).as("nothing visible before ERBFI").isZero();
+            assertThat(uart.read(RBR)).isZero();
+
+            uart.write(FCR, 0x01 | 0x02);
+            uart.write(FCR, 0);
+            uart.write(FCR, 0x01);
+            assertThat(uart.pendingInput()).as("the clears found nothing to discard").isEqualTo(40);
+            assertThat(levels).isEmpty();
+
+            uart.write(IER, IER_RDI);
+
+            assertThat(levels).as("enabling ERBFI with input held raises the line").containsExactly(true);
+            assertThat(uart.read(IIR)).isEqualTo(0xC0 | IIR_RDI);
+            assertThat(readAll(40)).isEqualTo(bytes(0, 40));
+            assertThat(uart.read(LSR) & LSR_DR).isZero();
+            assertThat(levels).containsExactly(true, false);
+        }
+
+        @Test
+        void thePolicyIsRequired() {
+            assertThatThrownBy(() -> new Uart16550(level -> { }, b -> { }, null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("hostInput");
+        }
+
+        @Test
+        void pollingWithoutErbfiSeesNothingAndPollingWithItSeesEverything() {
+            uart.enqueueInput("abc".getBytes(US_ASCII));
+            assertThat(drainReceiver()).isEmpty();
+
+            uart.write(IER, IER_RDI); // a polling guest with its own interrupts off, like the probe
+
+            assertThat(drainReceiver()).isEqualTo("abc");
+        }
+
+        @Test
+        void theProbeOfLinuxSettingIer0x0fMovesNothing() {
+            uart.enqueueInput("xyz".getBytes(US_ASCII));
+
+            assertThat(linuxAutoconfig(uart)).isEqualTo("16550A");
+
+            assertThat(uart.pendingInput()).isEqualTo(3);
+            assertThat(output.toByteArray()).isEmpty();
+        }
+
+        @Test
+        void disablingErbfiHoldsWhatHasNotEnteredTheFifo() {
+            uart.write(FCR, 0x01);
+            uart.write(IER, IER_RDI);
+            uart.enqueueInput(bytes(0, 20));
+            uart.read(LSR); // the guest looks: 16 bytes enter the FIFO
+
+            uart.write(IER, 0); // Linux throttling the port (stop_rx)
+
+            assertThat(readAll(16)).isEqualTo(bytes(0, 16));
+            assertThat(uart.read(LSR) & LSR_DR).isZero();
+            assertThat(uart.pendingInput()).isEqualTo(4);
+            uart.write(IER, IER_RDI);
+            assertThat(readAll(4)).isEqualTo(bytes(16, 4));
+        }
+
+        @Test
+        void hostInputStillWaitsForLoopbackToEnd() {
+            uart.write(FCR, 0x01);
+            uart.write(IER, IER_RDI);
+            uart.write(MCR, MCR_LOOP);
+            uart.enqueueInput("host".getBytes(US_ASCII));
+            transmit("loop");
+
+            assertThat(drainReceiver()).isEqualTo("loop");
+            uart.write(MCR, 0);
+            assertThat(drainReceiver()).isEqualTo("host");
+        }
+
+        @Test
+        void inputSentBeforeLinuxOpensThePortReachesTheTty() {
+            uart.enqueueInput(EARLY.getBytes(US_ASCII));
+
+            Guest guest = linuxOpensThePort(uart);
+            guest.handleInterrupts();
+
+            assertThat(guest.received.toString(US_ASCII)).isEqualTo(EARLY);
+            assertThat(lineAsserted()).isFalse();
+        }
+
+        @Test
+        void withInputOnArrivalTheSameSequenceLosesTheStartOfTheInput() {
+            uart = new Uart16550(levels::add, output::write);
+            uart.enqueueInput(EARLY.getBytes(US_ASCII));
+
+            Guest guest = linuxOpensThePort(uart);
+            guest.handleInterrupts();
+
+            String received = guest.received.toString(US_ASCII);
+            assertThat(received).as("what a hardware-like UART delivers").isNotEqualTo(EARLY);
+            assertThat(EARLY).endsWith(received);
+        }
+    }
+
+    /**
+     * Linux 6.1 probing the port, then opening it for the console's tty: {@code autoconfig},
+     * {@code serial8250_do_startup} (FIFO clear, RBR reads, the THRE and TXEN tests, IER still 0)
+     * and {@code serial8250_do_set_termios} (IER = RLSI | RDI first, then the FIFO enable that
+     * clears it). Returns the driver, listening.
+     */
+    private Guest linuxOpensThePort(Uart16550 port) {
+        linuxAutoconfig(port);
+        clearFifos(port);
+        port.read(LSR);
+        port.read(RBR);
+        port.read(IIR);
+        port.read(MSR);
+        port.write(IER, IER_THRI);
+        port.read(IIR);
+        port.write(IER, 0);
+        port.write(IER, IER_THRI);
+        port.read(IIR);
+        port.write(IER, 0);
+        port.write(LCR, 0x03);
+        port.write(MCR, 0x0B);
+        port.write(IER, IER_THRI);
+        port.read(LSR);
+        port.read(IIR);
+        port.write(IER, 0);
+        port.read(LSR);
+        port.read(RBR);
+        port.read(IIR);
+        port.read(MSR);
+        Guest guest = new Guest();
+        guest.setIer(IER_RLSI | IER_RDI);
+        port.write(LCR, LCR_DLAB | 0x03);
+        port.write(DLL, 0x01);
+        port.write(DLM, 0x00);
+        port.write(LCR, 0x03);
+        port.write(FCR, 0x01);
+        port.write(FCR, 0x81);
+        port.write(MCR, 0x0B);
+        return guest;
     }
 
     /**

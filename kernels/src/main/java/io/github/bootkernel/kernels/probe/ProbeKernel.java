@@ -36,7 +36,11 @@ import java.nio.file.Path;
  */
 public final class ProbeKernel {
 
-    /** Echo serial input ({@code \r} and {@code \n} as {@code \r\n}); byte 0x04 exits with 0. */
+    /**
+     * Echo serial input ({@code \r} and {@code \n} as {@code \r\n}); byte 0x04 exits with 0. The probe
+     * first enables the UART's received-data interrupt (interrupts stay off) and then polls, so a
+     * monitor that holds input until the guest listens delivers it.
+     */
     public static final String ECHO = "probe.echo";
 
     /** Spin forever in a {@code jmp .} loop with interrupts off, to test stopping a busy guest. */

@@ -68,7 +68,9 @@
  * action words below selects the action; every other word is ignored, and so is an action word
  * with a malformed number (empty, a non-digit, or out of range).
  *   probe.echo       echo serial input: '\r' or '\n' echo as "\r\n", byte 0x04 (Ctrl-D) exits 0,
- *                    any other byte is echoed as is
+ *                    any other byte is echoed as is.  It first sets the UART's received-data
+ *                    interrupt enable (IER bit 0, as a driver that listens does; interrupts stay
+ *                    off), then polls LSR: a monitor may hold input until a guest enables it.
  *   probe.flood=N    print N lines "probe: flood <i>" (N decimal, 0..4294967295; 0 = forever,
  *                    i then wraps after 4294967295), then exit 0
  *   probe.spin       spin forever in a "jmp ." loop with interrupts off
@@ -108,6 +110,8 @@
 	.set E820_ENTRY_SIZE,	   20			/* u64 addr, u64 size, u32 type */
 
 	.set COM1,		0x3f8			/* 16550 THR (write) / RBR (read) */
+	.set COM1_IER,		0x3f9			/* interrupt enable register */
+	.set IER_ERBFI,		0x01			/* received data available interrupt */
 	.set COM1_LSR,		0x3fd			/* line status register */
 	.set LSR_DR,		0x01			/* data ready */
 	.set LSR_THRE,		0x20			/* transmit holding register empty */
@@ -491,10 +495,14 @@ act_flood:					/* EAX = N, 0 = forever */
 	jmp	exit_with
 
 act_echo:
+	movw	$COM1_IER, %dx			/* listen: input may be held until ERBFI is set */
+	movb	$IER_ERBFI, %al
+	outb	%al, %dx
+echo_next:
 	movw	$COM1_LSR, %dx
 	inb	%dx, %al
 	testb	$LSR_DR, %al
-	jz	act_echo
+	jz	echo_next
 	movw	$COM1, %dx
 	inb	%dx, %al
 	cmpb	$0x04, %al			/* Ctrl-D */
@@ -504,9 +512,9 @@ act_echo:
 	cmpb	$'\n', %al
 	je	2f
 	call	putc
-	jmp	act_echo
+	jmp	echo_next
 2:	call	crlf
-	jmp	act_echo
+	jmp	echo_next
 1:	xorl	%eax, %eax
 	jmp	exit_with
 
