@@ -34,9 +34,14 @@ final class Boot {
      * @param spec the annotation
      * @param declaration the annotated element, in words, for messages
      * @return the running guest
+     * @throws IllegalStateException if the thread is interrupted before the guest runs (it stays
+     *     interrupted), or if the machine cannot start
      */
     static Guest start(ExtensionContext context, BootKernel spec, String declaration) {
         Pattern ready = readyPattern(spec, declaration);
+        if (Thread.currentThread().isInterrupted()) {
+            throw interrupted(declaration, null);
+        }
         KvmCheck.require(context, declaration);
         String entry = spec.kernel().isEmpty() ? chosenKernel(context, declaration) : spec.kernel();
         Images.Kernel kernel = Images.kernel(context, entry);
@@ -62,6 +67,9 @@ final class Boot {
         } catch (KvmUnavailableException e) {
             throw KvmCheck.unusable(context, declaration, e);
         } catch (MachineException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw interrupted(declaration, e);
+            }
             throw new IllegalStateException("starting the virtual machine for " + declaration + " failed: "
                     + e.getMessage(), e);
         }
@@ -72,6 +80,15 @@ final class Boot {
                     Settings.seconds(context, spec.bootTimeout(), Settings.BOOT_TIMEOUT, Settings.DEFAULT_BOOT_TIMEOUT));
         }
         return guest;
+    }
+
+    /**
+     * The failure for a test thread that is interrupted (by a timeout, a harness cancelling the
+     * run) before its guest is running; the interrupt stays set for the test's own code.
+     */
+    private static IllegalStateException interrupted(String declaration, Throwable cause) {
+        return new IllegalStateException("the test thread was interrupted before the guest for " + declaration
+                + " started; no guest runs", cause);
     }
 
     private static Pattern readyPattern(BootKernel spec, String declaration) {

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * guest. JUnit closes each guest when its scope ends (the guest is an {@link AutoCloseable} in the
  * {@link org.junit.jupiter.api.extension.ExtensionContext.Store}), which stops the virtual machine
  * if it still runs. Fields must be of type {@link Guest} and not {@code final}; constructor
- * parameters are not supported.
+ * parameters are not supported. A static field inherited by several test classes holds, while a
+ * class's tests run, that class's guest; classes that may run at the same time cannot share one
+ * (see "Parallel execution" in the {@linkplain io.github.bootkernel.junit package documentation}).
  *
  * <h2>Which kernel</h2>
  * {@link #kernel()} names an id or a path; left empty, the configured kernel is used (see the

@@ -48,7 +48,9 @@ import org.junit.platform.commons.support.ReflectionSupport;
  *
  * <p>Checking KVM in the callbacks rather than while resolving a parameter matters: JUnit turns
  * any exception from a parameter resolver into a failure, so only there can the test be aborted.
- * The extension keeps no state; everything lives in the extension contexts' stores.
+ * The guests live in the extension contexts' stores; a field that several runs can see (a static
+ * field, or an instance field of a shared test instance) is claimed by one run at a time
+ * ({@link FieldClaims}), so a run never gets another run's guest.
  */
 final class BootKernelExtension implements BeforeAllCallback, BeforeClassTemplateInvocationCallback,
         BeforeEachCallback, AfterEachCallback, AfterClassTemplateInvocationCallback, AfterAllCallback,
@@ -144,12 +146,8 @@ final class BootKernelExtension implements BeforeAllCallback, BeforeClassTemplat
     }
 
     private static void inject(ExtensionContext context, Field field, Object instance) {
-        Guest guest = Boot.start(context, field.getAnnotation(BootKernel.class), describe(field));
-        try {
-            ReflectionSupport.makeAccessible(field).set(instance, guest);
-        } catch (IllegalAccessException e) {
-            throw new ExtensionConfigurationException("cannot assign the guest to " + describe(field), e);
-        }
+        FieldClaims.assign(context, field, instance,
+                () -> Boot.start(context, field.getAnnotation(BootKernel.class), describe(field)));
     }
 
     private static List<Field> annotatedFields(Class<?> testClass) {

@@ -8,6 +8,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Runs the annotated test class once per configured kernel ({@code bootkernel.kernels=a,b}, else
@@ -32,8 +33,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }</pre>
  *
  * <p>Per-class guests of a matrix class are static fields: each run gets its own, booted before
- * the run and closed after it. {@code @BeforeAll} and {@code @AfterAll} methods run once around
- * all runs, so their {@code @BootKernel} parameters must name a kernel.
+ * the run and closed after it. A static field holds one guest at a time, so under JUnit's parallel
+ * execution the runs of a matrix class that has one follow one another, each with its tests in
+ * one thread (the annotation holds a resource lock per static {@code @BootKernel} field,
+ * {@code bootkernel:<declaring class>.<field>}, for writing). {@code @BeforeAll} and
+ * {@code @AfterAll} methods run once around all runs, so their {@code @BootKernel} parameters must
+ * name a kernel.
  *
  * <p>Built on JUnit's {@link ClassTemplate}, which JUnit still marks experimental.
  */
@@ -42,9 +47,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @ClassTemplate
-// The extension class is package-private on purpose: users never name it, and JUnit reaches it
-// through the module's "opens" (module-info.java), so javac's "not accessible to clients" is moot.
+// The extension and lock-provider classes are package-private on purpose: users never name them, and JUnit
+// reaches them through the module's "opens" (module-info.java), so javac's "not accessible to clients" is moot.
 @SuppressWarnings("exports")
 @ExtendWith(KernelMatrixExtension.class)
+@ResourceLock(providers = StaticFieldLocks.class)
 public @interface KernelMatrix {
 }

@@ -69,12 +69,25 @@
  * so.
  *
  * <h2>Parallel execution</h2>
- * Guests are independent: each has its own virtual machine, vCPU thread and console, and the
- * extension keeps no state of its own (everything lives in JUnit's extension-context stores, the
- * busybox initramfs is built once per run under the store's atomic {@code computeIfAbsent}). Tests
- * may therefore run concurrently ({@code junit.jupiter.execution.parallel.enabled=true}); each
- * guest uses a vCPU thread and its memory ({@code memory}, 256 MiB by default) while it runs, so
- * bound the parallelism by the host's cores and RAM. A per-class guest is shared by the class's
- * tests: if they run concurrently, they must not send input that interferes.
+ * Guests are independent: each has its own virtual machine, vCPU thread and console, and each
+ * belongs to one run (a test, a class, a {@link io.github.bootkernel.junit.KernelMatrix} run),
+ * kept in that run's extension-context store (the busybox initramfs is built once per run under
+ * the store's atomic {@code computeIfAbsent}). Tests may therefore run concurrently
+ * ({@code junit.jupiter.execution.parallel.enabled=true}); each guest uses a vCPU thread and its
+ * memory ({@code memory}, 256 MiB by default) while it runs, so bound the parallelism by the host's
+ * cores and RAM. A per-class guest is shared by the class's tests: if they run concurrently, they
+ * must not send input that interferes.
+ *
+ * <p>A field holds one guest at a time, so a {@code @BootKernel} field that several runs see is
+ * held by one run at a time: a static field declared in a base class and inherited by several test
+ * classes, the static field of a {@code @KernelMatrix} class (one run per kernel), an instance
+ * field of a {@code @TestInstance(PER_CLASS)} instance. While a run's tests run, the field holds
+ * that run's guest; when the run ends, the field gets back its value from before. Runs that may
+ * overlap in time under JUnit's parallel execution cannot share such a field: the later one fails
+ * with a message naming the field, both runs and the fix (declare the field in each class, or
+ * {@code @ResourceLock("bootkernel:<declaring class>.<field>")} on the declaring class so that JUnit
+ * runs them one at a time), every time, not only when the timing is unlucky. A
+ * {@code @KernelMatrix} class holds that lock for its static fields by itself, so its runs follow
+ * one another. No test is handed another run's guest.
  */
 package io.github.bootkernel.junit;

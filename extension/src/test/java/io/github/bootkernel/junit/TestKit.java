@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.platform.engine.OutputDirectoryCreator;
 import org.junit.platform.engine.TestDescriptor;
@@ -22,6 +23,13 @@ final class TestKit {
     /** Runs a fixture class with the fixtures enabled, KVM not required, and extra parameters. */
     static EngineExecutionResults run(Class<?> fixture, String... keyValues) {
         return builder(fixture, keyValues).execute();
+    }
+
+    /** Runs several fixture classes in one launcher run, like {@link #run(Class, String...)}. */
+    static EngineExecutionResults run(List<Class<?>> fixtures, String... keyValues) {
+        EngineTestKit.Builder builder = builder(fixtures.get(0), keyValues);
+        fixtures.stream().skip(1).forEach(fixture -> builder.selectors(selectClass(fixture)));
+        return builder.execute();
     }
 
     static EngineTestKit.Builder builder(Class<?> fixture, String... keyValues) {
