@@ -50,26 +50,30 @@ public final class Machine implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Machine.class.getName());
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+    /** How long {@link #close()} lets the console's followers and raw consumer take what is left. */
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(1);
+    /** The raw-output consumer of {@link #start(MachineConfig)}: none. */
+    private static final IntConsumer NO_RAW_OUTPUT = b -> { };
 
     private final MachineConfig config;
-    /** The console's write side: only this machine feeds and ends it. */
-    private final ConsoleSink consoleSink = ConsoleSink.create();
     private final CompletableFuture<GuestExit> exit = new CompletableFuture<>();
     private final Object lifecycle = new Object();
-    private final IntConsumer rawOutput;
     private Kvm kvm;
     private Vm vm;
     private GuestMemory memory;
     private Uart16550 com1;
     private final HaltWatch haltWatch = new HaltWatch(this::inspectVcpu, exit::isDone, this::powerDownLine);
     private final KernelEvents events = new KernelEvents(haltWatch::arm);
+    /** The console's write side: only this machine feeds and ends it. */
+    private final ConsoleSink consoleSink;
     private VcpuThread vcpu;
     private boolean released;
     private boolean closed;
 
     private Machine(MachineConfig config, IntConsumer rawOutput) {
         this.config = config;
-        this.rawOutput = rawOutput;
+        // The kernel's words are read byte by byte on the vCPU thread (consoleByte), not as lines.
+        this.consoleSink = ConsoleSink.create(line -> { }, rawOutput == NO_RAW_OUTPUT ? null : rawOutput);
     }
 
     /**
@@ -82,15 +86,19 @@ public final class Machine implements AutoCloseable {
      * @throws MachineException when KVM or the host refuses a step of building the machine
      */
     public static Machine start(MachineConfig config) {
-        return start(config, b -> { });
+        return start(config, NO_RAW_OUTPUT);
     }
 
     /**
-     * Like {@link #start(MachineConfig)}, also handing every console byte, as it arrives, to
-     * {@code rawOutput} on the vCPU thread (for a terminal that shows prompts without newlines).
+     * Like {@link #start(MachineConfig)}, also handing every console byte to {@code rawOutput}
+     * (for a terminal that shows prompts without newlines). The bytes are delivered in order on
+     * the console's delivery thread, never on the vCPU thread, through a buffer of 256 KiB: a
+     * consumer slower than the guest loses the bytes that do not fit, counted by
+     * {@link #rawOutputDropped()}; one that blocks stalls neither the guest nor {@link #close()},
+     * which gives it a second to take what is left and then abandons it.
      *
      * @param config what to boot
-     * @param rawOutput receives each byte the guest writes to its serial port; must not block
+     * @param rawOutput receives each byte the guest writes to its serial port, in the low 8 bits
      * @return the running machine, owned by the caller
      * @throws BootImageException when the kernel, initrd or command line cannot be booted
      * @throws KvmUnavailableException when KVM cannot be used on this host
@@ -171,7 +179,7 @@ public final class Machine implements AutoCloseable {
                 GuestExit.Kind.POWEROFF, "ACPI S5 (soft off) through the sleep control register")));
         PortBus bus = Platform.wire(com1, i8042, new CmosRtc(), exitPort, sleep,
                 msg -> LOG.log(System.Logger.Level.DEBUG, msg));
-        vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end, haltWatch::inspect);
+        vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end, haltWatch::inspect, this::endConsole);
         vcpu.start();
         config.timeout().ifPresent(this::scheduleTimeout);
     }
@@ -186,7 +194,14 @@ public final class Machine implements AutoCloseable {
         // First, on the vCPU thread: the kernel's last words must be read before any exit that follows them.
         events.accept(b);
         consoleSink.accept(b);
-        rawOutput.accept(b);
+    }
+
+    /**
+     * Ends the console with how the guest ended: called when the vCPU thread has stopped running
+     * the guest (so every byte it wrote is in the console), and by {@link #close()}.
+     */
+    private void endConsole() {
+        consoleSink.end(exit().map(GuestExit::toString).orElse("the vCPU stopped"));
     }
 
     private void com1Irq(boolean level) {
@@ -278,20 +293,40 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
-     * Waits for the guest to end.
+     * Waits for the guest to end. Once its end is known, it also waits (within the same
+     * {@code timeout}, and 5 s at most, as long as {@link #close()} waits for it) for the vCPU
+     * thread to stop running the guest, so that the console then holds every byte the guest wrote
+     * and {@linkplain Console#isEnded() has ended}; normally that takes microseconds.
      *
-     * @param timeout how long to wait
+     * @param timeout how long to wait at most
      * @return how it ended, or empty if it is still running after {@code timeout}
      * @throws InterruptedException if the waiting thread is interrupted
      */
     public Optional<GuestExit> awaitExit(Duration timeout) throws InterruptedException {
+        long budget = TimeUnit.NANOSECONDS.convert(timeout); // saturates instead of overflowing
+        long started = System.nanoTime();
+        GuestExit end;
         try {
-            return Optional.of(exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+            end = exit.get(budget, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             return Optional.empty();
         } catch (ExecutionException e) {
             throw new IllegalStateException("unreachable: the exit future is never completed exceptionally", e);
         }
+        long left = budget - (System.nanoTime() - started);
+        consoleSink.console().awaitEnd(Duration.ofNanos(Math.min(left, JOIN_TIMEOUT.toNanos())));
+        return Optional.of(end);
+    }
+
+    /**
+     * Returns how many console bytes the raw-output consumer given to
+     * {@link #start(MachineConfig, IntConsumer)} did not get: it was too slow for the 256 KiB
+     * buffer, it threw, or it had not taken them a second after {@link #close()} began.
+     *
+     * @return the count, in bytes; 0 for a machine started without a raw-output consumer
+     */
+    public long rawOutputDropped() {
+        return consoleSink.rawOutputDropped();
     }
 
     /** @return how many times {@code KVM_RUN} returned to the monitor so far (VM exits to user space) */
@@ -302,9 +337,13 @@ public final class Machine implements AutoCloseable {
 
     /**
      * Stops the guest if it still runs (its end becomes {@link GuestExit.Kind#STOPPED}), joins the
-     * vCPU thread and releases every resource. Idempotent.
+     * vCPU thread and releases every resource; then gives the console's followers and raw-output
+     * consumer up to a second to take what is left, and abandons them (see
+     * {@link Console#follow(java.util.function.Consumer, boolean)}). It never waits longer for
+     * host code, whatever a follower or the raw consumer does; called from one of them, it does
+     * not wait for them at all. Idempotent.
      *
-     * @throws IllegalStateException if called on the vCPU thread (from a console follower)
+     * @throws IllegalStateException if called on the vCPU thread
      * @throws MachineException if the vCPU thread does not stop, in which case memory stays mapped
      *     rather than risk a crash, or if releasing a resource fails
      */
@@ -326,12 +365,16 @@ public final class Machine implements AutoCloseable {
                         + "; guest memory left mapped rather than risk a crash", null);
             }
         } finally {
-            consoleSink.end();
+            endConsole();
         }
         synchronized (lifecycle) {
             released = true;
         }
-        closeAll(vcpu, vm, memory, kvm);
+        try {
+            closeAll(vcpu, vm, memory, kvm);
+        } finally {
+            consoleSink.finishDelivery(DELIVERY_TIMEOUT);
+        }
     }
 
     private static void closeAll(AutoCloseable... resources) {

@@ -47,13 +47,20 @@ final class VcpuThread implements AutoCloseable {
     private final Consumer<GuestExit> end;
     private final Inspector inspector;
     private final AtomicBoolean inspectionAsked = new AtomicBoolean();
+    private final Runnable stopped;
     private final Thread thread;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile Vcpu vcpu;
     private volatile long exits;
 
+    /**
+     * @param end called with the guest's end when the vCPU finds it (a crash, a monitor failure)
+     * @param inspector looks at the vCPU's state on this thread when {@link #inspect()} asks
+     * @param stopped called on this thread once it stopped running the guest (after {@code end},
+     *     nothing more of the guest runs): the machine ends the console then
+     */
     VcpuThread(Kvm kvm, Vm vm, PortBus bus, LoadPlan plan, CompletableFuture<GuestExit> exit,
-               Consumer<GuestExit> end, Inspector inspector) {
+               Consumer<GuestExit> end, Inspector inspector, Runnable stopped) {
         this.kvm = kvm;
         this.vm = vm;
         this.handler = new ExitHandler(bus, msg -> LOG.log(System.Logger.Level.DEBUG, msg), this::registers);
@@ -61,6 +68,7 @@ final class VcpuThread implements AutoCloseable {
         this.exit = exit;
         this.end = end;
         this.inspector = inspector;
+        this.stopped = stopped;
         this.thread = new Thread(this::main, "bootkernel-vcpu-0");
         this.thread.setDaemon(true);
     }
@@ -155,6 +163,7 @@ final class VcpuThread implements AutoCloseable {
             end.accept(GuestExit.of(GuestExit.Kind.VMM_ERROR, e + "\n" + registers()));
         } finally {
             v.unbindThread();
+            stopped.run();
         }
     }
 

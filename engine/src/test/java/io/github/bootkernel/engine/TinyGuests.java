@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * Hand-assembled 32-bit guests wrapped in a minimal bzImage, for engine tests that need only KVM:
  * they run on any KVM, the PVM {@code /dev/kvm} of the build machines included. Not Linux.
  */
-final class TinyGuests {
+public final class TinyGuests {
 
     private TinyGuests() {
     }
@@ -24,7 +24,7 @@ final class TinyGuests {
     static final byte[] SPIN = {(byte) 0xeb, (byte) 0xfe};
 
     /** Code that prints {@code text} on COM1 and then reports {@code status} through port 0xf4. */
-    static byte[] printThenExit(String text, int status) {
+    public static byte[] printThenExit(String text, int status) {
         return printThen(text, exitWith(status));
     }
 
@@ -55,6 +55,24 @@ final class TinyGuests {
     static byte[] outByte(int port, int value) {
         return new byte[] {0x66, (byte) 0xba, (byte) port, (byte) (port >> 8), (byte) 0xb0, (byte) value,
             OUT_DX_AL, (byte) 0xeb, (byte) 0xfe};
+    }
+
+    /** Code that prints {@code text} on COM1 again and again, forever. */
+    public static byte[] printForever(String text) {
+        ByteArrayOutputStream code = new ByteArrayOutputStream();
+        code.writeBytes(DX_COM1);
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (3 * bytes.length + 2 > 128) {
+            throw new IllegalArgumentException("at most 42 chars: the loop's jump reaches 128 bytes back");
+        }
+        for (byte b : bytes) {
+            code.write(0xb0); // mov al, imm8
+            code.write(b);
+            code.write(OUT_DX_AL);
+        }
+        code.write(0xeb); // jmp rel8, back to the first mov
+        code.write(-(3 * bytes.length + 2));
+        return code.toByteArray();
     }
 
     /** mov al, status; out 0xf4, al; then spin. */
@@ -94,7 +112,8 @@ final class TinyGuests {
         return b.array();
     }
 
-    static Path write(Path dir, String name, byte[] code) throws IOException {
+    /** Writes {@code code} as a bzImage named {@code name} into {@code dir}. */
+    public static Path write(Path dir, String name, byte[] code) throws IOException {
         return Files.write(dir.resolve(name), bzImage(code));
     }
 

@@ -97,7 +97,7 @@ public @interface BootKernel {
      * in a line ({@link java.util.regex.Matcher#find()}; anchor it with {@code ^...$} for a whole
      * line), for example {@code "init: ready"}. If no such line arrives within
      * {@link #bootTimeout()}, the test fails with a message naming the pattern, how the guest
-     * ended if it did, and the last console lines.
+     * ended if it did, and the last console lines; a guest that ends first fails it at once.
      *
      * @return the pattern, or {@code ""} (the default) to hand the guest over at once
      */

@@ -171,9 +171,9 @@ public final class ConsoleAssert extends AbstractAssert<ConsoleAssert, Console> 
     /**
      * Waits until a complete line in which {@code regex} is found has been printed, at most
      * {@code timeout}; lines printed before the call count too. It returns as soon as the line is
-     * there, and fails at once if the console ended without it. Like AssertJ's
-     * {@code succeedsWithin}, it is the way to assert on output that is still to come, and, like
-     * it, it returns an assertion on what came: the first matching line.
+     * there, and fails as soon as the guest ended without printing it (not when the timeout
+     * passes). Like AssertJ's {@code succeedsWithin}, it is the way to assert on output that is
+     * still to come, and, like it, it returns an assertion on what came: the first matching line.
      *
      * <pre>{@code
      * // a probe guest that prints "probe: ready" and its command line in a few milliseconds, then halts
@@ -183,9 +183,10 @@ public final class ConsoleAssert extends AbstractAssert<ConsoleAssert, Console> 
      * assertThat(guest.console()).emitsWithin(Duration.ofSeconds(1), "init: ready");               // fails after 1 s
      * }</pre>
      *
-     * <p>The failure message says what was awaited, whether the console ended first or the guest
-     * still runs, how many complete lines it printed, then the console tail. A test thread
-     * interrupted while waiting fails, and keeps its interrupt flag.
+     * <p>The failure message says what was awaited, whether the guest ended first (and how, for
+     * example {@code "the guest ended first (exit status 3)"}) or still runs, how many complete
+     * lines it printed, then the console tail. A test thread interrupted while waiting fails, and
+     * keeps its interrupt flag.
      *
      * @param timeout how long to wait at most
      * @param regex the pattern to find in a line

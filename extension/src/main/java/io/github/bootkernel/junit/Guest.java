@@ -128,7 +128,8 @@ public final class Guest implements AutoCloseable {
 
     /**
      * Waits for the guest to end: it wrote an exit status, reset, powered off, panicked, crashed or
-     * reached its time limit.
+     * reached its time limit. It returns as soon as the guest ended, and the console then holds
+     * everything the guest printed.
      *
      * @param timeout how long to wait
      * @return how the guest ended

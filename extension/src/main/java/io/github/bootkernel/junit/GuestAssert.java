@@ -31,7 +31,7 @@ public final class GuestAssert extends AbstractAssert<GuestAssert, Guest> {
     }
 
     /**
-     * Waits for the guest to end, at most {@code timeout}.
+     * Waits for the guest to end, at most {@code timeout}; it returns as soon as the guest ended.
      *
      * <pre>{@code
      * // kernel "probe", cmdline "probe.exit=3": ends within milliseconds

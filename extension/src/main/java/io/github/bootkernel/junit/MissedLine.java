@@ -26,8 +26,9 @@ final class MissedLine {
     }
 
     /**
-     * Builds the message: what was awaited, whether the guest ended first (and how, when known)
-     * or still runs, how many complete lines it printed (only those can match), then the
+     * Builds the message: what was awaited, whether the guest ended first (and how: from
+     * {@code exit}, else from the console's {@link Console#endReason()}) or still runs, how many
+     * complete lines it printed (only those can match), then the
      * {@linkplain ConsoleTail console tail}. A guest that still runs on a PVM host gets
      * {@link KvmCheck#pvmHint() the hint} that stock kernels crawl there.
      *
@@ -36,12 +37,12 @@ final class MissedLine {
      * @param timeout how long the wait lasted
      * @param console the console waited on, read after the wait
      * @param exit how the guest ended, when the caller knows it; empty for a console alone, which
-     *     then says whether the console ended
+     *     then says how its guest ended, or only that it ended (a console made from text)
      * @return the message, ending with the console tail
      */
     static String message(String expecting, Pattern pattern, Duration timeout, Console console,
             Optional<GuestExit> exit) {
-        String state = exit.map(e -> "the guest ended first (" + e + ")")
+        String state = exit.map(GuestExit::toString).or(console::endReason).map(e -> "the guest ended first (" + e + ")")
                 .orElse(console.isEnded() ? "the console ended first" : "the guest still runs");
         long lines = console.lineCount();
         String printed = lines == 0 ? "no complete line" : lines + (lines == 1 ? " complete line" : " complete lines");

@@ -69,8 +69,18 @@ final class RunningConsole implements Console {
     }
 
     @Override
-    public long maxHistoryChars() {
-        return shown().maxHistoryChars();
+    public long maxHistoryBytes() {
+        return shown().maxHistoryBytes();
+    }
+
+    @Override
+    public long historyBytes() {
+        return shown().historyBytes();
+    }
+
+    @Override
+    public Optional<String> endReason() {
+        return Optional.empty();
     }
 
     @Override

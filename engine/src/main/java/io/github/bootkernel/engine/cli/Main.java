@@ -105,18 +105,20 @@ public final class Main {
         Thread pump = new Thread(() -> pumpInput(stdin, raw, machine, stop, stderr), "bootkernel-stdin");
         pump.setDaemon(true);
         pump.start();
-        if (stop.awaitGuestOrStop(machine::awaitExit).isEmpty()) {
-            try {
-                machine.close(); // the guest's end becomes STOPPED
-            } catch (MachineException e) {
-                stderr.println("bootkernel: " + e.getMessage()); // still a stop: the summary follows
-            }
+        stop.awaitGuestOrStop(machine::awaitExit);
+        // Stops the guest if a stop was requested (its end becomes STOPPED) and gives the console's
+        // delivery thread a second at most to hand stdout what is left.
+        try {
+            machine.close();
+        } catch (MachineException e) {
+            stderr.println("bootkernel: " + e.getMessage()); // the summary follows
         }
         GuestExit exit = machine.exit().orElseThrow();
-        sink.flush();
+        String dropped = sink.finish(machine.rawOutputDropped());
         Optional<StopRequest.Reason> stopped = stop.requested();
-        stderr.printf(Locale.ROOT, "bootkernel: guest ended: %s (%.2f s, %d VM exits)%s%n", exit,
-                (System.nanoTime() - t0) / 1e9, machine.exitCount(), stopped.map(r -> " after " + r).orElse(""));
+        stderr.printf(Locale.ROOT, "bootkernel: guest ended: %s (%.2f s, %d VM exits%s)%s%n", exit,
+                (System.nanoTime() - t0) / 1e9, machine.exitCount(), dropped,
+                stopped.map(r -> " after " + r).orElse(""));
         return stopped.map(StopRequest.Reason::exitStatus).orElseGet(() -> ExitCodes.of(exit));
     }
 
@@ -182,32 +184,85 @@ public final class Main {
         }
     }
 
-    /** Writes console bytes straight to stdout, flushing at line ends and prompts. */
+    /**
+     * Writes console bytes to stdout, flushing at line ends and prompts. It runs on the console's
+     * delivery thread, so a stdout that blocks (a pipe nobody reads) stalls only that thread: the
+     * guest, its time limit and the end of the tool go on, and the bytes it could not write are
+     * counted.
+     */
     private static final class StdoutSink implements java.util.function.IntConsumer {
         private final OutputStream out;
+        /** Held while writing; the main thread only tries it, so a blocked write never blocks it. */
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         private final byte[] buf = new byte[8192];
         private int len;
+        /** Bytes of the write in progress, for {@link #finish} while a write is blocked. */
+        private volatile int writing;
+        private long failed;
+        private IOException failure;
 
         StdoutSink(OutputStream out) {
             this.out = out;
         }
 
         @Override
-        public synchronized void accept(int b) {
-            buf[len++] = (byte) b;
-            if (b == '\n' || b == ' ' || len == buf.length) {
-                flush();
+        public void accept(int b) {
+            lock.lock();
+            try {
+                buf[len++] = (byte) b;
+                if (b == '\n' || b == ' ' || len == buf.length) {
+                    flush();
+                }
+            } finally {
+                lock.unlock();
             }
         }
 
-        synchronized void flush() {
+        /** Writes the buffer; the lock is held. */
+        private void flush() {
+            if (len == 0) {
+                return;
+            }
+            writing = len;
             try {
                 out.write(buf, 0, len);
                 out.flush();
             } catch (IOException e) {
-                // stdout gone: keep running the guest, drop its output
+                // stdout gone: keep running the guest, count its output as dropped
+                failed += len;
+                failure = e;
             }
+            writing = 0;
             len = 0;
+        }
+
+        /**
+         * Writes what is left unless a write is still blocked (the console's delivery thread was
+         * abandoned in it), and says what was lost.
+         *
+         * @param undelivered console bytes the machine did not hand to this sink
+         * @return {@code ""}, or {@code ", N console bytes dropped: stdout blocked"} (or
+         *     {@code "...: stdout failed: <error>"}) for the summary line
+         */
+        String finish(long undelivered) {
+            long lost = undelivered;
+            boolean blocked = !lock.tryLock();
+            if (blocked) {
+                // the byte whose accept() is stuck in this write is in undelivered already
+                lost += Math.max(0, writing - 1);
+            } else {
+                try {
+                    flush();
+                    lost += failed;
+                } finally {
+                    lock.unlock();
+                }
+            }
+            if (lost == 0) {
+                return "";
+            }
+            String why = failure != null && !blocked ? "stdout failed: " + failure.getMessage() : "stdout blocked";
+            return ", " + lost + " console bytes dropped: " + why;
         }
     }
 }

@@ -24,22 +24,37 @@ import java.util.stream.Stream;
  * line and the rest continues as a new one (a surrogate pair is never split). The text after the
  * last terminator is the {@link #partialLine()}.
  *
- * <p><b>Memory bound.</b> The history keeps at most {@link #maxHistoryChars()} chars, counting each
- * line as its length plus one (its newline), so a flood of empty lines is bounded too. When a new
- * line would exceed the bound, the oldest lines are evicted and counted by {@link #droppedLines()}.
- * Line indexes are absolute: line {@code i} is the {@code i}-th line ever completed (from 0), and
+ * <p><b>Memory bound.</b> The history holds at most {@link #maxHistoryBytes()} bytes of heap,
+ * each line counted as what it costs on a 64-bit JVM with compressed references (the default
+ * below 32 GiB of heap): 24 bytes for its {@code String}, 16 bytes of array header plus its text
+ * (one byte per char when every char is below U+0100, else two) rounded up to 8, and a 4-byte
+ * slot in the history's list (which holds its slots in chunks of 1024, never in one large
+ * array); an empty line costs only its slot. When a new line would exceed the bound, the oldest
+ * lines are evicted and counted by {@link #droppedLines()}. So the default
+ * {@value #DEFAULT_MAX_HISTORY_BYTES} bytes (16 MiB) keep about 4.2 million empty lines, 320,000
+ * one-char lines, or 135,000 lines of 80 ASCII chars (about 11 MB of such text), and no flood
+ * holds more: measured, the worst (empty lines) grows the heap by 16.2 MiB, the chunks' headers
+ * included. Besides the history, a console holds about 17 KiB (the line being assembled,
+ * {@link #maxLineLength()} chars, and two partly used chunks of slots) and, for a machine started
+ * with a raw-output consumer, a 256 KiB buffer of bytes waiting for it. Without compressed
+ * references (heaps of 32 GiB and more) the true figures are up to twice these. Line indexes are
+ * absolute: line {@code i} is the {@code i}-th line ever completed (from 0), and
  * {@link #lineCount()} keeps counting across evictions. A machine's console, and one made by
- * {@link #of(String)}, has the default bounds: {@value #DEFAULT_MAX_LINE_LENGTH} chars per
- * line, {@value #DEFAULT_MAX_HISTORY_CHARS} chars of history.
+ * {@link #of(String)}, has the default bounds: {@value #DEFAULT_MAX_LINE_LENGTH} chars per line,
+ * {@value #DEFAULT_MAX_HISTORY_BYTES} bytes of history.
  *
  * <p><b>Threads.</b> Every method is thread-safe and may be called from any thread while the
  * guest writes. Snapshots ({@link #lines()}, {@link #text()}, {@link #tail(int)},
  * {@link #stream()}) never change after they are returned. {@link #awaitLine(Pattern, Duration)}
  * and its variants wait on a condition variable that is signalled once per completed line and when
  * the console {@linkplain #isEnded() ends}; they never sleep-poll and they honour interrupts.
+ * Followers ({@link #follow(Consumer, boolean)}) run on the console's own delivery thread, never
+ * on the thread that runs the guest, so no host code can stall the guest.
  *
- * <p><b>Ending.</b> The console ends when its machine is closed; from then on it does not change,
- * and every wait returns at once with what it has.
+ * <p><b>Ending.</b> The console ends when its guest stops running (it exited, reset, crashed, hit
+ * its time limit or its machine was closed), once every byte the guest wrote is in it; from then
+ * on it does not change, every wait returns at once with what it has, and {@link #endReason()}
+ * says how the guest ended.
  *
  * <p>{@link #of(String)} makes an ended console from text, for testing code that reads consoles.
  */
@@ -48,13 +63,14 @@ public interface Console {
     /** Default {@link #maxLineLength()}: 4096 chars. */
     int DEFAULT_MAX_LINE_LENGTH = 4096;
 
-    /** Default {@link #maxHistoryChars()}: 8 Mi chars (16 MiB of heap for the text). */
-    long DEFAULT_MAX_HISTORY_CHARS = 8L * 1024 * 1024;
+    /** Default {@link #maxHistoryBytes()}: 16 MiB of heap. */
+    long DEFAULT_MAX_HISTORY_BYTES = 16L * 1024 * 1024;
 
     /**
      * Returns an ended console holding {@code text}, split into lines as if a guest had written
      * its UTF-8 bytes and then stopped: the text after the last line terminator is the
-     * {@link #partialLine()}. It has the bounds of a machine's console.
+     * {@link #partialLine()}. It has the bounds of a machine's console and no
+     * {@link #endReason()}.
      *
      * <pre>{@code
      * Console console = Console.of("Linux version 6.1.0\ninit: ready\n/ # ");
@@ -83,11 +99,19 @@ public interface Console {
     int maxLineLength();
 
     /**
-     * Returns the history bound: the most chars kept, counting each line as its length plus one.
+     * Returns the history bound: the most heap the lines kept may hold, each line counted as the
+     * class comment says.
      *
-     * @return the maximum history size, in chars
+     * @return the bound, in bytes
      */
-    long maxHistoryChars();
+    long maxHistoryBytes();
+
+    /**
+     * Returns the heap the lines kept hold now, each line counted as the class comment says.
+     *
+     * @return bytes, at most {@link #maxHistoryBytes()}
+     */
+    long historyBytes();
 
     // ---------------------------------------------------------------------------------- reading
 
@@ -143,7 +167,7 @@ public interface Console {
     long lineCount();
 
     /**
-     * Returns how many of the oldest lines were evicted from the history by the memory bound.
+     * Returns how many of the oldest lines were evicted from the history by its memory bound.
      *
      * @return the number of evicted lines
      */
@@ -155,6 +179,16 @@ public interface Console {
      * @return {@code true} once the console is finished
      */
     boolean isEnded();
+
+    /**
+     * Returns how the guest ended, in words, once the console ended because it did: for example
+     * {@code "exit status 3"}, {@code "TIMEOUT: no end within PT2S"} or
+     * {@code "STOPPED: closed by the host"} (the machine's {@code GuestExit} as text).
+     *
+     * @return the words; empty while the console has not ended, and for a console made by
+     *     {@link #of(String)}
+     */
+    Optional<String> endReason();
 
     // ---------------------------------------------------------------------------------- waiting
 
@@ -250,21 +284,30 @@ public interface Console {
     }
 
     /**
-     * Follows the console: {@code consumer} receives every completed line, in order, each exactly
-     * once. With {@code replayHistory}, it first receives the lines already in the history; the
-     * replay and the registration happen atomically, so no line is lost or repeated between replay
-     * and live delivery.
+     * Follows the console: {@code consumer} receives every completed line, in order, each at most
+     * once. With {@code replayHistory}, it first receives the lines in the history now; the replay
+     * and the registration happen atomically, so no line is lost or repeated between replay and
+     * live delivery.
      *
-     * <p>Replayed lines are delivered on the calling thread, live lines on the thread feeding the
-     * console (the vCPU thread), in both cases while the console's lock is held. The consumer must
-     * therefore be quick and must not block: while it runs, the guest cannot write and readers
-     * wait. It may call this console's methods (the lock is reentrant) but must not wait on it. A
+     * <p>Every line, replayed or live, is delivered on the console's delivery thread (a daemon
+     * thread named {@code bootkernel-console-N}, one per console), without any lock held, never
+     * on the thread that runs the guest: a slow or blocking consumer cannot stall the guest,
+     * its time limit or {@code close()}. The consumer may call this console's methods, wait on it,
+     * and close its own or another subscription. The followers of one console share the thread,
+     * so one that blocks delays the others. The lines waiting for a follower are the history
+     * itself: a follower that falls behind by more than the history's bound misses the oldest
+     * lines, which {@link Subscription#droppedLines()} counts. When its machine is closed, a
+     * console's followers get a second to receive what is left; then they are given up (their
+     * subscriptions closed), and a consumer still blocked then is abandoned, never joined. A
      * consumer that throws is logged and removed; the console and the other followers go on.
+     *
+     * <p>Delivery lags behind the history by a little: to act on a line as soon as it is there,
+     * use {@link #awaitLine(Predicate, Duration, long)}; to know that the follower got every
+     * line completed so far, use {@link Subscription#awaitDelivered(Duration)}.
      *
      * @param consumer receives the lines
      * @param replayHistory whether to deliver the current history first
-     * @return the subscription; close it to stop the delivery (already closed if the consumer
-     *     threw during the replay)
+     * @return the subscription; close it to stop the delivery
      */
     Subscription follow(Consumer<String> consumer, boolean replayHistory);
 }

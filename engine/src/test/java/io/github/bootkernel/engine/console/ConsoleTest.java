@@ -23,7 +23,8 @@ class ConsoleTest {
         assertThat(console.isEnded()).isTrue();
         assertThat(console.awaitEnd(Duration.ZERO)).isTrue();
         assertThat(console.maxLineLength()).isEqualTo(Console.DEFAULT_MAX_LINE_LENGTH);
-        assertThat(console.maxHistoryChars()).isEqualTo(Console.DEFAULT_MAX_HISTORY_CHARS);
+        assertThat(console.maxHistoryBytes()).isEqualTo(Console.DEFAULT_MAX_HISTORY_BYTES);
+        assertThat(console.endReason()).as("a console made from text had no guest").isEmpty();
     }
 
     @Test
@@ -63,10 +64,11 @@ class ConsoleTest {
     }
 
     @Test
-    void followWithReplayGetsTheWholeHistory() {
+    void followWithReplayGetsTheWholeHistory() throws InterruptedException {
         Console console = Console.of("a\nb\n");
         List<String> seen = new ArrayList<>();
         Subscription subscription = console.follow(seen::add, true);
+        assertThat(subscription.awaitDelivered(Duration.ofSeconds(60))).isTrue();
         subscription.close();
         assertThat(seen).containsExactly("a", "b");
         List<String> live = new ArrayList<>();

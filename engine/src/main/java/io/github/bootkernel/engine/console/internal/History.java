@@ -13,47 +13,47 @@ import java.util.function.Predicate;
 /**
  * The completed lines of a console, bounded, and the waits on them.
  *
- * <p><b>Bound.</b> At most {@link #maxChars()} chars are kept, counting each line as its length
- * plus one (its newline), so a flood of empty lines is bounded too. When a new line would exceed
+ * <p><b>Bound.</b> The lines kept hold at most {@link #maxBytes()} bytes of heap, each line
+ * counted by {@link LineCost#of(String)} (its string, its array, its place in the list), so a
+ * flood of short or empty lines is bounded by what it really costs. When a new line would exceed
  * the bound, the oldest lines are evicted and counted by {@link #dropped()}. Line indexes are
  * absolute: line {@code i} is the {@code i}-th line ever {@linkplain #add(String) added} (from 0),
- * and {@link #count()} keeps counting across evictions. Adding a line and evicting cost amortized
- * O(1).
+ * and {@link #count()} keeps counting across evictions. Adding a line costs O(its length) and
+ * evicting amortized O(1). The lines sit in a {@link LineList}: a line's place costs one
+ * reference, and nothing else grows with the number of lines.
  *
  * <p><b>Threads.</b> Every method takes the lock given at construction (a reentrant lock the
  * owner may share, and may already hold). The waits use a condition of that lock, signalled once
- * per added line and by {@link #end()}; they never sleep-poll and they honour interrupts.
+ * per added line and by {@link #end(String)}; they never sleep-poll and they honour interrupts.
  */
 public final class History {
 
-    /** Evicted slots at the front of {@link #lines} before they are compacted away. */
-    private static final int COMPACT_THRESHOLD = 1024;
-
-    private final long maxChars;
+    private final long maxBytes;
     private final ReentrantLock lock;
     private final Condition changed;
 
-    // Live lines are lines[head ..]; slots before head are evicted (null). All guarded by lock.
-    private final ArrayList<String> lines = new ArrayList<>();
-    private int head;
-    /** Sum over live lines of (length + 1). */
-    private long chars;
-    /** Lines evicted so far; also the absolute index of lines[head]. */
+    // All guarded by lock.
+    private final LineList lines = new LineList();
+    /** Sum over live lines of {@link LineCost#of(String)}. */
+    private long bytes;
+    /** Lines evicted so far; also the absolute index of the oldest line kept. */
     private long dropped;
     private boolean ended;
+    private String endReason;
 
     /**
      * Creates an empty history.
      *
-     * @param maxChars most chars kept, counting each line as its length plus one; at least 1
+     * @param maxBytes most heap the lines kept may hold, in bytes as {@link LineCost} counts
+     *     them; at least 1
      * @param lock guards this history; the owner may hold it around several calls
-     * @throws IllegalArgumentException if {@code maxChars} is less than 1
+     * @throws IllegalArgumentException if {@code maxBytes} is less than 1
      */
-    public History(long maxChars, ReentrantLock lock) {
-        if (maxChars < 1) {
-            throw new IllegalArgumentException("maxChars must be at least 1, got " + maxChars);
+    public History(long maxBytes, ReentrantLock lock) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be at least 1, got " + maxBytes);
         }
-        this.maxChars = maxChars;
+        this.maxBytes = maxBytes;
         this.lock = Objects.requireNonNull(lock, "lock");
         this.changed = lock.newCondition();
     }
@@ -61,16 +61,30 @@ public final class History {
     /**
      * Returns the bound.
      *
-     * @return the most chars kept, counting each line as its length plus one
+     * @return the most heap the lines kept may hold, in bytes
      */
-    public long maxChars() {
-        return maxChars;
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /**
+     * Returns the heap the lines kept hold now, as {@link LineCost} counts it.
+     *
+     * @return bytes, at most {@link #maxBytes()}
+     */
+    public long bytes() {
+        lock.lock();
+        try {
+            return bytes;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * Appends a completed line, evicts the oldest lines beyond the bound and wakes the waiters.
-     * A line longer than the bound evicts everything, itself included (the owner keeps lines
-     * shorter than the bound).
+     * A line costing more than the bound evicts everything, itself included (the owner keeps
+     * lines cheaper than the bound).
      *
      * @param line the line, without terminator
      */
@@ -78,8 +92,8 @@ public final class History {
         lock.lock();
         try {
             lines.add(line);
-            chars += line.length() + 1L;
-            while (chars > maxChars) {
+            bytes += LineCost.of(line);
+            while (bytes > maxBytes) {
                 evictOldest();
             }
             changed.signalAll();
@@ -89,28 +103,61 @@ public final class History {
     }
 
     private void evictOldest() {
-        String oldest = lines.set(head, null);
-        head++;
+        String oldest = lines.removeFirst();
         dropped++;
-        chars -= oldest.length() + 1L;
-        if (head >= COMPACT_THRESHOLD && head * 2 >= lines.size()) {
-            lines.subList(0, head).clear();
-            head = 0;
-        }
+        bytes -= LineCost.of(oldest);
     }
 
     /**
      * Marks the history finished: no more lines will come. Wakes every waiter. Calling it again
      * does nothing.
+     *
+     * @param how how the guest ended, in words, or {@code null} when the console had no guest
      */
-    public void end() {
+    public void end(String how) {
         lock.lock();
         try {
-            ended = true;
-            changed.signalAll();
+            if (!ended) {
+                ended = true;
+                endReason = how;
+                changed.signalAll();
+            }
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Returns how the guest ended, as given to {@link #end(String)}.
+     *
+     * @return the words, or empty while the history has not ended or when it was ended without
+     *     them
+     */
+    public Optional<String> endReason() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(endReason);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Copies lines from absolute index {@code from} on, at most {@code max} of them, into
+     * {@code into}; lines evicted already are skipped. The caller holds the lock.
+     *
+     * @param from the absolute index of the first line wanted
+     * @param max how many lines to copy at most
+     * @param into receives the lines, oldest first
+     * @return the absolute index of the first line copied (greater than {@code from} when lines
+     *     were evicted); the next index to ask for is this plus the number copied
+     */
+    long copy(long from, int max, List<String> into) {
+        long first = Math.max(from, dropped);
+        int start = (int) Math.min(first - dropped, lines.size());
+        int end = (int) Math.min(lines.size(), (long) start + max);
+        lines.copy(start, end, into);
+        return first;
     }
 
     /**
@@ -135,8 +182,9 @@ public final class History {
         }
         lock.lock();
         try {
-            int from = Math.max(head, lines.size() - n);
-            return List.copyOf(lines.subList(from, lines.size()));
+            List<String> tail = new ArrayList<>();
+            lines.copy(Math.max(0, lines.size() - n), lines.size(), tail);
+            return List.copyOf(tail);
         } finally {
             lock.unlock();
         }
@@ -151,9 +199,8 @@ public final class History {
     public String text(String suffix) {
         lock.lock();
         try {
-            StringBuilder text = new StringBuilder(
-                    (int) Math.min(Integer.MAX_VALUE - 8, chars + suffix.length()));
-            for (int i = head; i < lines.size(); i++) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < lines.size(); i++) {
                 text.append(lines.get(i)).append('\n');
             }
             return text.append(suffix).toString();
@@ -171,7 +218,7 @@ public final class History {
     public long count() {
         lock.lock();
         try {
-            return dropped + lines.size() - head;
+            return dropped + lines.size();
         } finally {
             lock.unlock();
         }
@@ -192,7 +239,7 @@ public final class History {
     }
 
     /**
-     * Tells whether {@link #end()} was called.
+     * Tells whether {@link #end(String)} was called.
      *
      * @return {@code true} once ended
      */
@@ -229,11 +276,11 @@ public final class History {
             lock.lockInterruptibly();
             try {
                 while (true) {
-                    long count = dropped + lines.size() - head;
+                    long count = dropped + lines.size();
                     next = Math.max(next, dropped);
                     if (next < count) {
-                        int from = head + (int) (next - dropped);
-                        fresh = new ArrayList<>(lines.subList(from, lines.size()));
+                        fresh = new ArrayList<>();
+                        lines.copy((int) (next - dropped), lines.size(), fresh);
                         next = count;
                         break;
                     }
@@ -254,7 +301,7 @@ public final class History {
     }
 
     /**
-     * Waits until the history {@linkplain #end() ends}.
+     * Waits until the history {@linkplain #end(String) ends}.
      *
      * @param timeout how long to wait at most
      * @return {@code true} if it ended, {@code false} if the timeout passed first

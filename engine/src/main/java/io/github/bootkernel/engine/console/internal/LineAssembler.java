@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  * {@code maxLineLength} chars become a complete line and the rest continues as a new one; a
  * surrogate pair is never split.
  *
- * <p>{@link #accept(int)} does O(1) work and allocates nothing; only a completed line allocates
- * (its {@code String}). Not thread-safe: the owner serializes every call.
+ * <p>{@link #accept(int)} does O(1) work and allocates nothing; only a completed non-empty line
+ * allocates (its {@code String}). Not thread-safe: the owner serializes every call.
  */
 public final class LineAssembler {
 
@@ -154,9 +154,12 @@ public final class LineAssembler {
         completeLine();
     }
 
-    /** Hands the partial line, as it is, to the consumer and starts a new one. */
+    /**
+     * Hands the partial line, as it is, to the consumer and starts a new one. An empty line is
+     * the one shared {@code ""}, so a flood of empty lines holds no string of its own.
+     */
     private void completeLine() {
-        String line = new String(partial.array(), 0, partial.position());
+        String line = partial.position() == 0 ? "" : new String(partial.array(), 0, partial.position());
         partial.clear();
         lines.accept(line);
     }

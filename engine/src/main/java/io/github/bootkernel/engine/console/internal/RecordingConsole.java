@@ -2,48 +2,76 @@ package io.github.bootkernel.engine.console.internal;
 
 import io.github.bootkernel.engine.console.Console;
 import io.github.bootkernel.engine.console.Subscription;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
 /**
  * The console the machine records: a {@link LineAssembler} whose lines go to a {@link History}
- * and to the {@link Followers}, all under one reentrant lock. Both faces in one object: the
- * machine feeds it as a {@link ConsoleSink}, users read it as a {@link Console}.
+ * and to the watcher, and whose bytes and lines go to host code through the {@link Delivery}, all
+ * under one reentrant lock. Both faces in one object: the machine feeds it as a
+ * {@link ConsoleSink}, users read it as a {@link Console}.
  */
 final class RecordingConsole implements Console, ConsoleSink {
 
-    /** Guards the assembler, the history and the followers. */
+    private static final System.Logger LOG = System.getLogger(RecordingConsole.class.getName());
+
+    /** Guards the assembler, the history, the delivery and {@link #ended}. */
     private final ReentrantLock lock = new ReentrantLock();
     private final History history;
-    private final Followers followers = new Followers(lock);
+    private final Delivery delivery;
     private final LineAssembler assembler;
+    private final Consumer<String> watcher;
+    private boolean ended;
 
     /**
      * Creates an empty console.
      *
      * @param maxLineLength longest line kept in one piece, in chars; at least 2 (room for a
      *     surrogate pair)
-     * @param maxHistoryChars most chars of history kept, counting each line as its length plus one;
-     *     greater than {@code maxLineLength}, so the newest line always fits
+     * @param maxHistoryBytes most heap the history may hold, in bytes as {@link LineCost} counts
+     *     them; more than the longest line costs, so the newest line always fits
+     * @param watcher sees each completed line on the feeding thread, with the lock held, or
+     *     {@code null}
+     * @param rawOutput receives each byte on the delivery thread, or {@code null}
+     * @param rawBufferBytes how many bytes may wait for {@code rawOutput}
      * @throws IllegalArgumentException if a bound is out of range
      */
-    RecordingConsole(int maxLineLength, long maxHistoryChars) {
-        if (maxHistoryChars <= maxLineLength) {
-            throw new IllegalArgumentException("maxHistoryChars must be greater than maxLineLength ("
-                    + maxLineLength + ") so the newest line always fits, got " + maxHistoryChars);
-        }
+    RecordingConsole(int maxLineLength, long maxHistoryBytes, Consumer<String> watcher, IntConsumer rawOutput,
+            int rawBufferBytes) {
         this.assembler = new LineAssembler(maxLineLength, this::completed);
-        this.history = new History(maxHistoryChars, lock);
+        long longest = LineCost.ofLongest(maxLineLength);
+        if (maxHistoryBytes <= longest) {
+            throw new IllegalArgumentException("maxHistoryBytes must be more than a line of maxLineLength ("
+                    + maxLineLength + ") chars costs (" + longest + " bytes) so the newest line always fits, got "
+                    + maxHistoryBytes);
+        }
+        this.history = new History(maxHistoryBytes, lock);
+        this.delivery = new Delivery(lock, history, rawOutput, rawBufferBytes);
+        this.watcher = watcher;
+    }
+
+    /** A console without watcher and raw output. */
+    RecordingConsole(int maxLineLength, long maxHistoryBytes) {
+        this(maxLineLength, maxHistoryBytes, null, null, 0);
     }
 
     /** A line the assembler completed; the lock is held. */
     private void completed(String line) {
         history.add(line);
-        followers.deliver(line);
+        if (watcher != null) {
+            try {
+                watcher.accept(line);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "console watcher " + watcher + " threw", e);
+            }
+        }
+        delivery.lineAdded();
     }
 
     // ---------------------------------------------------------------------------- write side
@@ -52,7 +80,10 @@ final class RecordingConsole implements Console, ConsoleSink {
     public void accept(int b) {
         lock.lock();
         try {
-            assembler.accept(b);
+            if (!ended) {
+                assembler.accept(b);
+                delivery.rawByte(b);
+            }
         } finally {
             lock.unlock();
         }
@@ -60,11 +91,20 @@ final class RecordingConsole implements Console, ConsoleSink {
 
     @Override
     public void end() {
+        end(null);
+    }
+
+    @Override
+    public void end(String how) {
         lock.lock();
         try {
-            if (assembler.end()) {
-                history.end();
+            if (ended) {
+                return;
             }
+            ended = true;
+            assembler.end();
+            history.end(how);
+            delivery.end();
         } finally {
             lock.unlock();
         }
@@ -75,6 +115,16 @@ final class RecordingConsole implements Console, ConsoleSink {
         return this;
     }
 
+    @Override
+    public boolean finishDelivery(Duration timeout) {
+        return delivery.finish(timeout);
+    }
+
+    @Override
+    public long rawOutputDropped() {
+        return delivery.rawDropped();
+    }
+
     // ----------------------------------------------------------------------------- read side
 
     @Override
@@ -83,8 +133,13 @@ final class RecordingConsole implements Console, ConsoleSink {
     }
 
     @Override
-    public long maxHistoryChars() {
-        return history.maxChars();
+    public long maxHistoryBytes() {
+        return history.maxBytes();
+    }
+
+    @Override
+    public long historyBytes() {
+        return history.bytes();
     }
 
     @Override
@@ -133,6 +188,11 @@ final class RecordingConsole implements Console, ConsoleSink {
     }
 
     @Override
+    public Optional<String> endReason() {
+        return history.endReason();
+    }
+
+    @Override
     public Optional<String> awaitLine(Predicate<String> predicate, Duration timeout, long fromLine)
             throws InterruptedException {
         return history.awaitLine(predicate, timeout, fromLine);
@@ -145,11 +205,6 @@ final class RecordingConsole implements Console, ConsoleSink {
 
     @Override
     public Subscription follow(Consumer<String> consumer, boolean replayHistory) {
-        lock.lock();
-        try {
-            return followers.add(consumer, replayHistory ? history.lines() : List.of());
-        } finally {
-            lock.unlock();
-        }
+        return delivery.follow(consumer, replayHistory);
     }
 }

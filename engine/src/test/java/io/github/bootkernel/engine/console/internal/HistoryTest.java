@@ -17,8 +17,8 @@ class HistoryTest {
     /** Long enough never to expire on a loaded machine; tests only check "well before" it. */
     static final Duration LONG = Duration.ofSeconds(60);
 
-    private static History history(long maxChars) {
-        return new History(maxChars, new ReentrantLock());
+    private static History history(long maxBytes) {
+        return new History(maxBytes, new ReentrantLock());
     }
 
     private static History history() {
@@ -113,9 +113,11 @@ class HistoryTest {
     void endedHistoryStillAnswersFromItsLines() throws InterruptedException {
         History history = history();
         history.add("done");
-        history.end();
-        history.end();
+        assertThat(history.endReason()).isEmpty();
+        history.end("exit status 3");
+        history.end("a second end changes nothing");
 
+        assertThat(history.endReason()).contains("exit status 3");
         assertThat(history.awaitEnd(Duration.ZERO)).isTrue();
         assertThat(history.awaitLine(s -> s.equals("done"), LONG, 0)).contains("done");
     }
@@ -126,7 +128,7 @@ class HistoryTest {
         assertThat(history.awaitEnd(Duration.ofMillis(20))).isFalse();
         Thread ender = start(() -> {
             sleep(100);
-            history.end();
+            history.end(null);
         });
 
         assertThat(history.awaitEnd(LONG)).isTrue();
@@ -198,8 +200,9 @@ class HistoryTest {
         history.add("the last line");
 
         List<String> kept = history.lines();
-        long keptChars = kept.stream().mapToLong(s -> s.length() + 1L).sum();
-        assertThat(keptChars).isLessThanOrEqualTo(bound).isGreaterThan(bound - 80);
+        long keptBytes = kept.stream().mapToLong(LineCost::of).sum();
+        assertThat(keptBytes).isLessThanOrEqualTo(bound).isGreaterThan(bound - LineCost.of(line))
+                .isEqualTo(history.bytes());
         assertThat(kept).last().isEqualTo("the last line");
         assertThat(history.count()).isEqualTo(total);
         assertThat(history.dropped() + kept.size()).isEqualTo(total);
@@ -214,6 +217,6 @@ class HistoryTest {
     void rejectsAnEmptyBound() {
         assertThatThrownBy(() -> history(0))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("maxChars");
+                .hasMessageContaining("maxBytes");
     }
 }

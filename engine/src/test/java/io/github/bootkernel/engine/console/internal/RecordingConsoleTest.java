@@ -45,7 +45,7 @@ class RecordingConsoleTest {
 
         assertThat(sink.console()).isSameAs(sink.console());
         assertThat(sink.console().maxLineLength()).isEqualTo(Console.DEFAULT_MAX_LINE_LENGTH);
-        assertThat(sink.console().maxHistoryChars()).isEqualTo(Console.DEFAULT_MAX_HISTORY_CHARS);
+        assertThat(sink.console().maxHistoryBytes()).isEqualTo(Console.DEFAULT_MAX_HISTORY_BYTES);
     }
 
     @Test
@@ -129,24 +129,26 @@ class RecordingConsoleTest {
     // ----------------------------------------------------------------------------- following
 
     @Test
-    void followerReceivesCompletedLinesInOrder() {
+    void followerReceivesCompletedLinesInOrder() throws InterruptedException {
         RecordingConsole console = console();
         feed(console, "before\n");
         List<String> seen = new ArrayList<>();
         Subscription subscription = console.follow(seen::add);
         feed(console, "one\ntwo\r\nthree\rpartial");
+        assertThat(subscription.awaitDelivered(LONG)).isTrue();
         subscription.close();
 
         assertThat(seen).containsExactly("one", "two", "three");
     }
 
     @Test
-    void followerWithReplayGetsHistoryFirst() {
+    void followerWithReplayGetsHistoryFirst() throws InterruptedException {
         RecordingConsole console = console();
         feed(console, "a\nb\n");
         List<String> seen = new ArrayList<>();
         Subscription subscription = console.follow(seen::add, true);
         feed(console, "c\n");
+        assertThat(subscription.awaitDelivered(LONG)).isTrue();
         subscription.close();
 
         assertThat(seen).containsExactly("a", "b", "c");
@@ -167,12 +169,14 @@ class RecordingConsoleTest {
             console.end();
         });
         midway.await();
-        List<String> seen = new ArrayList<>(); // guarded by the console lock during delivery
+        List<String> seen = new ArrayList<>(); // written by the delivery thread, read after awaitDelivered
         Subscription subscription = console.follow(seen::add, true);
         writer.join();
+        assertThat(subscription.awaitDelivered(LONG)).isTrue();
         subscription.close();
 
         assertThat(console.droppedLines()).isZero();
+        assertThat(subscription.droppedLines()).isZero();
         assertThat(seen).hasSize(total);
         for (int i = 0; i < total; i++) {
             if (!seen.get(i).equals(Integer.toString(i))) {
@@ -207,9 +211,10 @@ class RecordingConsoleTest {
         feed(console, "the last line\n");
 
         List<String> kept = console.lines();
-        long keptChars = kept.stream().mapToLong(s -> s.length() + 1L).sum();
+        long keptBytes = kept.stream().mapToLong(LineCost::of).sum();
         assertThat(console.droppedLines()).isPositive();
-        assertThat(keptChars).isLessThanOrEqualTo(bound).isGreaterThan(bound - 256);
+        assertThat(keptBytes).isLessThanOrEqualTo(bound).isGreaterThan(bound - LineCost.ofLongest(256))
+                .isEqualTo(console.historyBytes());
         assertThat(kept).last().isEqualTo("the last line");
         assertThat(console.lineCount()).isEqualTo(total);
         assertThat(console.droppedLines() + kept.size()).isEqualTo(total);
@@ -227,15 +232,17 @@ class RecordingConsoleTest {
             console.accept('\n');
         }
 
-        assertThat(console.lines()).hasSize(1000);
-        assertThat(console.droppedLines()).isEqualTo(999_000);
+        // an empty line holds only its 4-byte slot: 1000 / 4 of them fit
+        assertThat(console.lines()).hasSize(250);
+        assertThat(console.droppedLines()).isEqualTo(1_000_000 - 250);
+        assertThat(console.historyBytes()).isEqualTo(1000);
     }
 
     @Test
     void rejectsBoundsThatCannotHoldALine() {
         assertThatThrownBy(() -> new RecordingConsole(100, 100))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("maxHistoryChars");
+                .hasMessageContaining("maxHistoryBytes");
         assertThatThrownBy(() -> new RecordingConsole(1, 100))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxLineLength");
