@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -38,8 +39,9 @@ import java.util.function.IntConsumer;
  *
  * <pre>{@code
  * try (Machine machine = Machine.start(MachineConfig.builder(kernel).initrd(initramfs).build())) {
- *     machine.console().awaitLine(Pattern.compile("init: ready"), Duration.ofSeconds(30));
- *     GuestExit exit = machine.awaitExit(Duration.ofSeconds(30)).orElseThrow();
+ *     machine.console().awaitLine(Pattern.compile("init: ready"), Duration.ofSeconds(60)).orElseThrow();
+ *     machine.sendInput("/bin/exit-status 3\n");
+ *     GuestExit exit = machine.awaitExit(Duration.ofSeconds(60)).orElseThrow();   // exit status 3
  * }
  * }</pre>
  *
@@ -185,9 +187,14 @@ public final class Machine implements AutoCloseable {
     }
 
     private void scheduleTimeout(Duration timeout) {
-        exit.completeOnTimeout(GuestExit.of(GuestExit.Kind.TIMEOUT, "no end within " + timeout),
+        exit.completeOnTimeout(GuestExit.of(GuestExit.Kind.TIMEOUT, "no end within " + seconds(timeout)),
                         timeout.toNanos(), TimeUnit.NANOSECONDS)
                 .thenRun(this::kick);
+    }
+
+    /** A time limit in words: {@code "120 s"}, or {@code "1.500 s"} when it is not whole seconds. */
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : String.format(Locale.ROOT, "%.3f s", d.toMillis() / 1e3);
     }
 
     private void consoleByte(int b) {

@@ -176,11 +176,12 @@ public final class ConsoleAssert extends AbstractAssert<ConsoleAssert, Console> 
      * still to come, and, like it, it returns an assertion on what came: the first matching line.
      *
      * <pre>{@code
-     * // a probe guest that prints "probe: ready" and its command line in a few milliseconds, then halts
+     * // a probe guest booted with "probe.exit=0": it prints its command line and "probe: ready" in
+     * // a few milliseconds, then ends with exit status 0
      * assertThat(guest.console()).emitsWithin(Duration.ofSeconds(5), "probe: ready");              // passes
      * assertThat(guest.console()).emitsWithin(Duration.ofSeconds(5), "^probe: cmdline=")
      *         .endsWith("probe.exit=0");                                                          // asserts on the line
-     * assertThat(guest.console()).emitsWithin(Duration.ofSeconds(1), "init: ready");               // fails after 1 s
+     * assertThat(guest.console()).emitsWithin(Duration.ofSeconds(60), "init: ready");              // fails once it ended
      * }</pre>
      *
      * <p>The failure message says what was awaited, whether the guest ended first (and how, for

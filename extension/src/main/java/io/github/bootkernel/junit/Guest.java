@@ -25,8 +25,9 @@ import org.opentest4j.AssertionFailedError;
  * }
  * }</pre>
  *
- * <p>The console keeps the whole output, also after the guest ended, so assertions may run after
- * the end. A guest belongs to the test (or class) it was injected into; JUnit closes it when that
+ * <p>The console stays readable after the guest ended, also after it was closed, so assertions
+ * may run after the end; it keeps a bounded history (see {@code Console.maxHistoryBytes()}), the
+ * newest lines when a guest floods it. A guest belongs to the test (or class) it was injected into; JUnit closes it when that
  * scope ends. Thread-safe: every guest has its own machine and console, and guests share nothing.
  */
 public final class Guest implements AutoCloseable {
@@ -85,6 +86,7 @@ public final class Guest implements AutoCloseable {
      * @param data the bytes
      * @throws IllegalStateException if the input queue (64 KiB) is full: the guest is not reading
      *     its console; a prefix of {@code data} may have been queued
+     * @throws io.github.bootkernel.engine.MachineClosedException after the guest's scope closed it
      */
     public void send(byte[] data) {
         int accepted = machine.sendInput(data);
@@ -101,6 +103,7 @@ public final class Guest implements AutoCloseable {
      *
      * @param text the text
      * @throws IllegalStateException if the input queue is full, see {@link #send(byte[])}
+     * @throws io.github.bootkernel.engine.MachineClosedException after the guest's scope closed it
      */
     public void send(String text) {
         send(text.getBytes(StandardCharsets.UTF_8));
@@ -112,6 +115,7 @@ public final class Guest implements AutoCloseable {
      *
      * @param line the text, without a line terminator
      * @throws IllegalStateException if the input queue is full, see {@link #send(byte[])}
+     * @throws io.github.bootkernel.engine.MachineClosedException after the guest's scope closed it
      */
     public void sendLine(String line) {
         send(line + "\n");
@@ -148,7 +152,7 @@ public final class Guest implements AutoCloseable {
         machine.close();
     }
 
-    /** @return for example {@code guest 'parameter guest of Tests.boots(Guest)' (kernel probe)} */
+    /** @return for example {@code guest 'parameter #0 of com.example.BootTest.boots(Guest)' (kernel probe)} */
     @Override
     public String toString() {
         return "guest '" + declaration + "' (kernel " + kernelName + ")";

@@ -68,7 +68,7 @@ class WaitsEndWithTheGuestTest {
         long t0 = System.nanoTime();
 
         assertThatThrownBy(() -> assertThat(guest.console()).emitsWithin(LONG, NEVER))
-                .hasMessageContaining("but none came: the guest ended first (TIMEOUT: no end within PT1S)");
+                .hasMessageContaining("but none came: the guest ended first (TIMEOUT: no end within 1 s)");
         assertThat(since(t0)).as("emitsWithin(60 s) on a guest with a 1 s limit").isLessThan(PROMPTLY);
     }
 

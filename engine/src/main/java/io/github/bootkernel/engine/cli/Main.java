@@ -2,6 +2,7 @@ package io.github.bootkernel.engine.cli;
 
 import io.github.bootkernel.engine.EngineException;
 import io.github.bootkernel.engine.GuestExit;
+import io.github.bootkernel.engine.KvmAvailability;
 import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.MachineClosedException;
 import io.github.bootkernel.engine.MachineException;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -69,15 +71,17 @@ public final class Main {
         try {
             options = Options.parse(Arrays.asList(args));
         } catch (Options.UsageException e) {
-            stderr.println("bootkernel: " + e.getMessage());
-            stderr.println(Options.USAGE);
+            stderr.println("bootkernel: " + e.getMessage() + " (bootkernel --help shows the usage)");
             return ExitCodes.USAGE;
         } catch (IllegalArgumentException e) {
             stderr.println("bootkernel: " + e.getMessage());
             return ExitCodes.USAGE;
         }
         if (options.help()) {
-            stderr.println(Options.USAGE);
+            // On stdout, where --help | less looks; no guest runs, so it is not the console's.
+            PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+            out.println(Options.USAGE);
+            out.flush();
             return ExitCodes.CLEAN;
         }
         long t0 = System.nanoTime();
@@ -119,6 +123,12 @@ public final class Main {
         stderr.printf(Locale.ROOT, "bootkernel: guest ended: %s (%.2f s, %d VM exits%s)%s%n", exit,
                 (System.nanoTime() - t0) / 1e9, machine.exitCount(), dropped,
                 stopped.map(r -> " after " + r).orElse(""));
+        if (exit.kind() == GuestExit.Kind.TIMEOUT) {
+            KvmAvailability kvm = KvmAvailability.probe(machine.config().kvmDevice());
+            if (kvm.status() == KvmAvailability.Status.PVM) {
+                stderr.println("bootkernel: note: " + kvm.detail());
+            }
+        }
         return stopped.map(StopRequest.Reason::exitStatus).orElseGet(() -> ExitCodes.of(exit));
     }
 

@@ -182,7 +182,7 @@ public interface Console {
 
     /**
      * Returns how the guest ended, in words, once the console ended because it did: for example
-     * {@code "exit status 3"}, {@code "TIMEOUT: no end within PT2S"} or
+     * {@code "exit status 3"}, {@code "TIMEOUT: no end within 2 s"} or
      * {@code "STOPPED: closed by the host"} (the machine's {@code GuestExit} as text).
      *
      * @return the words; empty while the console has not ended, and for a console made by
