@@ -13,14 +13,15 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code java -jar bootkernel.jar} as a separate process whose stdout is a pipe nobody reads: the
  * console is written off the vCPU thread, so the pipe filling up stalls neither the guest nor its
  * time limit nor the tool's end. The guest is the probe (a test double, not Linux), flooding its
- * console; it runs on any KVM, the build machines' PVM included.
+ * console; it runs on any KVM, the build machines' PVM included, so this is a unit test of the
+ * host build (a JVM's start in the nested VM takes too long and varies too much to bound).
  *
  * <p>The time limit is 8 s so that the probe outgrows the 64 KiB pipe there too: on the build
  * machines' PVM it prints about 20 KB/s (measured), filling the pipe after about 3 s. Before the
  * console was delivered off the vCPU thread, the guest then stalled in the pipe and the tool never
  * ended.
  */
-class CommandLineStdoutIT {
+class CommandLineStdoutTest {
 
     @TempDir
     Path dir;
@@ -47,7 +48,8 @@ class CommandLineStdoutIT {
                     timeLimit, ended, seconds, summary);
 
             assertThat(ended).as("the tool ends although nobody reads its stdout; stderr: %s", summary).isTrue();
-            assertThat(seconds).as("seconds to the end, JVM start included").isLessThan(timeLimit + 12);
+            // Generous: a stalled tool never ends; a working one ends a second after its limit.
+            assertThat(seconds).as("seconds to the end, JVM start included").isLessThan(timeLimit + 30);
             assertThat(process.exitValue()).as("exit status; stderr: %s", summary).isEqualTo(124);
             assertThat(summary).containsPattern("guest ended: TIMEOUT.*[1-9][0-9]* console bytes dropped: stdout blocked");
         } finally {
