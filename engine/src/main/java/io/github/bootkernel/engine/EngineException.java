@@ -13,6 +13,8 @@ package io.github.bootkernel.engine;
  *   <li>{@link MachineException}: KVM or the host refused a step while building or running a
  *       machine whose inputs were fine (an ioctl failed, memory could not be mapped, the vCPU
  *       thread did not stop). The message names the step and the error number.
+ *   <li>{@link AgentException}: a request to the guest agent (run a command, copy a file) could not
+ *       be carried out; its reason says why.
  * </ul>
  *
  * <p>A guest that crashes, panics or times out is not an exception: it is a {@link GuestExit}.
@@ -20,7 +22,7 @@ package io.github.bootkernel.engine;
  * outside this hierarchy.
  */
 public abstract sealed class EngineException extends RuntimeException
-        permits KvmUnavailableException, BootImageException, MachineException {
+        permits KvmUnavailableException, BootImageException, MachineException, AgentException {
 
     private static final long serialVersionUID = 1L;
 

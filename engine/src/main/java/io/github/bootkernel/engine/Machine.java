@@ -1,5 +1,7 @@
 package io.github.bootkernel.engine;
 
+import io.github.bootkernel.engine.agent.GuestAgent;
+import io.github.bootkernel.engine.agent.internal.AbsentAgent;
 import io.github.bootkernel.engine.boot.AcpiTables;
 import io.github.bootkernel.engine.boot.BzImage;
 import io.github.bootkernel.engine.boot.InputFile;
@@ -58,6 +60,7 @@ public final class Machine implements AutoCloseable {
     private static final IntConsumer NO_RAW_OUTPUT = b -> { };
 
     private final MachineConfig config;
+    private final GuestAgent agent;
     private final CompletableFuture<GuestExit> exit = new CompletableFuture<>();
     private final Object lifecycle = new Object();
     private Kvm kvm;
@@ -74,6 +77,7 @@ public final class Machine implements AutoCloseable {
 
     private Machine(MachineConfig config, IntConsumer rawOutput) {
         this.config = config;
+        this.agent = new AbsentAgent("the machine booting " + config.kernel());
         // The kernel's words are read byte by byte on the vCPU thread (consoleByte), not as lines.
         this.consoleSink = ConsoleSink.create(line -> { }, rawOutput == NO_RAW_OUTPUT ? null : rawOutput);
     }
@@ -254,6 +258,16 @@ public final class Machine implements AutoCloseable {
     /** @return the configuration this machine was started with */
     public MachineConfig config() {
         return config;
+    }
+
+    /**
+     * Returns the guest agent: the command channel on the guest's second serial port (ttyS1), see
+     * {@link GuestAgent}. Without {@link MachineConfig#agent()} every request fails at once.
+     *
+     * @return the agent of this machine
+     */
+    public GuestAgent agent() {
+        return agent;
     }
 
     /** @return the guest's serial console, read-only */

@@ -15,9 +15,12 @@ import java.util.Optional;
  * @param memoryMiB guest RAM in MiB
  * @param timeout when set, the machine stops itself with {@link GuestExit.Kind#TIMEOUT} after it
  * @param kvmDevice the KVM device node, normally {@code /dev/kvm}
+ * @param agent whether the guest runs {@code bootkernel-agent} on its second serial port (ttyS1),
+ *     as the busybox image built with {@code BusyboxInitramfs.withAgent()} does; without it,
+ *     {@link Machine#agent()} refuses every request at once
  */
 public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, int memoryMiB,
-                            Optional<Duration> timeout, Path kvmDevice) {
+                            Optional<Duration> timeout, Path kvmDevice, boolean agent) {
 
     /** The usual KVM device node. */
     public static final Path DEFAULT_KVM_DEVICE = Path.of("/dev/kvm");
@@ -72,6 +75,7 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
         private int memoryMiB = DEFAULT_MEMORY_MIB;
         private Duration timeout;
         private Path kvmDevice = DEFAULT_KVM_DEVICE;
+        private boolean agent;
 
         private Builder(Path kernel) {
             this.kernel = Objects.requireNonNull(kernel, "kernel");
@@ -138,10 +142,22 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
             return this;
         }
 
+        /**
+         * Says whether the guest runs {@code bootkernel-agent} on ttyS1, so {@link Machine#agent()}
+         * waits for it to connect instead of refusing requests.
+         *
+         * @param value true for an image that starts the agent
+         * @return this
+         */
+        public Builder agent(boolean value) {
+            this.agent = value;
+            return this;
+        }
+
         /** @return the validated configuration */
         public MachineConfig build() {
             return new MachineConfig(kernel, Optional.ofNullable(initrd), cmdline, memoryMiB,
-                    Optional.ofNullable(timeout), kvmDevice);
+                    Optional.ofNullable(timeout), kvmDevice, agent);
         }
     }
 }

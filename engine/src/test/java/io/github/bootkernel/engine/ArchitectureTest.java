@@ -63,6 +63,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void theAgentDependsOnNothingButTheJdkItselfAndTheEnginesExceptions() {
+        classes().that().resideInAPackage(ENGINE + ".agent..")
+                .should().onlyDependOnClassesThat(describe("are in the JDK, the agent packages or the engine's"
+                        + " exceptions", (JavaClass c) -> c.getPackageName().startsWith("java.")
+                        || c.getPackageName().startsWith(ENGINE + ".agent")
+                        || c.getName().startsWith(ENGINE + ".AgentException")
+                        || c.getName().equals(ENGINE + ".EngineException")))
+                .because("the command channel is bytes in, bytes out: the machine wires it to the UART")
+                .check(MAIN);
+    }
+
+    @Test
     void theBootProtocolHoldsNoKvmResource() {
         noClasses().that().resideInAPackage(ENGINE + ".boot..")
                 .should().dependOnClassesThat(describe("own a KVM file descriptor, mapping or native call",
@@ -73,7 +85,7 @@ class ArchitectureTest {
 
     @Test
     void theExportedPackagesAreTheApiAndTheConsole() throws IOException {
-        assertThat(exportedPackages()).containsExactlyInAnyOrder(ENGINE, ENGINE + ".console");
+        assertThat(exportedPackages()).containsExactlyInAnyOrder(ENGINE, ENGINE + ".console", ENGINE + ".agent");
     }
 
     @Test
