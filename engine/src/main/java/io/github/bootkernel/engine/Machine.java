@@ -20,6 +20,7 @@ import io.github.bootkernel.engine.kvm.Kvm;
 import io.github.bootkernel.engine.kvm.KvmException;
 import io.github.bootkernel.engine.kvm.Vm;
 import io.github.bootkernel.engine.memory.GuestMemory;
+import io.github.bootkernel.engine.serial.SerialChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,9 +36,10 @@ import java.util.function.IntConsumer;
 
 /**
  * A running virtual machine booting a Linux kernel: one vCPU on its own platform thread, guest RAM,
- * the in-kernel interrupt controllers and timer, a 16550A console, an i8042 for resets, the ACPI
- * sleep registers for power-off, and the exit-status port 0xf4. How a guest ends, and how that end
- * is read, is described at {@link GuestExit}.
+ * the in-kernel interrupt controllers and timer, a 16550A console (COM1, ttyS0), a second 16550A
+ * for the guest agent (COM2, ttyS1, see {@link #agent()}), an i8042 for resets, the ACPI sleep
+ * registers for power-off, and the exit-status port 0xf4. How a guest ends, and how that end is
+ * read, is described at {@link GuestExit}.
  *
  * <pre>{@code
  * try (Machine machine = Machine.start(MachineConfig.builder(kernel).initrd(initramfs).build())) {
@@ -67,6 +69,11 @@ public final class Machine implements AutoCloseable {
     private Vm vm;
     private GuestMemory memory;
     private Uart16550 com1;
+    /**
+     * COM2 as byte streams: the agent's transport. Without an agent nobody reads it, and a guest
+     * writing to ttyS1 waits once {@value SerialChannel#OUTPUT_BUFFER_BYTES} bytes are unread.
+     */
+    private final SerialChannel com2 = new SerialChannel("ttyS1", level -> irq(Platform.COM2.irq(), level));
     private final HaltWatch haltWatch = new HaltWatch(this::inspectVcpu, exit::isDone, this::powerDownLine);
     private final KernelEvents events = new KernelEvents(haltWatch::arm);
     /** The console's write side: only this machine feeds and ends it. */
@@ -178,14 +185,15 @@ public final class Machine implements AutoCloseable {
         memory = GuestMemory.allocate(ram);
         memory.register(vm);
         KernelLoader.load(memory, image, kernel, initrd, plan, Platform.CPUS, Platform.ISA_DEVICES);
-        com1 = new Uart16550(this::com1Irq, this::consoleByte, Uart16550.HostInput.WHEN_LISTENING);
+        com1 = new Uart16550(level -> irq(Platform.COM1.irq(), level), this::consoleByte,
+                Uart16550.HostInput.WHEN_LISTENING);
         I8042 i8042 = new I8042(this::onReset);
         ExitStatusPort exitPort = new ExitStatusPort(s -> end(new GuestExit(GuestExit.Kind.EXIT_STATUS, s, "")));
         AcpiSleepRegisters sleep = new AcpiSleepRegisters(AcpiTables.S5_SLEEP_TYPE, () -> end(GuestExit.of(
                 GuestExit.Kind.POWEROFF, "ACPI S5 (soft off) through the sleep control register")));
-        PortBus bus = Platform.wire(com1, i8042, new CmosRtc(), exitPort, sleep,
+        PortBus bus = Platform.wire(com1, com2.uart(), i8042, new CmosRtc(), exitPort, sleep,
                 msg -> LOG.log(System.Logger.Level.DEBUG, msg));
-        vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end, haltWatch::inspect, this::endConsole);
+        vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end, haltWatch::inspect, this::guestStopped);
         vcpu.start();
         config.timeout().ifPresent(this::scheduleTimeout);
     }
@@ -208,17 +216,26 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
-     * Ends the console with how the guest ended: called when the vCPU thread has stopped running
-     * the guest (so every byte it wrote is in the console), and by {@link #close()}.
+     * Ends the console and COM2's streams with how the guest ended: called on the vCPU thread once
+     * it has stopped running the guest (so every byte the guest wrote is in the console or COM2's
+     * buffer), and by {@link #close()}. Both only wake their waiters: no host code runs here.
      */
-    private void endConsole() {
-        consoleSink.end(exit().map(GuestExit::toString).orElse("the vCPU stopped"));
+    private void guestStopped() {
+        String how = guestEnd();
+        consoleSink.end(how);
+        com2.end(how);
     }
 
-    private void com1Irq(boolean level) {
+    /** How the guest ended, in words, for the console, COM2's streams and the agent. */
+    private String guestEnd() {
+        return exit().map(GuestExit::toString).orElse("the vCPU stopped");
+    }
+
+    /** Drives the interrupt line of an ISA device; once the machine is released, nothing. */
+    private void irq(int line, boolean level) {
         synchronized (lifecycle) {
-            if (!released) {
-                vm.irqLine(Platform.COM1.irq(), level);
+            if (!released && vm != null) {
+                vm.irqLine(line, level);
             }
         }
     }
@@ -253,6 +270,11 @@ public final class Machine implements AutoCloseable {
         if (v != null) {
             v.kick();
         }
+    }
+
+    /** @return COM2's byte streams, for tests of the transport under the agent */
+    SerialChannel com2() {
+        return com2;
     }
 
     /** @return the configuration this machine was started with */
@@ -292,8 +314,8 @@ public final class Machine implements AutoCloseable {
                 throw new MachineClosedException("sendInput");
             }
         }
-        // Outside the lock: the UART raises its interrupt through com1Irq, which takes it on the
-        // vCPU thread. A close racing with this call only queues bytes no guest will read.
+        // Outside the lock: the UART raises its interrupt through irq(), which takes it, on the vCPU
+        // thread too. A close racing with this call only queues bytes no guest will read.
         return com1.enqueueInput(data);
     }
 
@@ -386,7 +408,7 @@ public final class Machine implements AutoCloseable {
                         + "; guest memory left mapped rather than risk a crash", null);
             }
         } finally {
-            endConsole();
+            guestStopped();
         }
         synchronized (lifecycle) {
             released = true;
