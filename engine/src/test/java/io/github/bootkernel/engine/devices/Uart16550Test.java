@@ -774,33 +774,19 @@ class Uart16550Test {
     @Nested
     class AsSeenByLinuxWithFlowControl extends AsSeenByLinux {
 
-        /** How many more bytes the host takes; unlimited unless a test says otherwise. */
-        private int room = Integer.MAX_VALUE;
+        /** Takes every byte into {@link #output} unless a test limits its room. */
+        private final RoomHost host = new RoomHost(output, Integer.MAX_VALUE);
 
         @BeforeEach
         void flowControlled() {
-            uart = new Uart16550(levels::add, new HostEnd() {
-                @Override
-                public boolean offerOutput(int value) {
-                    if (room == 0) {
-                        return false;
-                    }
-                    room--;
-                    output.write(value);
-                    return true;
-                }
-
-                @Override
-                public void inputRoom() {
-                }
-            }, Uart16550.HostInput.WHEN_LISTENING);
+            uart = new Uart16550(levels::add, host, Uart16550.HostInput.WHEN_LISTENING);
         }
 
         @Test
         void aSlowHostPacesTheDriverThroughThreInterrupts() {
             Guest guest = startedGuest();
             byte[] text = bytes(0, 1000);
-            room = 5;
+            host.room = 5;
 
             guest.write(text);
 
@@ -808,7 +794,7 @@ class Uart16550Test {
             assertThat(uart.pendingOutput()).as("the rest of the driver's 16 bytes wait in the FIFO").isEqualTo(11);
             int rounds = 0;
             while (output.size() < text.length) {
-                room = 7; // the host consumed a little
+                host.room = 7; // the host consumed a little
                 uart.resumeTransmit();
                 guest.handleInterrupts();
                 rounds++;

@@ -34,30 +34,8 @@ class Uart16550TransmitTest {
     private static final int LSR_TEMT = 0x40;
     private static final int MCR_LOOP = 0x10;
 
-    /** A host end that takes bytes while it has room; the test hands out room. */
-    private static final class Host implements HostEnd {
-        final ByteArrayOutputStream taken = new ByteArrayOutputStream();
-        int room;
-        int inputRooms;
-
-        @Override
-        public boolean offerOutput(int value) {
-            if (room == 0) {
-                return false;
-            }
-            room--;
-            taken.write(value);
-            return true;
-        }
-
-        @Override
-        public void inputRoom() {
-            inputRooms++;
-        }
-    }
-
     private final List<Boolean> levels = Collections.synchronizedList(new ArrayList<>());
-    private final Host host = new Host();
+    private final RoomHost host = new RoomHost(new ByteArrayOutputStream(), 0);
     private final Uart16550 uart = new Uart16550(levels::add, host, Uart16550.HostInput.WHEN_LISTENING);
 
     private boolean lineAsserted() {
