@@ -31,20 +31,16 @@ class Com2StreamsTest {
     @TempDir
     Path dir;
 
-    private Machine start(String name, byte[] code) throws IOException {
-        return Machine.start(MachineConfig.builder(TinyGuests.write(dir, name, code)).memoryMiB(32).build());
-    }
-
     @Test
     void aPollingGuestEchoesWhatTheHostWrites() throws Exception {
-        try (Machine m = start("polling-echo", SerialGuests.pollingEcho())) {
+        try (Machine m = TinyGuests.boot(dir, "polling-echo", SerialGuests.pollingEcho())) {
             assertEchoesInRounds(m);
         }
     }
 
     @Test
     void anInterruptDrivenGuestEchoesWhatTheHostWrites() throws Exception {
-        try (Machine m = start("interrupt-echo", SerialGuests.interruptEcho())) {
+        try (Machine m = TinyGuests.boot(dir, "interrupt-echo", SerialGuests.interruptEcho())) {
             assertEchoesInRounds(m);
             assertEchoesMoreThanTheInputQueueHolds(m);
         }
@@ -91,7 +87,7 @@ class Com2StreamsTest {
     @Test
     void aSlowReaderGetsEveryByteOfAPollingWriterInOrderThenTheEndOfTheStream() throws Exception {
         int bursts = 8 * 1024; // 128 KiB: twice the channel's buffer
-        try (Machine m = start("writer", SerialGuests.writer(bursts))) {
+        try (Machine m = TinyGuests.boot(dir, "writer", SerialGuests.writer(bursts))) {
             assertSlowReaderGetsAll(m, bursts * 16);
         }
     }
@@ -100,7 +96,7 @@ class Com2StreamsTest {
     @Test
     void aSlowReaderGetsEveryByteOfAnInterruptDrivenWriterInOrderThenTheEndOfTheStream() throws Exception {
         int bursts = 8 * 1024;
-        try (Machine m = start("interrupt-writer", SerialGuests.interruptWriter(bursts))) {
+        try (Machine m = TinyGuests.boot(dir, "interrupt-writer", SerialGuests.interruptWriter(bursts))) {
             assertSlowReaderGetsAll(m, bursts * 16);
         }
     }
@@ -130,7 +126,7 @@ class Com2StreamsTest {
 
     @Test
     void theGuestsEndEndsABlockedReadWithWhatItWroteThenTheEndOfTheStream() throws Exception {
-        try (Machine m = start("short-writer", SerialGuests.writer(1))) {
+        try (Machine m = TinyGuests.boot(dir, "short-writer", SerialGuests.writer(1))) {
             byte[] all = m.com2().fromGuest().readAllBytes(); // returns at the end of the stream
 
             assertThat(all).hasSize(16);
@@ -140,7 +136,7 @@ class Com2StreamsTest {
 
     @Test
     void closeEndsABlockedReaderAndABlockedWriter() throws Exception {
-        Machine m = start("spin", TinyGuests.SPIN); // never listens: host input waits in the queue
+        Machine m = TinyGuests.boot(dir, "spin", TinyGuests.SPIN); // never listens: host input waits in the queue
         CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
             try {
                 return m.com2().fromGuest().read();

@@ -43,7 +43,7 @@ class Com2Throughput {
     }
 
     private static void stream(Path dir, String what, byte[] code) throws IOException, InterruptedException {
-        try (Machine m = Machine.start(MachineConfig.builder(TinyGuests.write(dir, "writer", code)).memoryMiB(32).build())) {
+        try (Machine m = TinyGuests.boot(dir, "writer", code)) {
             InputStream in = m.com2().fromGuest();
             byte[] chunk = new byte[64 * 1024];
             int first = in.read(chunk);
@@ -67,8 +67,7 @@ class Com2Throughput {
     }
 
     private static void roundTrip(Path dir, int size) throws IOException, InterruptedException {
-        try (Machine m = Machine.start(MachineConfig.builder(TinyGuests.write(dir, "echo", SerialGuests.interruptEcho()))
-                .memoryMiB(32).build())) {
+        try (Machine m = TinyGuests.boot(dir, "echo", SerialGuests.interruptEcho())) {
             byte[] message = new byte[size];
             long[] nanos = new long[ROUND_TRIPS];
             long exits0 = 0;
