@@ -96,6 +96,18 @@ abstract class Call {
         return fail(Failure.of(reason, "cannot " + what + ": " + why));
     }
 
+    /**
+     * Ends the request for its caller with the agent's ERROR: {@link AgentException.Reason#REQUEST_FAILED}
+     * with the guest's errno.
+     *
+     * @param error the ERROR's payload
+     * @param how what the agent did, for the message, for example {@code "the agent refused it"}
+     */
+    final void failWith(Payloads.ErrorReply error, String how) {
+        fail(new Failure(AgentException.Reason.REQUEST_FAILED, "cannot " + what + ": " + how + ": " + error.message()
+                + " (errno " + error.errno() + ")", (int) Math.min(error.errno(), Integer.MAX_VALUE), null));
+    }
+
     /** Ends the request for its caller with success, unless it has ended already. */
     final synchronized void succeed() {
         if (!done) {

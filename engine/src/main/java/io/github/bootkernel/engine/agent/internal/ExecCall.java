@@ -183,10 +183,7 @@ final class ExecCall extends Call implements Execution {
                 finish(-1, (int) Payloads.Signaled.decode(f.payload()).signal());
                 return true;
             case ERROR:
-                Payloads.ErrorReply error = Payloads.ErrorReply.decode(f.payload());
-                fail(new Failure(Reason.REQUEST_FAILED, "cannot " + what() + ": the agent could not start it: "
-                        + error.message() + " (errno " + error.errno() + ")", (int) Math.min(error.errno(),
-                        Integer.MAX_VALUE), null));
+                failWith(Payloads.ErrorReply.decode(f.payload()), "the agent could not start it");
                 return true;
             default:
                 throw unexpected(f, f.type() + " is not an answer to EXEC");

@@ -120,9 +120,7 @@ final class GetCall extends Call {
                 finish(Payloads.End.decode(f.payload()));
                 return true;
             case ERROR:
-                Payloads.ErrorReply error = Payloads.ErrorReply.decode(f.payload());
-                fail(new Failure(Reason.REQUEST_FAILED, "cannot " + what() + ": the agent refused it: " + error.message()
-                        + " (errno " + error.errno() + ")", (int) Math.min(error.errno(), Integer.MAX_VALUE), null));
+                failWith(Payloads.ErrorReply.decode(f.payload()), "the agent refused it");
                 return true;
             default:
                 throw unexpected(f, f.type() + " is not an answer to GET");

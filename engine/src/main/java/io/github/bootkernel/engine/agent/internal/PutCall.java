@@ -118,9 +118,7 @@ final class PutCall extends Call {
                 succeed();
                 return true;
             case ERROR:
-                Payloads.ErrorReply error = Payloads.ErrorReply.decode(f.payload());
-                fail(new Failure(Reason.REQUEST_FAILED, "cannot " + what() + ": the agent refused it: " + error.message()
-                        + " (errno " + error.errno() + ")", (int) Math.min(error.errno(), Integer.MAX_VALUE), null));
+                failWith(Payloads.ErrorReply.decode(f.payload()), "the agent refused it");
                 return true;
             default:
                 throw unexpected(f, f.type() + " is not an answer to PUT");

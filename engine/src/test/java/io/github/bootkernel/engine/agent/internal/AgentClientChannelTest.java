@@ -130,9 +130,7 @@ class AgentClientChannelTest {
     @Test
     void aStreamThatEndsInsideAFrameBreaksTheChannel() throws Exception {
         agent.hello();
-        Future<?> sleeping = pool.submit(() -> client.exec(Exec.of("sleep")));
-        agent.await(FrameType.EXEC);
-        Thread.sleep(100);
+        Future<?> sleeping = sleeping();
         byte[] frame = Frame.of(FrameType.STDOUT, 1, new byte[10]).encode(Frame.MAX_PAYLOAD);
         agent.sendRaw(java.util.Arrays.copyOf(frame, 15));
         agent.closeOutput();
@@ -217,9 +215,7 @@ class AgentClientChannelTest {
     @Test
     void aNewHelloFailsWhatWasInFlightAndTheChannelGoesOn() throws Exception {
         agent.hello();
-        Future<?> sleeping = pool.submit(() -> client.exec(Exec.of("sleep")));
-        agent.await(FrameType.EXEC);
-        Thread.sleep(100);
+        Future<?> sleeping = sleeping();
         agent.hello();
         assertFailsPromptly(sleeping, Reason.CHANNEL_BROKEN, "cannot run 'sleep': the agent on the fake agent restarted"
                 + " (a new HELLO frame at stream offset ");
@@ -292,6 +288,14 @@ class AgentClientChannelTest {
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("f");
         }
+    }
+
+    /** @return an exec of a program that runs until it is killed, once it runs */
+    private Future<?> sleeping() throws InterruptedException {
+        Future<?> sleeping = pool.submit(() -> client.exec(Exec.of("sleep")));
+        agent.await(FrameType.EXEC);
+        Thread.sleep(100); // for its STARTED to arrive
+        return sleeping;
     }
 
     private List<Future<?>> inFlight() throws Exception {

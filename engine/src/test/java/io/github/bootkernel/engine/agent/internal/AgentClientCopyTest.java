@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -34,23 +35,21 @@ class AgentClientCopyTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(30);
 
-    private FakeAgent agent;
+    private final FakeAgent agent = new FakeAgent();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
     private AgentClient client;
     @TempDir
     Path dir;
 
     @BeforeEach
     void connect() throws Exception {
-        agent = new FakeAgent();
-        client = agent.client();
-        agent.hello();
-        client.awaitConnected(Duration.ofSeconds(5));
+        client = agent.connect(ExecCall.KILL_GRACE);
     }
 
     @AfterEach
     void close() {
-        client.close();
         agent.close();
+        pool.shutdownNow();
     }
 
     @ParameterizedTest
@@ -117,13 +116,10 @@ class AgentClientCopyTest {
 
     @Test
     void aCopyThatDoesNotCheckFailsAndLeavesNoFile() throws Exception {
-        agent.manual(FrameType.GET);
         Path out = dir.resolve("out");
-        Future<?> copy = Executors.newSingleThreadExecutor().submit(() -> {
-            client.copyFromGuest("/f", out, 100, LIMIT);
-            return null;
-        });
-        int id = agent.await(FrameType.GET).requestId();
+        ByHand get = copyOutByHand(out, LIMIT);
+        Future<?> copy = get.copy();
+        int id = get.id();
         agent.send(FrameType.FILE, id, new Payloads.FileInfo(0644, 3).encode());
         agent.send(FrameType.DATA, id, new byte[] {1, 2, 3});
         agent.send(FrameType.END, id, new Payloads.End(3, 12345).encode());
@@ -139,12 +135,9 @@ class AgentClientCopyTest {
 
     @Test
     void aFileLargerThanAskedForBreaksTheChannel() throws Exception {
-        agent.manual(FrameType.GET);
-        Future<?> copy = Executors.newSingleThreadExecutor().submit(() -> {
-            client.copyFromGuest("/f", dir.resolve("out"), 100, LIMIT);
-            return null;
-        });
-        int id = agent.await(FrameType.GET).requestId();
+        ByHand get = copyOutByHand(dir.resolve("out"), LIMIT);
+        Future<?> copy = get.copy();
+        int id = get.id();
         agent.send(FrameType.FILE, id, new Payloads.FileInfo(0644, 101).encode());
         assertThatThrownBy(() -> copy.get(5, TimeUnit.SECONDS)).cause()
                 .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CHANNEL_BROKEN))
@@ -155,12 +148,9 @@ class AgentClientCopyTest {
 
     @Test
     void dataBeyondTheAnnouncedSizeBreaksTheChannel() throws Exception {
-        agent.manual(FrameType.GET);
-        Future<?> copy = Executors.newSingleThreadExecutor().submit(() -> {
-            client.copyFromGuest("/f", dir.resolve("out"), 100, LIMIT);
-            return null;
-        });
-        int id = agent.await(FrameType.GET).requestId();
+        ByHand get = copyOutByHand(dir.resolve("out"), LIMIT);
+        Future<?> copy = get.copy();
+        int id = get.id();
         agent.send(FrameType.FILE, id, new Payloads.FileInfo(0644, 2).encode());
         agent.send(FrameType.DATA, id, new byte[3]);
         assertThatThrownBy(() -> copy.get(5, TimeUnit.SECONDS)).cause()
@@ -169,14 +159,11 @@ class AgentClientCopyTest {
 
     @Test
     void aCopyOutThatStallsEndsAtItsLimitAndLeavesNoFile() throws Exception {
-        agent.manual(FrameType.GET);
         Path out = dir.resolve("out");
         long t0 = System.nanoTime();
-        Future<?> copy = Executors.newSingleThreadExecutor().submit(() -> {
-            client.copyFromGuest("/f", out, 100, Duration.ofMillis(300));
-            return null;
-        });
-        int id = agent.await(FrameType.GET).requestId();
+        ByHand get = copyOutByHand(out, Duration.ofMillis(300));
+        Future<?> copy = get.copy();
+        int id = get.id();
         agent.send(FrameType.FILE, id, new Payloads.FileInfo(0644, 10).encode());
         agent.send(FrameType.DATA, id, new byte[4]);
         assertThatThrownBy(() -> copy.get(5, TimeUnit.SECONDS)).cause()
@@ -242,6 +229,19 @@ class AgentClientCopyTest {
         assertThatThrownBy(() -> client.copyFromGuest("/x", any, -1, LIMIT)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> client.copyFromGuest("/" + "x".repeat(4096), any, 1, LIMIT))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** A copy out of {@code /f}, at most 100 bytes, whose GET the test answers by hand. */
+    private record ByHand(Future<?> copy, int id) {
+    }
+
+    private ByHand copyOutByHand(Path out, Duration limit) throws InterruptedException {
+        agent.manual(FrameType.GET);
+        Future<?> copy = pool.submit(() -> {
+            client.copyFromGuest("/f", out, 100, limit);
+            return null;
+        });
+        return new ByHand(copy, agent.await(FrameType.GET).requestId());
     }
 
     private List<Path> tempFiles() throws Exception {

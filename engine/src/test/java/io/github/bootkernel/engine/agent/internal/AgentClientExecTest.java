@@ -32,20 +32,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class AgentClientExecTest {
 
-    private FakeAgent agent;
+    private final FakeAgent agent = new FakeAgent();
     private AgentClient client;
 
     @BeforeEach
     void connect() throws Exception {
-        agent = new FakeAgent();
-        client = agent.client(Duration.ofMillis(500));
-        agent.hello();
-        client.awaitConnected(Duration.ofSeconds(5));
+        client = agent.connect(Duration.ofMillis(500));
     }
 
     @AfterEach
     void close() {
-        client.close();
         agent.close();
     }
 

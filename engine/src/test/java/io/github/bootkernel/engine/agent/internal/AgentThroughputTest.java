@@ -53,10 +53,8 @@ class AgentThroughputTest {
 
     @Test
     void client() throws Exception {
-        FakeAgent agent = new FakeAgent();
-        try (AgentClient client = agent.client()) {
-            agent.hello();
-            client.awaitConnected(Duration.ofSeconds(5));
+        try (FakeAgent agent = new FakeAgent()) {
+            AgentClient client = agent.connect(ExecCall.KILL_GRACE);
             for (int i = 0; i < 200; i++) { // warm up
                 client.exec(Exec.of("true"));
             }
@@ -95,8 +93,6 @@ class AgentThroughputTest {
                     + " %.0f MiB/s; copy in %.0f MiB/s; copy out %.0f MiB/s%n", roundTripMicros,
                     mibPerSecond(floodMib * (long) MIB, floodNanos), mibPerSecond(content.length, putNanos),
                     mibPerSecond(content.length, getNanos));
-        } finally {
-            agent.close();
         }
     }
 

@@ -55,6 +55,7 @@ final class FakeAgent implements AutoCloseable {
     private volatile boolean ignoreKill;
     private volatile FrameType deafAfter;
     private volatile String fatal;
+    private AgentClient connected;
 
     private static final class Put {
         final Payloads.Put request;
@@ -153,6 +154,19 @@ final class FakeAgent implements AutoCloseable {
         return new AgentClient(toHost.in, toAgent.out, "the fake agent", killGrace);
     }
 
+    /**
+     * Sends HELLO and waits until a new client has answered it; {@link #close()} closes the client.
+     *
+     * @param killGrace the client's grace after a SIGKILL at a time limit
+     * @return the connected client
+     */
+    AgentClient connect(Duration killGrace) throws IOException, InterruptedException {
+        connected = client(killGrace);
+        hello();
+        connected.awaitConnected(Duration.ofSeconds(5));
+        return connected;
+    }
+
     void program(String name, Program program) {
         programs.put(name, program);
     }
@@ -238,6 +252,9 @@ final class FakeAgent implements AutoCloseable {
 
     @Override
     public void close() {
+        if (connected != null) {
+            connected.close();
+        }
         toHost.closeWriter();
         toAgent.closeReader();
         running.values().forEach(p -> p.signals.add(-1));
