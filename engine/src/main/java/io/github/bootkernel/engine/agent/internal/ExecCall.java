@@ -148,9 +148,12 @@ final class ExecCall extends Call implements Execution {
         throwIfFailed();
     }
 
-    /** Kills the program with SIGKILL, for a caller that stops waiting; its result is discarded. */
+    /**
+     * Kills the program with SIGKILL for a caller that stops waiting: the request ends for the
+     * host at once, and the rest of its output is discarded as it arrives.
+     */
     void abandon() {
-        if (!done()) {
+        if (fail(Reason.REQUEST_FAILED, "the waiting thread was interrupted")) {
             channel().send(this, FrameType.KILL, new Payloads.Kill(SIGKILL).encode());
         }
     }
