@@ -273,6 +273,20 @@ class AgentClientChannelTest {
     }
 
     @Test
+    void aTransportThatMovesSevenBytesAtATimeLosesNothing() throws Exception {
+        try (FakeAgent narrow = new FakeAgent(7)) {
+            AgentClient c = narrow.connect(ExecCall.KILL_GRACE);
+            byte[] content = AgentClientExecTest.pattern(11, 65537);
+            Path in = Files.write(dir.resolve("in"), content);
+            c.copyToGuest(in, "/tmp/x", 0600, Duration.ofSeconds(30));
+            c.copyFromGuest("/tmp/x", dir.resolve("out"), content.length, Duration.ofSeconds(30));
+            assertThat(Files.readAllBytes(dir.resolve("out"))).isEqualTo(content);
+            var result = c.exec(Exec.of("outerr"));
+            assertThat(result.stdout() + result.stderr() + result.status()).isEqualTo("out\nerr\n7");
+        }
+    }
+
+    @Test
     void anInterruptEndsTheWaitForTheAgent() throws Exception {
         Thread.currentThread().interrupt();
         assertThatThrownBy(() -> client.awaitConnected(Duration.ofSeconds(60))).isInstanceOf(InterruptedException.class);
