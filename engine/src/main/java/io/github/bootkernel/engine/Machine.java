@@ -2,6 +2,7 @@ package io.github.bootkernel.engine;
 
 import io.github.bootkernel.engine.agent.GuestAgent;
 import io.github.bootkernel.engine.agent.internal.AbsentAgent;
+import io.github.bootkernel.engine.agent.internal.AgentClient;
 import io.github.bootkernel.engine.boot.AcpiTables;
 import io.github.bootkernel.engine.boot.BzImage;
 import io.github.bootkernel.engine.boot.InputFile;
@@ -63,6 +64,8 @@ public final class Machine implements AutoCloseable {
 
     private final MachineConfig config;
     private final GuestAgent agent;
+    /** The agent's client over COM2, with {@link MachineConfig#agent()}; {@code null} without. */
+    private final AgentClient client;
     private final CompletableFuture<GuestExit> exit = new CompletableFuture<>();
     private final Object lifecycle = new Object();
     private Kvm kvm;
@@ -84,7 +87,9 @@ public final class Machine implements AutoCloseable {
 
     private Machine(MachineConfig config, IntConsumer rawOutput) {
         this.config = config;
-        this.agent = new AbsentAgent("the machine booting " + config.kernel());
+        String description = "the machine booting " + config.kernel();
+        this.client = config.agent() ? new AgentClient(com2.fromGuest(), com2.toGuest(), description) : null;
+        this.agent = client != null ? client : new AbsentAgent(description);
         // The kernel's words are read byte by byte on the vCPU thread (consoleByte), not as lines.
         this.consoleSink = ConsoleSink.create(line -> { }, rawOutput == NO_RAW_OUTPUT ? null : rawOutput);
     }
@@ -223,7 +228,29 @@ public final class Machine implements AutoCloseable {
     private void guestStopped() {
         String how = guestEnd();
         consoleSink.end(how);
-        com2.end(how);
+        if (client == null) {
+            com2.end(how);
+            return;
+        }
+        // Ending the client fails its requests, which runs their callers' code: not on the vCPU thread.
+        Thread ender = new Thread(() -> endCom2(how), "bootkernel-agent-end");
+        ender.setDaemon(true);
+        ender.start();
+    }
+
+    /**
+     * Ends COM2 with how the guest ended: first the agent's client, which fails every request with
+     * those words, then COM2's streams, whose end the client would otherwise report in words of its
+     * own (the end of the agent's stream).
+     */
+    private void endCom2(String how) {
+        try {
+            if (client != null) {
+                client.end("the guest ended (" + how + ")");
+            }
+        } finally {
+            com2.end(how);
+        }
     }
 
     /** How the guest ended, in words, for the console, COM2's streams and the agent. */
@@ -284,7 +311,10 @@ public final class Machine implements AutoCloseable {
 
     /**
      * Returns the guest agent: the command channel on the guest's second serial port (ttyS1), see
-     * {@link GuestAgent}. Without {@link MachineConfig#agent()} every request fails at once.
+     * {@link GuestAgent}. Without {@link MachineConfig#agent()} every request fails at once. With
+     * it, the client starts with the machine and waits for the agent's HELLO; when the guest ends,
+     * every request in flight and every later one fails with the guest's end in words ("the guest
+     * ended (exit status 3)"), and {@link #close()} closes it.
      *
      * @return the agent of this machine
      */
@@ -408,7 +438,9 @@ public final class Machine implements AutoCloseable {
                         + "; guest memory left mapped rather than risk a crash", null);
             }
         } finally {
-            guestStopped();
+            String how = guestEnd();
+            consoleSink.end(how);
+            endCom2(how);
         }
         synchronized (lifecycle) {
             released = true;
@@ -416,6 +448,9 @@ public final class Machine implements AutoCloseable {
         try {
             closeAll(vcpu, vm, memory, kvm);
         } finally {
+            if (client != null) {
+                client.close();
+            }
             consoleSink.finishDelivery(DELIVERY_TIMEOUT);
         }
     }

@@ -175,6 +175,29 @@ final class SerialGuests {
         return c.bytes();
     }
 
+    /**
+     * Writes {@code message} to COM2 (waiting for THRE before each byte), then reads
+     * {@code inputBytes} bytes from it (polling, ERBFI set), then reports exit status
+     * {@code status}: a stand-in for an agent that says HELLO and goes away in the middle of a
+     * request.
+     */
+    static byte[] sendReadExit(byte[] message, int inputBytes, int status) {
+        Code c = new Code();
+        c.outByte(IER, 0x01);
+        for (int i = 0; i < message.length; i++) {
+            c.awaitLsr(LSR_THRE, "thre" + i);
+            c.movDx(RBR_THR).emit(0xb0, message[i], 0xee); // mov al, imm8; out dx, al
+        }
+        c.emit(0xb9).emit32(inputBytes); // mov ecx, inputBytes
+        c.label("receive");
+        c.awaitLsr(LSR_DR, "data");
+        c.movDx(RBR_THR).emit(0xec); // in al, dx
+        c.emit(0x49); // dec ecx
+        c.jnz("receive");
+        c.emit(TinyGuests.exitWith(status));
+        return c.bytes();
+    }
+
     /** A little assembler: bytes, labels, 8-bit relative jumps and absolute addresses. */
     private static final class Code {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
