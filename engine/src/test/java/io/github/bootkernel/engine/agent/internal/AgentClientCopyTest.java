@@ -93,8 +93,10 @@ class AgentClientCopyTest {
                 })
                 .hasMessage("cannot copy " + in + " to /missing/dir/file in the guest: the agent refused it: No such file"
                         + " or directory (errno 2)");
-        Frame end = agent.await(FrameType.END); // the PUT is ended on the wire too, so the agent forgets it
-        assertThat(Payloads.End.decode(end.payload()).size()).isLessThan(1 << 20);
+        // The PUT is ended on the wire too, so the agent forgets it. How much DATA went before the
+        // refusal arrived is a race (all of it, on a loaded machine); the rule is that END says it.
+        Frame end = agent.await(FrameType.END);
+        assertThat(Payloads.End.decode(end.payload()).size()).isLessThanOrEqualTo(1 << 20);
         client.copyToGuest(in, "/tmp/ok", 0644, LIMIT);
         assertThat(agent.files).containsKey("/tmp/ok");
         assertThat(agent.fatal()).isNull();
