@@ -1302,29 +1302,33 @@ static void serve(void)
 
 /* ---- Start ---- */
 
+/* Explains why a serial port cannot be used, and exits. */
+static void unusable_port(const char *device, const char *doing)
+{
+	int err = errno;
+	/* The 8250 driver creates ttyS1 even when no UART answers at 0x2f8; using it then gives EIO. */
+	log_line("cannot %s %s: %s%s", doing, device, strerror(err),
+		 err == EIO ? " (no UART answers at its I/O port: the machine has no second serial port)" : "");
+	exit(EXIT_USAGE);
+}
+
 static void open_tty(const char *device)
 {
 	/* O_NONBLOCK: open does not wait for a carrier, and the loop never blocks on the channel. */
 	int fd = open(device, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		log_line("cannot open %s: %s", device, strerror(errno));
-		exit(EXIT_USAGE);
-	}
+	if (fd < 0)
+		unusable_port(device, "open");
 	struct termios t;
-	if (tcgetattr(fd, &t) != 0) {
-		log_line("%s is not a terminal: %s", device, strerror(errno));
-		exit(EXIT_USAGE);
-	}
+	if (tcgetattr(fd, &t) != 0)
+		unusable_port(device, "read the terminal settings of");
 	cfmakeraw(&t);                /* 8 bits, no echo, no translation, no XON/XOFF on output */
 	t.c_iflag &= ~(tcflag_t)(IXOFF | IXANY);
 	t.c_cflag &= ~(tcflag_t)CRTSCTS;
 	t.c_cflag |= CLOCAL | CREAD;  /* no modem lines: no hangup, receive on */
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
-	if (tcsetattr(fd, TCSANOW, &t) != 0) {
-		log_line("cannot put %s in raw mode: %s", device, strerror(errno));
-		exit(EXIT_USAGE);
-	}
+	if (tcsetattr(fd, TCSANOW, &t) != 0)
+		unusable_port(device, "set raw mode on");
 	tcflush(fd, TCIOFLUSH);       /* whatever arrived before raw mode is not the host's */
 	chan_in = chan_out = fd;
 	chan_is_tty = 1;
