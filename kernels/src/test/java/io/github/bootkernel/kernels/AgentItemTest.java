@@ -26,23 +26,21 @@ class AgentItemTest {
 
     @Test
     void rejectsUnknownOptionsWithUsage() throws Exception {
-        Process process = new ProcessBuilder(Catalog.AGENT.get().path().toString(), "--bogus")
-                .redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
-        String output = new String(process.getInputStream().readAllBytes());
-
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isEqualTo(2);
-        assertThat(output).contains("usage: bootkernel-agent [DEVICE]", "--stdio");
+        assertThat(run("--bogus")).startsWith("2: ").contains("usage: bootkernel-agent [DEVICE]", "--stdio");
     }
 
     @Test
     void exitsWithStatus2WhenItsDeviceCannotBeOpened() throws Exception {
-        Process process = new ProcessBuilder(Catalog.AGENT.get().path().toString(), "/nonexistent/ttyS1")
+        assertThat(run("/nonexistent/ttyS1"))
+                .isEqualTo("2: bootkernel-agent: cannot open /nonexistent/ttyS1: No such file or directory\n");
+    }
+
+    /** Runs the agent with one argument; returns its exit status, ": " and its output. */
+    private static String run(String argument) throws Exception {
+        Process process = new ProcessBuilder(Catalog.AGENT.get().path().toString(), argument)
                 .redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
         String output = new String(process.getInputStream().readAllBytes());
-
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isEqualTo(2);
-        assertThat(output).isEqualTo("bootkernel-agent: cannot open /nonexistent/ttyS1: No such file or directory\n");
+        return process.exitValue() + ": " + output;
     }
 }
