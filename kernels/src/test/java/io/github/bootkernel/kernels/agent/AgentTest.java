@@ -121,6 +121,24 @@ class AgentTest {
     }
 
     @Test
+    void actsOnKillWhileItsOutputToTheHostIsBlocked() throws Exception {
+        try (AgentUnderTest agent = AgentUnderTest.connected()) {
+            agent.exec(1, "cat", "/dev/zero");
+            long pid = Integer.toUnsignedLong(agent.next(1).fields().u32());
+            agent.pauseReading(true);
+            Thread.sleep(500);  // the pipe to this JVM and the agent's queue fill up; cat blocks
+            agent.send(new Frame(Frame.KILL, 1, new Frame.Payload().u32(9).bytes()));
+
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::onExit)).as("cat is gone before the host reads on")
+                    .hasValueSatisfying(exit -> assertThat(exit).succeedsWithin(java.time.Duration.ofSeconds(5)));
+            agent.pauseReading(false);
+            AgentUnderTest.Outcome outcome = agent.await(1);
+            assertThat(outcome.lastType()).isEqualTo(Frame.SIGNALED);
+            assertThat(outcome.last().fields().u32()).isEqualTo(9);
+        }
+    }
+
+    @Test
     void killSignalsTheWholeProcessGroup() throws Exception {
         try (AgentUnderTest agent = AgentUnderTest.connected()) {
             agent.exec(1, "sh", "-c", "sleep 1000; echo not reached");

@@ -37,6 +37,7 @@ final class AgentUnderTest implements AutoCloseable {
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
     private final Map<Integer, List<Frame>> early = new HashMap<>();
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private volatile boolean paused;
 
     private AgentUnderTest(Process process) {
         this.process = process;
@@ -45,8 +46,11 @@ final class AgentUnderTest implements AutoCloseable {
             try (InputStream in = process.getInputStream()) {
                 for (Frame frame = Frame.read(in); frame != null; frame = Frame.read(in)) {
                     frames.add(frame);
+                    while (paused) {
+                        Thread.sleep(10);
+                    }
                 }
-            } catch (IOException e) {
+            } catch (IOException | InterruptedException e) {
                 frames.add(new Frame(-2, 0, String.valueOf(e).getBytes()));
             }
             frames.add(CLOSED);
@@ -134,6 +138,11 @@ final class AgentUnderTest implements AutoCloseable {
                 return new Outcome(got);
             }
         }
+    }
+
+    /** Stops or resumes reading the agent's output, as a slow host: the agent's writes then block. */
+    void pauseReading(boolean pause) {
+        paused = pause;
     }
 
     /** Closes the agent's input, as a host that ends the channel. */
