@@ -202,6 +202,7 @@ static struct {
 	size_t len;
 	size_t cap;
 	size_t frame;   /* where the frame being built starts, counted from head */
+	int building;   /* a frame is being built: its bytes must not reach the host yet */
 } out;
 
 /* Bytes from the host not yet parsed: in_buf[0 .. in_len); in_offset is in_buf[0]'s offset in the stream. */
@@ -362,6 +363,7 @@ static void frame_begin(uint8_t type, uint32_t id)
 	uint8_t header[HEADER_SIZE] = {MAGIC_0, MAGIC_1, type, 0};
 	le32_put(header + 4, id);
 	out.frame = out.len;
+	out.building = 1;
 	put_bytes(header, sizeof header);
 }
 
@@ -377,12 +379,14 @@ static void frame_end(void)
 	}
 	le32_put(frame + 8, (uint32_t)payload);
 	put_u32(crc32_update(0, frame + 2, HEADER_SIZE - 2 + payload));
+	out.building = 0;
 }
 
 /* Drops the frame being built. */
 static void frame_cancel(void)
 {
 	out.len = out.frame;
+	out.building = 0;
 }
 
 static void send_error(uint32_t id, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -493,6 +497,8 @@ static void finish(int status, const char *fmt, ...)
 	va_end(ap);
 	if (status != EXIT_CLOSED || chan_is_tty)
 		log_line("%s; exiting", why);
+	if (out.building)
+		frame_cancel();   /* memory ran out while building it: never send half a frame */
 	while (requests != NULL) {
 		if (requests->kind == REQ_EXEC)
 			kill(-requests->pid, SIGKILL);
@@ -516,6 +522,8 @@ static void frame_fatal(const struct frame *f, const char *fmt, ...)
 	va_end(ap);
 	snprintf(message, sizeof message, "frame at offset %llu (type 0x%02x, request %u): %s",
 		 (unsigned long long)f->offset, f->type, f->id, reason);
+	if (out.building)
+		frame_cancel();
 	frame_begin(T_FATAL, 0);
 	put_str(message);
 	frame_end();
