@@ -15,9 +15,10 @@ import java.util.function.Consumer;
 
 /**
  * How the catalog's {@code busybox-initramfs} item (alias {@code busybox}) is produced:
- * {@link BusyboxInitramfs} with the exit-status helper and the default {@code /init} (a shell on
- * the console, or the script named by {@code bootkernel.script=}), packed from the cached busybox
- * and helper and stored as {@code <cache>/busybox-initramfs/<busybox version>+<helper
+ * {@link BusyboxInitramfs} with the exit-status helper, the guest agent and the default
+ * {@code /init} (the agent on ttyS1, then a shell on the console or the script named by
+ * {@code bootkernel.script=}), packed from the cached busybox and helpers and stored as
+ * {@code <cache>/busybox-initramfs/<busybox version>+<helper version>+<agent
  * version>_<hash>/initramfs.cpio}.
  *
  * <p>The image is deterministic, so the hash is taken over the packed bytes: a change to
@@ -30,7 +31,7 @@ final class BusyboxImage implements Recipe {
     static final String IMAGE_NAME = "initramfs.cpio";
 
     /** The packed image and what it was packed from. */
-    private record Packed(byte[] bytes, CachedFile busybox, CachedFile helper, String key) {
+    private record Packed(byte[] bytes, CachedFile busybox, CachedFile helper, CachedFile agent, String key) {
     }
 
     @Override
@@ -46,9 +47,10 @@ final class BusyboxImage implements Recipe {
             return cached.get();
         }
         Map<String, String> record = new TreeMap<>();
-        record.put("version", version(packed.busybox(), packed.helper()));
-        record.put("source", "busybox " + packed.busybox().version() + " and the exit-status helper "
-                + packed.helper().version() + ", packed by BusyboxInitramfs");
+        record.put("version", version(packed.busybox(), packed.helper(), packed.agent()));
+        record.put("source", "busybox " + packed.busybox().version() + ", the exit-status helper "
+                + packed.helper().version() + " and the agent " + packed.agent().version()
+                + ", packed by BusyboxInitramfs");
         record.put("fetched", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         try {
             return entries.storeBuilt(packed.key(), IMAGE_NAME, record,
@@ -66,12 +68,15 @@ final class BusyboxImage implements Recipe {
     private static Packed pack() {
         CachedFile busybox = Catalog.BUSYBOX_STATIC.get();
         CachedFile helper = Catalog.EXIT_STATUS.get();
-        byte[] bytes = BusyboxInitramfs.create(busybox.path()).withExitStatusHelper(helper.path()).build().toBytes();
-        String key = CacheEntries.dirName(version(busybox, helper) + "_" + CacheEntries.sha256(bytes).substring(0, 16));
-        return new Packed(bytes, busybox, helper, key);
+        CachedFile agent = Catalog.AGENT.get();
+        byte[] bytes = BusyboxInitramfs.create(busybox.path()).withExitStatusHelper(helper.path())
+                .withAgent(agent.path()).build().toBytes();
+        String key = CacheEntries.dirName(version(busybox, helper, agent) + "_"
+                + CacheEntries.sha256(bytes).substring(0, 16));
+        return new Packed(bytes, busybox, helper, agent, key);
     }
 
-    private static String version(CachedFile busybox, CachedFile helper) {
-        return busybox.version().replace(':', '_') + "+" + helper.version();
+    private static String version(CachedFile busybox, CachedFile helper, CachedFile agent) {
+        return busybox.version().replace(':', '_') + "+" + helper.version() + "+" + agent.version();
     }
 }

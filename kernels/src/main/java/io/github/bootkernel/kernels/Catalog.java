@@ -51,12 +51,22 @@ public final class Catalog {
     /** The exit-status helper, which ends the guest with a status through port 0xf4. */
     public static final CatalogItem EXIT_STATUS = new CatalogItem("exit-status", Kind.HELPER_FILE,
             "a static program, compiled here with gcc, that ends the guest with status N by writing N to "
-                    + "port 0xf4", List.of(), true, id -> new ExitStatusHelper());
+                    + "port 0xf4", List.of(), true, id -> ExitStatusHelper.RECIPE);
 
-    /** The busybox initramfs: busybox, the exit-status helper and an /init with a shell. */
+    /**
+     * The guest agent, {@code bootkernel-agent}: the guest side of the command channel on ttyS1
+     * ({@code docs/guest-agent-protocol.md}); {@code BusyboxInitramfs.withAgent()} puts it in an image.
+     */
+    public static final CatalogItem AGENT = new CatalogItem("agent", Kind.HELPER_FILE,
+            "bootkernel-agent, a static program compiled here with gcc that runs commands and copies files "
+                    + "for the host over ttyS1", List.of(), true,
+            id -> new CompiledHelper("agent.c", "bootkernel-agent", "the guest agent"));
+
+    /** The busybox initramfs: busybox, the exit-status helper, the guest agent and an /init with a shell. */
     public static final CatalogItem BUSYBOX_INITRAMFS = new CatalogItem("busybox-initramfs", Kind.INITRAMFS,
-            "busybox and /bin/exit-status with an /init that prints init: ready and starts a shell on the "
-                    + "console", List.of("busybox"), true, id -> new BusyboxImage());
+            "busybox, /bin/exit-status and the guest agent with an /init that starts the agent on ttyS1, "
+                    + "prints init: ready and starts a shell on the console", List.of("busybox"), true,
+            id -> new BusyboxImage());
 
     /** A tiny kernel built here from Debian's kernel source. */
     public static final CatalogItem TINY = new CatalogItem("tiny", Kind.KERNEL,
@@ -70,7 +80,7 @@ public final class Catalog {
 
     /** Every item, in the order {@link Prepare} fills the cache. */
     private static final List<CatalogItem> ITEMS = List.of(PROBE, DEBIAN_CLOUD, DEBIAN_GENERIC, BUSYBOX_STATIC,
-            EXIT_STATUS, BUSYBOX_INITRAMFS, TINY, TINY_KUNIT);
+            EXIT_STATUS, AGENT, BUSYBOX_INITRAMFS, TINY, TINY_KUNIT);
 
     private Catalog() {
     }

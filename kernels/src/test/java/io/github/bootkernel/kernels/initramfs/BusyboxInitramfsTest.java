@@ -24,7 +24,7 @@ class BusyboxInitramfsTest {
         Initramfs image = BusyboxInitramfs.create().build();
 
         assertThat(image.paths()).contains("/init", "/bin/busybox", "/bin/sh", "/dev/console", "/proc", "/sys",
-                "/tmp", "/sbin", "/usr/bin", "/usr/sbin").doesNotContain("/bin/exit-status");
+                "/tmp", "/sbin", "/usr/bin", "/usr/sbin").doesNotContain("/bin/exit-status", "/bin/bootkernel-agent");
         List<Member> members = NewcReader.read(image.toBytes());
         Member busybox = member(members, "bin/busybox");
         assertThat(busybox.mode()).isEqualTo(0100755);
@@ -62,6 +62,24 @@ class BusyboxInitramfsTest {
     }
 
     @Test
+    void withAgentAddsItAndStartsItOnTtyS1BeforeTheReadyLine() throws Exception {
+        BusyboxInitramfs builder = BusyboxInitramfs.create().withAgent();
+        List<Member> members = NewcReader.read(builder.build().toBytes());
+
+        Member agent = member(members, "bin/bootkernel-agent");
+        assertThat(agent.mode()).isEqualTo(0100755);
+        assertThat(agent.data()).isEqualTo(Files.readAllBytes(Catalog.AGENT.get().path()));
+        String init = member(members, "init").text();
+        assertThat(init).isEqualTo(builder.init())
+                .contains("/bin/bootkernel-agent /dev/ttyS1\n", ") </dev/null &\n",
+                        "echo \"init: bootkernel-agent exited with status $status\"")
+                .endsWith("reboot -f\n");
+        assertThat(init.indexOf("/bin/bootkernel-agent /dev/ttyS1")).isGreaterThan(init.indexOf("--install -s"))
+                .isLessThan(init.indexOf("init: ready"));
+        assertThat(BusyboxInitramfs.create().init()).doesNotContain("bootkernel-agent");
+    }
+
+    @Test
     void wholeInitCanBeReplaced() {
         Initramfs image = BusyboxInitramfs.create().initScript("#!/bin/busybox sh\necho mine\n").build();
 
@@ -74,7 +92,8 @@ class BusyboxInitramfsTest {
     void generatedInitIsValidShellForBusybox() throws Exception {
         Path busybox = Catalog.BUSYBOX_STATIC.get().path();
         for (String init : List.of(BusyboxInitramfs.create().init(),
-                BusyboxInitramfs.create().initBody("echo hi\n/bin/exit-status 3\n").init())) {
+                BusyboxInitramfs.create().initBody("echo hi\n/bin/exit-status 3\n").init(),
+                BusyboxInitramfs.create().withAgent(temp).init())) {
             Path script = Files.writeString(temp.resolve("init"), init);
             Process process = new ProcessBuilder(busybox.toString(), "sh", "-n", script.toString())
                     .redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
