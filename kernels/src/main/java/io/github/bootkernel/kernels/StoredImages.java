@@ -1,5 +1,7 @@
 package io.github.bootkernel.kernels;
 
+import io.github.bootkernel.kernels.initramfs.HostPath;
+import io.github.bootkernel.kernels.initramfs.Initramfs;
 import io.github.bootkernel.kernels.internal.AtomicFiles;
 import io.github.bootkernel.kernels.internal.CacheEntries;
 import java.io.IOException;
@@ -10,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -19,9 +23,8 @@ import java.util.stream.Stream;
  * another JVM, the next build) finds the file already there instead of writing a new one.
  *
  * <pre>{@code
- * Initramfs tools = Initramfs.create();
- * HostPath.parse("target/mytool:/usr/bin/mytool").addTo(tools);
- * Path image = StoredImages.store(StoredImages.concat(Files.readAllBytes(busybox), tools.toBytes()));
+ * Path image = StoredImages.compose(Optional.of(Catalog.BUSYBOX_INITRAMFS.get().path()),
+ *         List.of(HostPath.parse("target/mytool:/usr/bin/mytool")));
  * }</pre>
  *
  * <p>Files are written atomically (a reader sees a whole image or none) and touched when found
@@ -54,6 +57,33 @@ public final class StoredImages {
         System.arraycopy(first, 0, joined, 0, first.length);
         System.arraycopy(second, 0, joined, padded, second.length);
         return joined;
+    }
+
+    /**
+     * Appends host files to an image, as the command-line tool's {@code --put} and
+     * {@code @BootKernel(files = ...)} do, and stores the result.
+     *
+     * @param base the image to start from, or empty for an image of the files alone
+     * @param files what to add, in order; they go into a second archive after {@code base}, whose
+     *     entries of the same path they replace
+     * @return the stored image
+     * @throws IllegalArgumentException if a host path is missing or unusable, or two entries clash
+     * @throws UncheckedIOException if a file cannot be read or the image cannot be stored
+     */
+    public static Path compose(Optional<Path> base, List<HostPath> files) {
+        Initramfs added = Initramfs.create();
+        for (HostPath file : files) {
+            file.addTo(added);
+        }
+        byte[] first = new byte[0];
+        if (base.isPresent()) {
+            try {
+                first = Files.readAllBytes(base.get());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the initramfs " + base.get(), e);
+            }
+        }
+        return store(concat(first, added.toBytes()));
     }
 
     /**

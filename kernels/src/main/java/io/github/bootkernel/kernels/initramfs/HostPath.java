@@ -100,7 +100,7 @@ public record HostPath(Path host, String guest) {
             image.symlink(target, Files.readSymbolicLink(each).toString());
         } else if (Files.isDirectory(each, LinkOption.NOFOLLOW_LINKS)) {
             if (!target.equals("/")) {
-                image.directory(target, mode(each));
+                image.directory(target, modeOf(each));
             }
         } else {
             addFile(image, each, target);
@@ -112,11 +112,19 @@ public record HostPath(Path host, String guest) {
             throw new IllegalArgumentException(file + " is not a regular file, directory or symbolic link; only"
                     + " those go into an initramfs");
         }
-        return image.file(target, file, mode(file));
+        return image.file(target, file, modeOf(file));
     }
 
-    /** The permission bits: the whole {@code st_mode & 07777} where the JDK shows it (Linux). */
-    static int mode(Path path) {
+    /**
+     * Returns the permission bits a host file or directory brings along: {@code st_mode & 07777}
+     * (setuid, setgid and sticky included) where the JDK shows it, as on Linux; else the POSIX
+     * permissions; else 0755 for directories and executables and 0644 for other files.
+     *
+     * @param path a host file or directory, followed if it is a link
+     * @return the bits, 0 to 07777
+     * @throws UncheckedIOException if they cannot be read
+     */
+    public static int modeOf(Path path) {
         try {
             return ((Integer) Files.getAttribute(path, "unix:mode")) & 07777;
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
