@@ -67,9 +67,11 @@ public @interface BootKernel {
     /**
      * The initramfs: an id or the path of a (possibly gzipped) newc cpio archive. The built-in id
      * {@code busybox} (also {@code busybox-initramfs}) is a static busybox whose {@code /init}
-     * mounts the usual file systems, prints {@code init: ready} and starts a shell on the console,
-     * with {@code /bin/exit-status N} to end the guest with status N; it is packed once into the
-     * cache. More ids come from the configuration ({@code bootkernel.initramfs.<id>=PATH}).
+     * mounts the usual file systems, starts the guest agent (so {@link Guest#exec(String...)}
+     * works), prints {@code init: ready} and starts a shell on the console, with
+     * {@code /bin/exit-status N} to end the guest with status N; it is packed once into the cache.
+     * More ids come from the configuration ({@code bootkernel.initramfs.<id>=PATH}); their guests
+     * have no command channel. Exclusive with {@link #initramfsFactory()}.
      *
      * @return the initramfs, or {@code ""} (the default) for none
      */
