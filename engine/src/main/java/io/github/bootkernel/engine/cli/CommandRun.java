@@ -2,7 +2,6 @@ package io.github.bootkernel.engine.cli;
 
 import io.github.bootkernel.engine.AgentException;
 import io.github.bootkernel.engine.GuestExit;
-import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.agent.Exec;
 import io.github.bootkernel.engine.agent.ExecListener;
 import io.github.bootkernel.engine.agent.ExecResult;
@@ -46,7 +45,8 @@ final class CommandRun {
     record Outcome(ExecResult result, AgentException failure, boolean connected) {
     }
 
-    private final Machine machine;
+    private final StopRequest.GuestEnd guestEnd;
+    private final GuestAgent agent;
     private final Exec exec;
     private final OutputStream stdout;
     private final PrintStream stderr;
@@ -55,8 +55,10 @@ final class CommandRun {
     private volatile Execution running;
     private volatile boolean stdoutGone;
 
-    private CommandRun(Machine machine, String command, Duration limit, OutputStream stdout, PrintStream stderr) {
-        this.machine = machine;
+    private CommandRun(StopRequest.GuestEnd guestEnd, GuestAgent agent, String command, Duration limit,
+            OutputStream stdout, PrintStream stderr) {
+        this.guestEnd = guestEnd;
+        this.agent = agent;
         this.exec = Exec.shell(command).timeout(limit);
         this.stdout = stdout;
         this.stderr = stderr;
@@ -65,7 +67,9 @@ final class CommandRun {
     /**
      * Runs the command to its end, the guest's end or a stop request.
      *
-     * @param machine the started guest, with {@code MachineConfig.agent(true)}
+     * @param guestEnd the wait for the guest's end, {@code machine::awaitExit}
+     * @param agent its agent, {@code machine.agent()} of a machine started with
+     *     {@code MachineConfig.agent(true)}
      * @param command the shell command line
      * @param limit how long the agent may take to connect and the command to run
      * @param stop the user's stop requests
@@ -73,9 +77,9 @@ final class CommandRun {
      * @param stderr gets the command's stderr and the tool's messages
      * @return what ended first: the command's result or failure, or empty after a stop request
      */
-    static Optional<Outcome> run(Machine machine, String command, Duration limit, StopRequest stop,
-            OutputStream stdout, PrintStream stderr) {
-        CommandRun run = new CommandRun(machine, command, limit, stdout, stderr);
+    static Optional<Outcome> run(StopRequest.GuestEnd guestEnd, GuestAgent agent, String command, Duration limit,
+            StopRequest stop, OutputStream stdout, PrintStream stderr) {
+        CommandRun run = new CommandRun(guestEnd, agent, command, limit, stdout, stderr);
         Thread worker = new Thread(run::work, "bootkernel-exec");
         worker.setDaemon(true);
         worker.start();
@@ -87,7 +91,6 @@ final class CommandRun {
 
     /** The worker: waits for the agent, runs the command and streams its output. */
     private void work() {
-        GuestAgent agent = machine.agent();
         try {
             agent.awaitConnected(exec.timeout());
             connected = true;
@@ -103,6 +106,9 @@ final class CommandRun {
                     stderr.flush();
                 }
             });
+            if (stdoutGone) {
+                running.signal(SIGPIPE); // output that failed before start() returned
+            }
             Optional<ExecResult> result = Optional.empty();
             while (result.isEmpty()) {
                 result = running.await(exec.timeout());
@@ -140,7 +146,7 @@ final class CommandRun {
      */
     private void watchGuest() {
         try {
-            while (machine.awaitExit(NO_LIMIT).isEmpty()) {
+            while (guestEnd.await(NO_LIMIT).isEmpty()) {
                 // keep waiting
             }
             // Give the agent's own report of the end a moment to arrive first.

@@ -134,8 +134,8 @@ public final class Main {
         StopRequest stop = new StopRequest(first -> exitAtOnce(first, RawTerminal.none(), stderr));
         Signals signals = handleSignals ? Signals.install(stop) : Signals.none();
         try (signals; Machine machine = Machine.start(config, console)) {
-            Optional<CommandRun.Outcome> outcome = CommandRun.run(machine, options.exec().orElseThrow(),
-                    config.timeout().orElse(CommandRun.NO_LIMIT), stop, stdout, stderr);
+            Optional<CommandRun.Outcome> outcome = CommandRun.run(machine::awaitExit, machine.agent(),
+                    options.exec().orElseThrow(), config.timeout().orElse(CommandRun.NO_LIMIT), stop, stdout, stderr);
             GuestExit exit = stopGuest(machine, stderr);
             int status = outcome.map(o -> CommandRun.status(o, exit, stderr))
                     .orElseGet(() -> stop.requested().orElseThrow().exitStatus());
