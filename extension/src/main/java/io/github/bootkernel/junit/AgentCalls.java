@@ -91,8 +91,8 @@ final class AgentCalls {
             throw new UncheckedIOException("cannot copy " + hostFile + " to " + guest + ": " + e.getMessage(), e);
         }
         if (size > Guest.MAX_COPY_BYTES) {
-            throw new IllegalArgumentException("cannot copy " + hostFile + " to " + guestPath + " in " + guest + ": it has "
-                    + size + " bytes, more than the " + Guest.MAX_COPY_BYTES + " a copy may have");
+            throw new IllegalArgumentException("cannot copy " + hostFile + " to " + guestPath + " in " + guest
+                    + ": it has " + size + " bytes, more than the " + Guest.MAX_COPY_BYTES + " a copy may have");
         }
         try {
             agent.copyToGuest(hostFile, guestPath, mode, timeout);

@@ -122,7 +122,8 @@ public final class ExecResultAssert extends AbstractAssert<ExecResultAssert, Exe
      */
     public AbstractStringAssert<?> stdout() {
         isNotNull();
-        return Assertions.assertThat(actual.stdout()).as("stdout of %s, which %s", actual.exec(), ExecReport.end(actual));
+        return Assertions.assertThat(actual.stdout())
+                .as("stdout of %s, which %s", actual.exec(), ExecReport.end(actual));
     }
 
     /**
@@ -137,12 +138,13 @@ public final class ExecResultAssert extends AbstractAssert<ExecResultAssert, Exe
      */
     public AbstractStringAssert<?> stderr() {
         isNotNull();
-        return Assertions.assertThat(actual.stderr()).as("stderr of %s, which %s", actual.exec(), ExecReport.end(actual));
+        return Assertions.assertThat(actual.stderr())
+                .as("stderr of %s, which %s", actual.exec(), ExecReport.end(actual));
     }
 
     private void fail(String expectation) {
-        String message = "Expecting " + actual.exec() + " " + expectation + ", but it " + ExecReport.end(actual) + ".\n\n"
-                + ExecReport.streams(actual);
+        String message = "Expecting " + actual.exec() + " " + expectation + ", but it " + ExecReport.end(actual)
+                + ".\n\n" + ExecReport.streams(actual);
         if (guest.isPresent()) {
             message = ConsoleTail.append(message + "\n\nIn " + guest.get() + ".", guest.get().console());
         }

@@ -12,8 +12,9 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The kernel matrix behind {@link KernelTest} and {@link KernelMatrix}: one invocation per
- * configured kernel (or per kernel a {@code @KernelMatrix} names), named after it, which leaves its choice in the invocation's store where
- * {@link Boot} finds it for every guest that names no kernel.
+ * configured kernel (or per kernel a {@code @KernelMatrix} names), named after it, which leaves
+ * its choice in the invocation's store where {@link Boot} finds it for every guest that names no
+ * kernel.
  */
 final class KernelMatrixExtension implements TestTemplateInvocationContextProvider, ClassTemplateInvocationContextProvider {
 

@@ -105,6 +105,7 @@ class ExecResultAssertTest {
 
     @Test
     void nullFails() {
-        assertThatThrownBy(() -> assertThat((ExecResult) null).succeeds()).hasMessageContaining("Expecting actual not to be null");
+        assertThatThrownBy(() -> assertThat((ExecResult) null).succeeds())
+                .hasMessageContaining("Expecting actual not to be null");
     }
 }

@@ -78,7 +78,8 @@ final class FakeAgent implements GuestAgent {
     @Override
     public void copyToGuest(Path hostFile, String guestPath, int mode, Duration timeout) {
         fail();
-        copies.add("to " + hostFile.getFileName() + " " + guestPath + " 0" + Integer.toOctalString(mode) + " " + timeout);
+        copies.add("to " + hostFile.getFileName() + " " + guestPath + " 0" + Integer.toOctalString(mode) + " "
+                + timeout);
     }
 
     @Override

@@ -170,8 +170,8 @@ class GuestExecTest {
         AgentException e = ProbeFixture.failures.values().iterator().next();
         assertThat(e.reason()).isEqualTo(AgentException.Reason.NO_AGENT);
         assertThat(e).hasMessageStartingWith("cannot run 'uname -r': guest 'parameter #0 of "
-                + ProbeFixture.class.getName() + ".refusesAtOnce(Guest)' (kernel probe) has no guest agent (it booted no"
-                + " initramfs); boot it with @BootKernel(initramfs = \"busybox\"), whose /init starts bootkernel-agent")
+                + ProbeFixture.class.getName() + ".refusesAtOnce(Guest)' (kernel probe) has no guest agent (it booted"
+                + " no initramfs); boot it with @BootKernel(initramfs = \"busybox\"), whose /init starts bootkernel-agent")
                 .hasCauseInstanceOf(AgentException.class);
         assertThat(ProbeFixture.took).isLessThan(Duration.ofSeconds(5));
         assertThat(ProbeFixture.execTimeout).isEqualTo(Duration.ofSeconds(7));

@@ -129,7 +129,8 @@ class GuestImageTest {
     @TestKitOnly
     static class FilesAlone {
         @Test
-        void alone(@BootKernel(kernel = "probe", cmdline = "probe.exit=0", files = FILES + "hello.sh:/init") Guest guest) {
+        void alone(@BootKernel(kernel = "probe", cmdline = "probe.exit=0", files = FILES + "hello.sh:/init")
+                Guest guest) {
             Seen.configs.put("alone", guest.config());
         }
     }

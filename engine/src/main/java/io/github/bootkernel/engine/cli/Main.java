@@ -117,7 +117,7 @@ public final class Main {
         }
     }
 
-    /** The machine to boot: the options' with the initrd {@link Initrd} chose, and the agent for {@code --exec}. */
+    /** The machine to boot: the options', with the initrd {@link Initrd} chose and the agent for --exec. */
     private static MachineConfig bootConfig(Options options, PrintStream stderr) {
         MachineConfig given = options.config();
         return new MachineConfig(given.kernel(), Initrd.of(options, stderr), given.cmdline(), given.memoryMiB(),

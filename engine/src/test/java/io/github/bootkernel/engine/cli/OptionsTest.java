@@ -129,8 +129,8 @@ class OptionsTest {
 
     @Test
     void execPutConsoleLogAndVerbose() throws Exception {
-        Options options = parse("--kernel", "k", "--exec", "uname -r; dmesg | tail", "--put", "target/tool:/usr/bin/tool",
-                "--put", "data:/data", "--verbose");
+        Options options = parse("--kernel", "k", "--exec", "uname -r; dmesg | tail",
+                "--put", "target/tool:/usr/bin/tool", "--put", "data:/data", "--verbose");
         assertThat(options.exec()).contains("uname -r; dmesg | tail");
         assertThat(options.puts()).containsExactly(new HostPath(Path.of("target/tool"), "/usr/bin/tool"),
                 new HostPath(Path.of("data"), "/data"));
