@@ -23,9 +23,15 @@ public final class AgentException extends EngineException {
         NOT_CONNECTED,
         /** The guest ended before the request was served; the message says how it ended. */
         GUEST_ENDED,
-        /** The channel broke: a frame the host could not accept, or the agent's FATAL. */
+        /**
+         * The channel broke: a frame the host could not accept, or the agent's FATAL; or the agent
+         * restarted (a new HELLO), losing the requests in flight.
+         */
         CHANNEL_BROKEN,
-        /** The agent refused or could not carry out this request (errno in {@link #errno()}). */
+        /**
+         * The agent refused or could not carry out this request (errno in {@link #errno()}), or the
+         * request did not end within its time limit (no errno).
+         */
         REQUEST_FAILED
     }
 

@@ -2,6 +2,7 @@ package io.github.bootkernel.engine;
 
 import io.github.bootkernel.engine.agent.GuestAgent;
 import io.github.bootkernel.engine.agent.internal.AbsentAgent;
+import io.github.bootkernel.engine.agent.internal.AgentClient;
 import io.github.bootkernel.engine.boot.AcpiTables;
 import io.github.bootkernel.engine.boot.BzImage;
 import io.github.bootkernel.engine.boot.InputFile;
@@ -20,6 +21,7 @@ import io.github.bootkernel.engine.kvm.Kvm;
 import io.github.bootkernel.engine.kvm.KvmException;
 import io.github.bootkernel.engine.kvm.Vm;
 import io.github.bootkernel.engine.memory.GuestMemory;
+import io.github.bootkernel.engine.serial.SerialChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,9 +37,10 @@ import java.util.function.IntConsumer;
 
 /**
  * A running virtual machine booting a Linux kernel: one vCPU on its own platform thread, guest RAM,
- * the in-kernel interrupt controllers and timer, a 16550A console, an i8042 for resets, the ACPI
- * sleep registers for power-off, and the exit-status port 0xf4. How a guest ends, and how that end
- * is read, is described at {@link GuestExit}.
+ * the in-kernel interrupt controllers and timer, a 16550A console (COM1, ttyS0), a second 16550A
+ * for the guest agent (COM2, ttyS1, see {@link #agent()}), an i8042 for resets, the ACPI sleep
+ * registers for power-off, and the exit-status port 0xf4. How a guest ends, and how that end is
+ * read, is described at {@link GuestExit}.
  *
  * <pre>{@code
  * try (Machine machine = Machine.start(MachineConfig.builder(kernel).initrd(initramfs).build())) {
@@ -61,12 +64,19 @@ public final class Machine implements AutoCloseable {
 
     private final MachineConfig config;
     private final GuestAgent agent;
+    /** The agent's client over COM2, with {@link MachineConfig#agent()}; {@code null} without. */
+    private final AgentClient client;
     private final CompletableFuture<GuestExit> exit = new CompletableFuture<>();
     private final Object lifecycle = new Object();
     private Kvm kvm;
     private Vm vm;
     private GuestMemory memory;
     private Uart16550 com1;
+    /**
+     * COM2 as byte streams: the agent's transport. Without an agent nobody reads it, and a guest
+     * writing to ttyS1 waits once {@value SerialChannel#OUTPUT_BUFFER_BYTES} bytes are unread.
+     */
+    private final SerialChannel com2 = new SerialChannel("ttyS1", level -> irq(Platform.COM2.irq(), level));
     private final HaltWatch haltWatch = new HaltWatch(this::inspectVcpu, exit::isDone, this::powerDownLine);
     private final KernelEvents events = new KernelEvents(haltWatch::arm);
     /** The console's write side: only this machine feeds and ends it. */
@@ -77,7 +87,9 @@ public final class Machine implements AutoCloseable {
 
     private Machine(MachineConfig config, IntConsumer rawOutput) {
         this.config = config;
-        this.agent = new AbsentAgent("the machine booting " + config.kernel());
+        String description = "the machine booting " + config.kernel();
+        this.client = config.agent() ? new AgentClient(com2.fromGuest(), com2.toGuest(), description) : null;
+        this.agent = client != null ? client : new AbsentAgent(description);
         // The kernel's words are read byte by byte on the vCPU thread (consoleByte), not as lines.
         this.consoleSink = ConsoleSink.create(line -> { }, rawOutput == NO_RAW_OUTPUT ? null : rawOutput);
     }
@@ -178,14 +190,15 @@ public final class Machine implements AutoCloseable {
         memory = GuestMemory.allocate(ram);
         memory.register(vm);
         KernelLoader.load(memory, image, kernel, initrd, plan, Platform.CPUS, Platform.ISA_DEVICES);
-        com1 = new Uart16550(this::com1Irq, this::consoleByte, Uart16550.HostInput.WHEN_LISTENING);
+        com1 = new Uart16550(level -> irq(Platform.COM1.irq(), level), this::consoleByte,
+                Uart16550.HostInput.WHEN_LISTENING);
         I8042 i8042 = new I8042(this::onReset);
         ExitStatusPort exitPort = new ExitStatusPort(s -> end(new GuestExit(GuestExit.Kind.EXIT_STATUS, s, "")));
         AcpiSleepRegisters sleep = new AcpiSleepRegisters(AcpiTables.S5_SLEEP_TYPE, () -> end(GuestExit.of(
                 GuestExit.Kind.POWEROFF, "ACPI S5 (soft off) through the sleep control register")));
-        PortBus bus = Platform.wire(com1, i8042, new CmosRtc(), exitPort, sleep,
+        PortBus bus = Platform.wire(com1, com2.uart(), i8042, new CmosRtc(), exitPort, sleep,
                 msg -> LOG.log(System.Logger.Level.DEBUG, msg));
-        vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end, haltWatch::inspect, this::endConsole);
+        vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end, haltWatch::inspect, this::guestStopped);
         vcpu.start();
         config.timeout().ifPresent(this::scheduleTimeout);
     }
@@ -208,17 +221,48 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
-     * Ends the console with how the guest ended: called when the vCPU thread has stopped running
-     * the guest (so every byte it wrote is in the console), and by {@link #close()}.
+     * Ends the console and COM2's streams with how the guest ended: called on the vCPU thread once
+     * it has stopped running the guest (so every byte the guest wrote is in the console or COM2's
+     * buffer), and by {@link #close()}. Both only wake their waiters: no host code runs here.
      */
-    private void endConsole() {
-        consoleSink.end(exit().map(GuestExit::toString).orElse("the vCPU stopped"));
+    private void guestStopped() {
+        String how = guestEnd();
+        consoleSink.end(how);
+        if (client == null) {
+            com2.end(how);
+            return;
+        }
+        // Ending the client fails its requests, which runs their callers' code: not on the vCPU thread.
+        Thread ender = new Thread(() -> endCom2(how), "bootkernel-agent-end");
+        ender.setDaemon(true);
+        ender.start();
     }
 
-    private void com1Irq(boolean level) {
+    /**
+     * Ends COM2 with how the guest ended: first the agent's client, which fails every request with
+     * those words, then COM2's streams, whose end the client would otherwise report in words of its
+     * own (the end of the agent's stream).
+     */
+    private void endCom2(String how) {
+        try {
+            if (client != null) {
+                client.end("the guest ended (" + how + ")");
+            }
+        } finally {
+            com2.end(how);
+        }
+    }
+
+    /** How the guest ended, in words, for the console, COM2's streams and the agent. */
+    private String guestEnd() {
+        return exit().map(GuestExit::toString).orElse("the vCPU stopped");
+    }
+
+    /** Drives the interrupt line of an ISA device; once the machine is released, nothing. */
+    private void irq(int line, boolean level) {
         synchronized (lifecycle) {
-            if (!released) {
-                vm.irqLine(Platform.COM1.irq(), level);
+            if (!released && vm != null) {
+                vm.irqLine(line, level);
             }
         }
     }
@@ -255,6 +299,11 @@ public final class Machine implements AutoCloseable {
         }
     }
 
+    /** @return COM2's byte streams, for tests of the transport under the agent */
+    SerialChannel com2() {
+        return com2;
+    }
+
     /** @return the configuration this machine was started with */
     public MachineConfig config() {
         return config;
@@ -262,7 +311,10 @@ public final class Machine implements AutoCloseable {
 
     /**
      * Returns the guest agent: the command channel on the guest's second serial port (ttyS1), see
-     * {@link GuestAgent}. Without {@link MachineConfig#agent()} every request fails at once.
+     * {@link GuestAgent}. Without {@link MachineConfig#agent()} every request fails at once. With
+     * it, the client starts with the machine and waits for the agent's HELLO; when the guest ends,
+     * every request in flight and every later one fails with the guest's end in words ("the guest
+     * ended (exit status 3)"), and {@link #close()} closes it.
      *
      * @return the agent of this machine
      */
@@ -292,8 +344,8 @@ public final class Machine implements AutoCloseable {
                 throw new MachineClosedException("sendInput");
             }
         }
-        // Outside the lock: the UART raises its interrupt through com1Irq, which takes it on the
-        // vCPU thread. A close racing with this call only queues bytes no guest will read.
+        // Outside the lock: the UART raises its interrupt through irq(), which takes it, on the vCPU
+        // thread too. A close racing with this call only queues bytes no guest will read.
         return com1.enqueueInput(data);
     }
 
@@ -386,7 +438,9 @@ public final class Machine implements AutoCloseable {
                         + "; guest memory left mapped rather than risk a crash", null);
             }
         } finally {
-            endConsole();
+            String how = guestEnd();
+            consoleSink.end(how);
+            endCom2(how);
         }
         synchronized (lifecycle) {
             released = true;
@@ -394,6 +448,9 @@ public final class Machine implements AutoCloseable {
         try {
             closeAll(vcpu, vm, memory, kvm);
         } finally {
+            if (client != null) {
+                client.close();
+            }
             consoleSink.finishDelivery(DELIVERY_TIMEOUT);
         }
     }

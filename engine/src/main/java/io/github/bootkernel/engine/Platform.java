@@ -23,8 +23,13 @@ final class Platform {
     static final int CPUS = 1;
     /** COM1, the console: ttyS0, a 16550A at 0x3f8 on ISA IRQ 4. */
     static final IsaDevice COM1 = new IsaDevice("COM1", "PNP0501", 0, 0x3f8, 8, 4);
-    /** The ISA devices the DSDT declares, so a hardware-reduced kernel gives them interrupts. */
-    static final List<IsaDevice> ISA_DEVICES = List.of(COM1);
+    /** COM2, the guest agent's channel: ttyS1, a 16550A at 0x2f8 on ISA IRQ 3. */
+    static final IsaDevice COM2 = new IsaDevice("COM2", "PNP0501", 1, 0x2f8, 8, 3);
+    /**
+     * The ISA devices the DSDT declares, so a hardware-reduced kernel gives them interrupts. The MP
+     * table routes every ISA interrupt to the IOAPIC pin of the same number, so it needs no list.
+     */
+    static final List<IsaDevice> ISA_DEVICES = List.of(COM1, COM2);
     /** The i8042: data at 0x60, status/command at 0x64 (0x61 is the in-kernel speaker port). */
     static final int I8042_BASE = 0x60;
     static final int I8042_SIZE = 5;
@@ -38,10 +43,11 @@ final class Platform {
     private Platform() {
     }
 
-    static PortBus wire(Uart16550 com1, I8042 i8042, CmosRtc rtc, ExitStatusPort exit, AcpiSleepRegisters sleep,
-                        Consumer<String> log) {
+    static PortBus wire(Uart16550 com1, Uart16550 com2, I8042 i8042, CmosRtc rtc, ExitStatusPort exit,
+                        AcpiSleepRegisters sleep, Consumer<String> log) {
         return new PortBus(log)
                 .place(COM1.ioBase(), COM1.ioSize(), com1)
+                .place(COM2.ioBase(), COM2.ioSize(), com2)
                 .place(I8042_BASE, I8042_SIZE, i8042)
                 .place(CMOS_BASE, CMOS_SIZE, rtc)
                 .place(GuestExit.STATUS_PORT, 1, exit)

@@ -84,6 +84,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void theSerialStreamsDependOnNothingButTheJdkAndTheDevices() {
+        classes().that().resideInAPackage(ENGINE + ".serial..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", ENGINE + ".serial..",
+                        ENGINE + ".devices..")
+                .because("COM2's byte streams sit between a device model and the host; they hold no KVM resource")
+                .check(MAIN);
+    }
+
+    @Test
     void theBootProtocolHoldsNoKvmResource() {
         noClasses().that().resideInAPackage(ENGINE + ".boot..")
                 .should().dependOnClassesThat(describe("own a KVM file descriptor, mapping or native call",

@@ -11,7 +11,9 @@ import java.util.Optional;
 
 /**
  * A program to run in the guest: its arguments, environment additions, working directory and time
- * limit. Immutable; each {@code with...} method returns a new instance.
+ * limit. Immutable; each {@code with...} method returns a new instance. One request carries it
+ * whole: arguments, environment and directory together take at most 64 KiB of the protocol's
+ * encoding ({@link GuestAgent#exec} refuses more).
  *
  * <pre>{@code
  * Exec.of("/bin/ls", "-l", "/proc/self/fd")

@@ -47,7 +47,11 @@ public interface GuestAgent {
      * @param exec what to run
      * @return how it ended and what it printed
      * @throws AgentException if it could not run: no agent, the guest ended, the channel broke, or
-     *     the agent could not start it ({@link AgentException.Reason#REQUEST_FAILED}, with the errno)
+     *     the agent could not start it ({@link AgentException.Reason#REQUEST_FAILED}, with the errno);
+     *     also {@code REQUEST_FAILED}, without an errno, if the agent did not report the program's
+     *     end within 10 s of its SIGKILL at the time limit
+     * @throws IllegalArgumentException if the arguments, environment and directory together do not
+     *     fit one request of the protocol (64 KiB)
      * @throws InterruptedException if the waiting thread is interrupted; the program is then killed
      */
     ExecResult exec(Exec exec) throws InterruptedException;
@@ -61,7 +65,9 @@ public interface GuestAgent {
      *     must be quick and must not block
      * @return the running program
      * @throws AgentException as for {@link #exec(Exec)}, for a program that could not start
-     * @throws InterruptedException if the thread is interrupted while waiting for the agent
+     * @throws IllegalArgumentException as for {@link #exec(Exec)}
+     * @throws InterruptedException if the thread is interrupted while waiting for the agent or for
+     *     the program's start; the program is then killed
      */
     Execution start(Exec exec, ExecListener listener) throws InterruptedException;
 
@@ -74,24 +80,31 @@ public interface GuestAgent {
      * @param mode the permission bits, for example {@code 0755}
      * @param timeout how long the copy may take, waiting for the agent included
      * @throws AgentException if the guest refused it (for example ENOENT for a missing directory),
-     *     or for the reasons of {@link #exec(Exec)}
+     *     {@code REQUEST_FAILED} without an errno if it did not finish within {@code timeout} (the
+     *     guest file is then complete or absent), or for the reasons of {@link #exec(Exec)}
      * @throws java.io.UncheckedIOException if the host file cannot be read
-     * @throws InterruptedException if the thread is interrupted
+     * @throws IllegalArgumentException if {@code guestPath} is not absolute or longer than 4,096
+     *     bytes, or {@code mode} is above {@code 07777}
+     * @throws InterruptedException if the thread is interrupted; the guest file is then not written
      */
     void copyToGuest(Path hostFile, String guestPath, int mode, Duration timeout) throws InterruptedException;
 
     /**
      * Copies a guest file to the host, checked by size and CRC-32; the host file is written through
-     * a temporary file and a rename.
+     * a temporary file in its directory and a rename, and gets the guest file's rwx permission bits.
      *
      * @param guestPath the absolute path of a regular file in the guest
      * @param hostFile where to write it on the host
      * @param maxBytes the largest file accepted
      * @param timeout how long the copy may take, waiting for the agent included
      * @throws AgentException if the guest refused it (no such file, not a regular file, larger than
-     *     {@code maxBytes}), or for the reasons of {@link #exec(Exec)}
+     *     {@code maxBytes}), {@code REQUEST_FAILED} without an errno if it did not finish within
+     *     {@code timeout} or arrived with the wrong size or CRC-32, or for the reasons of
+     *     {@link #exec(Exec)}; the host file is then as it was
      * @throws java.io.UncheckedIOException if the host file cannot be written
-     * @throws InterruptedException if the thread is interrupted
+     * @throws IllegalArgumentException if {@code guestPath} is not absolute or longer than 4,096
+     *     bytes, or {@code maxBytes} is negative
+     * @throws InterruptedException if the thread is interrupted; the host file is then as it was
      */
     void copyFromGuest(String guestPath, Path hostFile, long maxBytes, Duration timeout) throws InterruptedException;
 }

@@ -8,16 +8,30 @@ import java.util.function.IntConsumer;
  * ({@code console=ttyS0}) with interrupts on.
  *
  * <p>The UART knows neither its port nor its IRQ: it sees register offsets 0..7, drives an
- * {@link InterruptLine}, hands every byte the guest transmits to an output sink, and takes
- * host-to-guest bytes through {@link #enqueueInput(byte[], int, int)}.
+ * {@link InterruptLine}, hands every byte the guest transmits to the host (an output sink that
+ * takes every byte at once, or a flow-controlled {@link HostEnd}), and takes host-to-guest bytes
+ * through {@link #enqueueInput(byte[], int, int)}.
  *
  * <p>What is modelled, and what is simplified:
  *
  * <ul>
- *   <li>A byte written to THR is transmitted at once, so THR and the transmitter are always empty
- *       (LSR THRE and TEMT always set). The THRE interrupt behaves as on a real 16550: it becomes
- *       pending when ETBEI is enabled (THR being empty), is acknowledged by reading IIR while it is
- *       the reported source, and pends again after every THR write.
+ *   <li>With an output sink ({@link IntConsumer}), a byte written to THR is transmitted at once, so
+ *       THR and the transmitter are always empty (LSR THRE and TEMT always set), and the THRE
+ *       interrupt pends again after every THR write.
+ *   <li>With a {@link HostEnd}, bytes written to THR enter a transmit FIFO of
+ *       {@value #TX_FIFO_SIZE} bytes (one byte, the holding register, with FIFOs disabled) and
+ *       leave it, in order, only as fast as the host end takes them. THRE and TEMT are set only
+ *       while the FIFO is empty, as on a 16550A, whose THRE means "FIFO empty", not "not full".
+ *       When the host end refuses a byte the transmitter stops; {@link #resumeTransmit()}, called
+ *       by the host once it has room, offers the FIFO again. Linux's 8250 driver writes at most
+ *       {@code tx_loadsz} (16 for a 16550A) bytes each time it sees THRE ({@code serial8250_tx_chars},
+ *       drivers/tty/serial/8250/8250_port.c, 6.1), so it never writes into a full FIFO and no byte
+ *       is lost; a guest that does write into a full FIFO loses that byte, counted by
+ *       {@link #transmitOverruns()}. Clearing the transmit FIFO (FCR bit 2, or toggling FCR bit 0)
+ *       discards what it holds, as on hardware.
+ *   <li>The THRE interrupt behaves as on a real 16550: it becomes pending when the transmit FIFO
+ *       becomes empty while ETBEI is enabled, or when ETBEI is enabled with the FIFO empty; it is
+ *       acknowledged by reading IIR while it is the reported source, or by writing THR.
  *   <li>Host bytes wait in a bounded queue of {@link #INPUT_QUEUE_CAPACITY} bytes and move into the
  *       16-byte receive FIFO (one byte when FIFOs are disabled) as the guest reads RBR, so none is
  *       lost or reordered. The receive interrupt pends whenever data is ready (a trigger level of
@@ -39,8 +53,9 @@ import java.util.function.IntConsumer;
  * <p>Threading: {@link #read}, {@link #write} (the vCPU thread) and {@link #enqueueInput} (any
  * thread) may run concurrently; all state is guarded by one private lock. The {@link InterruptLine}
  * is called while that lock is held, so level changes reach it in order; it must not call back into
- * this UART. The output sink is called after the lock is released, on the thread that wrote THR, so
- * it may block or enqueue input.
+ * this UART. So is a {@link HostEnd}, under the same rules, and {@link #resumeTransmit()} may come
+ * from any thread. An output sink is called after the lock is released, on the thread that wrote
+ * THR, so it may block or enqueue input.
  */
 public final class Uart16550 implements PortDevice {
 
@@ -75,6 +90,8 @@ public final class Uart16550 implements PortDevice {
     /** How many host-to-guest bytes may wait in the host-side queue, beyond the receive FIFO. */
     public static final int INPUT_QUEUE_CAPACITY = 64 * 1024;
 
+    /** The depth of the receive and transmit FIFOs of a 16550A, in bytes. */
+    public static final int TX_FIFO_SIZE = 16;
     private static final int RX_FIFO_SIZE = 16;
     private static final int NOTHING_SENT = -1;
 
@@ -104,7 +121,7 @@ public final class Uart16550 implements PortDevice {
 
     private static final int FCR_ENABLE_FIFOS = 0x01;
     private static final int FCR_CLEAR_RX = 0x02;
-    // FCR bit 2 clears the transmit FIFO, which is always empty here.
+    private static final int FCR_CLEAR_TX = 0x04;
 
     private static final int LCR_DLAB = 0x80;
 
@@ -126,13 +143,20 @@ public final class Uart16550 implements PortDevice {
     private static final int MSR_DCD = 0x80;
 
     private final InterruptLine irq;
+    /** Takes every byte at once, called outside the lock; {@code null} when {@link #hostEnd} is set. */
     private final IntConsumer output;
+    /** Takes bytes as the host has room, called under the lock; {@code null} when {@link #output} is set. */
+    private final HostEnd hostEnd;
     private final HostInput hostInput;
     private final Object lock = new Object();
 
     // Everything below is guarded by lock.
-    private final ByteRing hostQueue = new ByteRing(INPUT_QUEUE_CAPACITY);
-    private final ByteRing rxFifo = new ByteRing(RX_FIFO_SIZE);
+    private final ByteFifo hostQueue = new ByteFifo(INPUT_QUEUE_CAPACITY);
+    private final ByteFifo rxFifo = new ByteFifo(RX_FIFO_SIZE);
+    /** Bytes the host end has not taken yet; always empty with an output sink. */
+    private final ByteFifo txFifo = new ByteFifo(TX_FIFO_SIZE);
+    private long transmitOverruns;
+    private boolean inputRefused; // enqueueInput refused bytes since the host end last heard of room
     private int divisorLow = 0x0C; // 115200 / 12 = 9600 baud, the usual power-on setting
     private int divisorHigh;
     private int ier;
@@ -164,8 +188,26 @@ public final class Uart16550 implements PortDevice {
      * @param hostInput when queued host bytes may enter the receive FIFO
      */
     public Uart16550(InterruptLine irq, IntConsumer output, HostInput hostInput) {
+        this(irq, Objects.requireNonNull(output, "output"), null, hostInput);
+    }
+
+    /**
+     * Creates a UART in its power-on state (no interrupts enabled, FIFOs off, line lowered) whose
+     * transmitter goes only as fast as {@code hostEnd} takes the guest's bytes.
+     *
+     * @param irq the interrupt output; called only when its level changes
+     * @param hostEnd takes each byte the guest transmits (0..255), in order, when it has room, and
+     *     hears when the host input queue has room again
+     * @param hostInput when queued host bytes may enter the receive FIFO
+     */
+    public Uart16550(InterruptLine irq, HostEnd hostEnd, HostInput hostInput) {
+        this(irq, null, Objects.requireNonNull(hostEnd, "hostEnd"), hostInput);
+    }
+
+    private Uart16550(InterruptLine irq, IntConsumer output, HostEnd hostEnd, HostInput hostInput) {
         this.irq = Objects.requireNonNull(irq, "irq");
-        this.output = Objects.requireNonNull(output, "output");
+        this.output = output;
+        this.hostEnd = hostEnd;
         this.hostInput = Objects.requireNonNull(hostInput, "hostInput");
     }
 
@@ -209,6 +251,7 @@ public final class Uart16550 implements PortDevice {
             for (int i = 0; i < accepted; i++) {
                 hostQueue.add(data[off + i]);
             }
+            inputRefused |= accepted < len;
             refillRxFifo(false);
             updateInterruptLine();
             return accepted;
@@ -224,6 +267,43 @@ public final class Uart16550 implements PortDevice {
      */
     public int enqueueInput(byte[] data) {
         return enqueueInput(data, 0, data.length);
+    }
+
+    /**
+     * Offers the bytes waiting in the transmit FIFO to the {@link HostEnd} again: the host calls it
+     * once it has room after refusing a byte. When the FIFO empties, THRE is set and its interrupt
+     * pends if enabled, so the guest writes more. Does nothing for a UART with an output sink. Any
+     * thread.
+     */
+    public void resumeTransmit() {
+        synchronized (lock) {
+            pumpTransmitter();
+            updateInterruptLine();
+        }
+    }
+
+    /**
+     * Returns how many bytes the guest wrote to THR while the transmit FIFO was full: they were
+     * dropped. Linux's driver never does that (it writes only after seeing THRE); a count above 0
+     * means a guest that ignores THRE. Always 0 with an output sink, which takes every byte.
+     *
+     * @return the count, in bytes
+     */
+    public long transmitOverruns() {
+        synchronized (lock) {
+            return transmitOverruns;
+        }
+    }
+
+    /**
+     * Returns how many transmitted bytes wait in the transmit FIFO for the {@link HostEnd}.
+     *
+     * @return 0 to {@value #TX_FIFO_SIZE}; always 0 with an output sink
+     */
+    public int pendingOutput() {
+        synchronized (lock) {
+            return txFifo.size();
+        }
     }
 
     /**
@@ -289,18 +369,56 @@ public final class Uart16550 implements PortDevice {
         return value;
     }
 
-    /** The byte leaves at once: THR is empty again, so THRE pends again if enabled. */
+    /**
+     * In loopback, and with an output sink, the byte leaves at once: THR is empty again, so THRE
+     * pends again if enabled. With a host end it enters the transmit FIFO, which the host end drains.
+     */
     private int transmit(int value) {
-        thrEmptyPending = (ier & IER_THR_EMPTY) != 0;
-        if ((mcr & MCR_LOOP) == 0) {
+        if ((mcr & MCR_LOOP) != 0) {
+            thrEmptyPending = (ier & IER_THR_EMPTY) != 0 && txFifo.isEmpty();
+            if (rxFifo.size() < rxCapacity()) {
+                rxFifo.add((byte) value);
+            } else {
+                lineErrors |= LSR_OVERRUN;
+            }
+            return NOTHING_SENT;
+        }
+        if (hostEnd == null) {
+            thrEmptyPending = (ier & IER_THR_EMPTY) != 0;
             return value;
         }
-        if (rxFifo.size() < rxCapacity()) {
-            rxFifo.add((byte) value);
-        } else {
-            lineErrors |= LSR_OVERRUN;
+        if (txFifo.size() >= txCapacity()) {
+            transmitOverruns++;
+            return NOTHING_SENT;
         }
+        txFifo.add((byte) value);
+        thrEmptyPending = false; // writing THR acknowledges THRE
+        pumpTransmitter();
         return NOTHING_SENT;
+    }
+
+    /**
+     * Hands the transmit FIFO to the host end until it refuses a byte; THRE pends when the FIFO
+     * empties with ETBEI enabled. In loopback the transmitter's output never reaches the host.
+     */
+    private void pumpTransmitter() {
+        if (txFifo.isEmpty() || (mcr & MCR_LOOP) != 0) {
+            return;
+        }
+        while (!txFifo.isEmpty() && hostEnd.offerOutput(txFifo.peek())) {
+            txFifo.remove();
+        }
+        if (txFifo.isEmpty() && (ier & IER_THR_EMPTY) != 0) {
+            thrEmptyPending = true;
+        }
+    }
+
+    /** Discards what the transmit FIFO holds; it is empty then, so THRE pends if enabled. */
+    private void clearTransmitter() {
+        if (!txFifo.isEmpty()) {
+            txFifo.clear();
+            thrEmptyPending = (ier & IER_THR_EMPTY) != 0;
+        }
     }
 
     private void writeIer(int value) {
@@ -310,7 +428,7 @@ public final class Uart16550 implements PortDevice {
         if (!enabled) {
             thrEmptyPending = false;
         } else if (!wasEnabled) {
-            thrEmptyPending = true; // THR is always empty, so enabling ETBEI raises THRE at once
+            thrEmptyPending = txFifo.isEmpty(); // enabling ETBEI with THR empty raises THRE at once
         }
     }
 
@@ -329,13 +447,16 @@ public final class Uart16550 implements PortDevice {
         if (enable != fifosEnabled || (enable && (value & FCR_CLEAR_RX) != 0)) {
             rxFifo.clear();
         }
+        if (enable != fifosEnabled || (enable && (value & FCR_CLEAR_TX) != 0)) {
+            clearTransmitter();
+        }
         fifosEnabled = enable;
         refillRxFifo(false);
     }
 
     private int readLsr() {
         refillRxFifo(true);
-        int value = LSR_THR_EMPTY | LSR_TRANSMITTER_EMPTY | lineErrors;
+        int value = (txFifo.isEmpty() ? LSR_THR_EMPTY | LSR_TRANSMITTER_EMPTY : 0) | lineErrors;
         if (!rxFifo.isEmpty()) {
             value |= LSR_DATA_READY;
         }
@@ -354,6 +475,7 @@ public final class Uart16550 implements PortDevice {
         modemDeltas |= (changed | riFell) >> 4;
         if (wasLoopback && (mcr & MCR_LOOP) == 0) {
             refillRxFifo(false);
+            pumpTransmitter();
         }
     }
 
@@ -378,6 +500,10 @@ public final class Uart16550 implements PortDevice {
         return fifosEnabled ? RX_FIFO_SIZE : 1;
     }
 
+    private int txCapacity() {
+        return fifosEnabled ? TX_FIFO_SIZE : 1;
+    }
+
     /**
      * Moves host bytes into the receive FIFO as far as the {@link HostInput} policy allows; in
      * loopback the receiver hears only the transmitter.
@@ -394,6 +520,12 @@ public final class Uart16550 implements PortDevice {
         }
         while (rxFifo.size() < rxCapacity() && !hostQueue.isEmpty()) {
             rxFifo.add(hostQueue.remove());
+        }
+        if (inputRefused && hostQueue.free() >= INPUT_QUEUE_CAPACITY / 2) {
+            inputRefused = false;
+            if (hostEnd != null) {
+                hostEnd.inputRoom();
+            }
         }
     }
 
@@ -427,52 +559,6 @@ public final class Uart16550 implements PortDevice {
         if (level != irqLevel) {
             irq.set(level);
             irqLevel = level;
-        }
-    }
-
-    /** A fixed-capacity FIFO of bytes. */
-    private static final class ByteRing {
-        private final byte[] buffer;
-        private int head;
-        private int size;
-
-        ByteRing(int capacity) {
-            buffer = new byte[capacity];
-        }
-
-        boolean isEmpty() {
-            return size == 0;
-        }
-
-        int size() {
-            return size;
-        }
-
-        int free() {
-            return buffer.length - size;
-        }
-
-        void add(byte value) {
-            if (size == buffer.length) {
-                throw new IllegalStateException("full");
-            }
-            buffer[(head + size) % buffer.length] = value;
-            size++;
-        }
-
-        byte remove() {
-            if (size == 0) {
-                throw new IllegalStateException("empty");
-            }
-            byte value = buffer[head];
-            head = (head + 1) % buffer.length;
-            size--;
-            return value;
-        }
-
-        void clear() {
-            head = 0;
-            size = 0;
         }
     }
 }

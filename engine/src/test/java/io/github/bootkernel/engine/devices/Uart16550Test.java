@@ -741,7 +741,7 @@ class Uart16550Test {
             assertThat(lineAsserted()).isFalse();
         }
 
-        private Guest startedGuest() {
+        Guest startedGuest() {
             linuxAutoconfig(uart);
             clearFifos(uart);
             uart.write(LCR, LCR_DLAB | 0x03);
@@ -763,6 +763,47 @@ class Uart16550Test {
         @BeforeEach
         void holdInput() {
             uart = new Uart16550(levels::add, output::write, Uart16550.HostInput.WHEN_LISTENING);
+        }
+    }
+
+    /**
+     * The same replays with a flow-controlled transmitter, as COM2 runs it, and a host that takes
+     * bytes only as it gets room: Linux's driver writes at most a FIFO's worth each time it sees
+     * THRE, so a slow host paces it through THRE interrupts and no byte is lost.
+     */
+    @Nested
+    class AsSeenByLinuxWithFlowControl extends AsSeenByLinux {
+
+        /** Takes every byte into {@link #output} unless a test limits its room. */
+        private final RoomHost host = new RoomHost(output, Integer.MAX_VALUE);
+
+        @BeforeEach
+        void flowControlled() {
+            uart = new Uart16550(levels::add, host, Uart16550.HostInput.WHEN_LISTENING);
+        }
+
+        @Test
+        void aSlowHostPacesTheDriverThroughThreInterrupts() {
+            Guest guest = startedGuest();
+            byte[] text = bytes(0, 1000);
+            host.room = 5;
+
+            guest.write(text);
+
+            assertThat(output.size()).as("the host took what it had room for").isEqualTo(5);
+            assertThat(uart.pendingOutput()).as("the rest of the driver's 16 bytes wait in the FIFO").isEqualTo(11);
+            int rounds = 0;
+            while (output.size() < text.length) {
+                host.room = 7; // the host consumed a little
+                uart.resumeTransmit();
+                guest.handleInterrupts();
+                rounds++;
+                assertThat(rounds).as("rounds so far").isLessThan(1000);
+            }
+            assertThat(output.toByteArray()).isEqualTo(text);
+            assertThat(uart.transmitOverruns()).isZero();
+            assertThat(guest.sent).isEqualTo(text.length);
+            assertThat(lineAsserted()).isFalse();
         }
     }
 
