@@ -188,7 +188,10 @@ final class CommandRun {
         AgentException failure = outcome.failure();
         if (failure != null && failure.reason() == AgentException.Reason.REQUEST_FAILED) {
             stderr.println("bootkernel: " + failure.getMessage());
-            return failure.errno().orElse(0) == 2 ? 127 : 126; // ENOENT: as a shell's "not found"
+            if (failure.errno().isEmpty()) {
+                return ExitCodes.TIMEOUT; // killed at its limit, and its end never reported
+            }
+            return failure.errno().getAsInt() == 2 ? 127 : 126; // ENOENT: as a shell's "not found"
         }
         if (failure != null && (failure.reason() == AgentException.Reason.CHANNEL_BROKEN
                 || failure.reason() == AgentException.Reason.NO_AGENT)) {

@@ -200,6 +200,8 @@ class CommandRunTest {
 
         assertThat(status(failed(AgentException.Reason.REQUEST_FAILED, 2, true), STOPPED)).isEqualTo(127);
         assertThat(status(failed(AgentException.Reason.REQUEST_FAILED, 13, true), STOPPED)).isEqualTo(126);
+        assertThat(status(failed(AgentException.Reason.REQUEST_FAILED, 0, true), STOPPED)).as("its end never came")
+                .isEqualTo(124);
         assertThat(status(failed(AgentException.Reason.NOT_CONNECTED, 0, false), STOPPED)).isEqualTo(124);
         assertThat(status(failed(AgentException.Reason.CHANNEL_BROKEN, 0, true), STOPPED)).isEqualTo(125);
         assertThat(status(failed(AgentException.Reason.NO_AGENT, 0, false), STOPPED)).isEqualTo(125);
