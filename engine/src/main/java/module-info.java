@@ -11,6 +11,9 @@
  */
 module io.github.bootkernel.engine {
     requires com.sun.jna;
+    // The command-line tool's images (the busybox image with the agent, --put); optional at run
+    // time: only engine.cli uses it, and the engine's API never mentions it.
+    requires static io.github.bootkernel.kernels;
     // sun.misc.Signal (by reflection): the command-line tool's SIGINT and SIGTERM handlers.
     requires jdk.unsupported;
 

@@ -75,6 +75,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheCommandLineToolUsesTheKernelsModule() {
+        noClasses().that().resideOutsideOfPackage(ENGINE + ".cli..")
+                .should().dependOnClassesThat().resideInAPackage("io.github.bootkernel.kernels..")
+                .because("the engine library boots what it is given; only the tool picks images"
+                        + " (module-info: requires static)")
+                .check(MAIN);
+    }
+
+    @Test
     void theSerialStreamsDependOnNothingButTheJdkAndTheDevices() {
         classes().that().resideInAPackage(ENGINE + ".serial..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", ENGINE + ".serial..",

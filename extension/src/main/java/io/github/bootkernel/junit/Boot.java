@@ -5,7 +5,6 @@ import io.github.bootkernel.engine.KvmUnavailableException;
 import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.MachineConfig;
 import io.github.bootkernel.engine.MachineException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -45,11 +44,14 @@ final class Boot {
         KvmCheck.require(context, declaration);
         String entry = spec.kernel().isEmpty() ? chosenKernel(context, declaration) : spec.kernel();
         Images.Kernel kernel = Images.kernel(context, entry);
-        Optional<Path> initrd = Images.initramfs(context, spec.initramfs());
+        GuestImage image = GuestImage.of(context, spec, declaration);
+        Duration execTimeout = Settings.seconds(context, spec.execTimeout(), Settings.EXEC_TIMEOUT,
+                Settings.DEFAULT_EXEC_TIMEOUT);
         MachineConfig config;
         try {
             config = MachineConfig.builder(kernel.path())
-                    .initrd(initrd.orElse(null))
+                    .initrd(image.path().orElse(null))
+                    .agent(image.agent())
                     .appendCmdline(spec.cmdline())
                     .memoryMiB(spec.memory() > 0 ? spec.memory() : MachineConfig.DEFAULT_MEMORY_MIB)
                     .timeout(Settings.seconds(context, spec.timeout(), Settings.TIMEOUT, Settings.DEFAULT_TIMEOUT))
@@ -73,7 +75,7 @@ final class Boot {
             throw new IllegalStateException("starting the virtual machine for " + declaration + " failed: "
                     + e.getMessage(), e);
         }
-        Guest guest = new Guest(machine, kernel.name(), declaration);
+        Guest guest = new Guest(machine, kernel.name(), declaration, execTimeout);
         Guests.of(context).add(guest);
         if (ready != null) {
             awaitReady(guest, ready,

@@ -67,13 +67,52 @@ public @interface BootKernel {
     /**
      * The initramfs: an id or the path of a (possibly gzipped) newc cpio archive. The built-in id
      * {@code busybox} (also {@code busybox-initramfs}) is a static busybox whose {@code /init}
-     * mounts the usual file systems, prints {@code init: ready} and starts a shell on the console,
-     * with {@code /bin/exit-status N} to end the guest with status N; it is packed once into the
-     * cache. More ids come from the configuration ({@code bootkernel.initramfs.<id>=PATH}).
+     * mounts the usual file systems, starts the guest agent (so {@link Guest#exec(String...)}
+     * works), prints {@code init: ready} and starts a shell on the console, with
+     * {@code /bin/exit-status N} to end the guest with status N; it is packed once into the cache.
+     * More ids come from the configuration ({@code bootkernel.initramfs.<id>=PATH}); their guests
+     * have no command channel. Exclusive with {@link #initramfsFactory()}.
      *
      * @return the initramfs, or {@code ""} (the default) for none
      */
     String initramfs() default "";
+
+    /**
+     * The whole initramfs from a static method, the way {@code @MethodSource} names one: the name
+     * of a method of the test class (or of a superclass), or {@code "com.example.Images#tools"} for
+     * another class's. It takes no parameters and returns an
+     * {@link io.github.bootkernel.kernels.initramfs.Initramfs}, for example one built with
+     * {@link io.github.bootkernel.kernels.initramfs.BusyboxInitramfs}:
+     *
+     * <pre>{@code
+     * static Initramfs withTool() {
+     *     return BusyboxInitramfs.create().withExitStatusHelper().withAgent().build()
+     *             .file("/usr/bin/mytool", Path.of("target/mytool"), 0755);
+     * }
+     * }</pre>
+     *
+     * <p>It runs once per test run (the launcher's run, however many guests name it); its image is
+     * stored by content ({@link io.github.bootkernel.kernels.StoredImages}), so an unchanged image
+     * is written once. The guest has the command channel ({@link Guest#exec(String...)}) when the
+     * image holds {@code bootkernel-agent}. Exclusive with {@link #initramfs()}.
+     *
+     * @return the method's name, or {@code ""} (the default) for none
+     */
+    String initramfsFactory() default "";
+
+    /**
+     * Host files and directories added to the initramfs, each {@code HOST:GUEST}: a host path
+     * (relative to the working directory, which Maven sets to the module's directory) and an
+     * absolute path in the guest, for example {@code "target/mytool:/usr/bin/mytool"} or
+     * {@code "src/test/data:/data"}. A directory comes with everything below it; permission bits
+     * are kept (see {@link io.github.bootkernel.kernels.initramfs.HostPath}). The files are read
+     * when the guest starts and go into a second archive after the image of {@link #initramfs()} or
+     * {@link #initramfsFactory()} (alone, if neither is set), whose entries of the same path they
+     * replace; the composed image is stored once per content.
+     *
+     * @return the entries, none by default
+     */
+    String[] files() default {};
 
     /**
      * Words added to the kernel command line after
@@ -118,4 +157,14 @@ public @interface BootKernel {
      * @return seconds, or 0 (the default) for {@code bootkernel.timeout}, itself 300 by default
      */
     int timeout() default 0;
+
+    /**
+     * The time limit of each command and file copy through {@link Guest#exec(String...)} and its
+     * siblings, unless a request sets its own: after it the command is killed (its result says
+     * {@link io.github.bootkernel.engine.agent.ExecResult#timedOut() timed out}) or the copy fails.
+     * The wait for the agent to connect after boot counts toward the first request's limit.
+     *
+     * @return seconds, or 0 (the default) for {@code bootkernel.execTimeout}, itself 60 by default
+     */
+    int execTimeout() default 0;
 }

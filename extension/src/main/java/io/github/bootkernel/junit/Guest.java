@@ -3,8 +3,15 @@ package io.github.bootkernel.junit;
 import io.github.bootkernel.engine.GuestExit;
 import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.MachineConfig;
+import io.github.bootkernel.engine.agent.Exec;
+import io.github.bootkernel.engine.agent.ExecListener;
+import io.github.bootkernel.engine.agent.ExecResult;
+import io.github.bootkernel.engine.agent.Execution;
+import io.github.bootkernel.engine.agent.GuestAgent;
 import io.github.bootkernel.engine.console.Console;
+import io.github.bootkernel.kernels.initramfs.HostPath;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,6 +32,26 @@ import org.opentest4j.AssertionFailedError;
  * }
  * }</pre>
  *
+ * <h2>Commands and files</h2>
+ * A guest whose image starts the guest agent ({@code @BootKernel(initramfs = "busybox")}) runs
+ * programs with their exit status and their standard output and error apart from each other and
+ * from the console, and copies files in and out, over its second serial port:
+ *
+ * <pre>{@code
+ * ExecResult uname = guest.exec("uname", "-r");          // argv, no shell
+ * assertThat(uname).succeeds().stdout().startsWith("6.");
+ * assertThat(guest.sh("ls /nope")).exitedWith(1).stderr().contains("No such file");
+ * guest.copyToGuest(Path.of("target/mytool"), "/usr/bin/mytool");
+ * }</pre>
+ *
+ * <p>Every request has a time limit: its own ({@link Exec#timeout(Duration)}), else the guest's
+ * {@link #execTimeout()} ({@link BootKernel#execTimeout()}, {@code bootkernel.execTimeout}, 60 s).
+ * The first request waits for the agent to connect after boot, within that limit. Requests may
+ * come from several threads at once. A request that cannot be served throws the engine's
+ * {@link io.github.bootkernel.engine.AgentException} at once: on a guest without the agent,
+ * naming the annotation that gives it one; after the guest ended or the channel broke, with the
+ * console tail.
+ *
  * <p>The console stays readable after the guest ended, also after it was closed, so assertions
  * may run after the end; it keeps a bounded history (see {@code Console.maxHistoryBytes()}), the
  * newest lines when a guest floods it. A guest belongs to the test (or class) it was injected into; JUnit closes it when that
@@ -32,14 +59,29 @@ import org.opentest4j.AssertionFailedError;
  */
 public final class Guest implements AutoCloseable {
 
+    /**
+     * The largest file {@link #copyToGuest(Path, String)} sends and {@link #copyFromGuest(String, Path)}
+     * accepts: 64 MiB, as much output as an {@link ExecResult} keeps per stream. The serial channel
+     * moves roughly a megabyte in seconds (one VM exit per byte), and the guest's files live in its
+     * RAM.
+     */
+    public static final long MAX_COPY_BYTES = 64L << 20;
+
     private final Machine machine;
     private final String kernelName;
     private final String declaration;
+    private final AgentCalls agent;
 
-    Guest(Machine machine, String kernelName, String declaration) {
+    Guest(Machine machine, String kernelName, String declaration, Duration execTimeout) {
+        this(machine, machine.agent(), kernelName, declaration, execTimeout);
+    }
+
+    /** A guest whose requests go to {@code agent} instead of its machine's (tests use a fake). */
+    Guest(Machine machine, GuestAgent agent, String kernelName, String declaration, Duration execTimeout) {
         this.machine = Objects.requireNonNull(machine, "machine");
         this.kernelName = Objects.requireNonNull(kernelName, "kernelName");
         this.declaration = Objects.requireNonNull(declaration, "declaration");
+        this.agent = new AgentCalls(this, agent, execTimeout);
     }
 
     /**
@@ -119,6 +161,161 @@ public final class Guest implements AutoCloseable {
      */
     public void sendLine(String line) {
         send(line + "\n");
+    }
+
+    /**
+     * Runs a program in the guest, without a shell, and waits for it to end or for its time limit
+     * ({@link #execTimeout()}; then it is killed and its result {@linkplain ExecResult#timedOut()
+     * timed out}).
+     *
+     * <pre>{@code
+     * ExecResult result = guest.exec("cat", "/proc/version");
+     * assertThat(result).succeeds().stdout().startsWith("Linux version 6.");
+     * }</pre>
+     *
+     * @param command the program (a path, or a name looked up in the guest's {@code PATH}
+     *     {@code /sbin:/usr/sbin:/bin:/usr/bin}) and its arguments; stdin is {@code /dev/null}
+     * @return how it ended and what it printed: at most {@link ExecResult#MAX_KEPT_BYTES} per stream
+     * @throws io.github.bootkernel.engine.AgentException if it could not run: the guest has no
+     *     agent, the agent did not connect in time, the guest ended, the channel broke, or the
+     *     program could not be started (its errno)
+     * @throws IllegalArgumentException if the command is empty or beyond the protocol's limits
+     *     ({@link Exec#MAX_ENTRIES} arguments of {@link Exec#MAX_STRING_BYTES} bytes)
+     * @throws InterruptedException if the thread is interrupted; the program is then killed
+     */
+    public ExecResult exec(String... command) throws InterruptedException {
+        return agent.exec(Exec.of(command));
+    }
+
+    /**
+     * Runs a shell command line in the guest, as {@code /bin/sh -c commandLine} (busybox's
+     * {@code ash} in the busybox image), and waits for it, as {@link #exec(String...)} does.
+     *
+     * <pre>{@code
+     * assertThat(guest.sh("echo out; echo err >&2; exit 7")).exitedWith(7).stdout().isEqualTo("out\n");
+     * }</pre>
+     *
+     * @param commandLine the command line, with pipes, redirections and variables as the shell reads them
+     * @return how it ended and what it printed
+     * @throws io.github.bootkernel.engine.AgentException as for {@link #exec(String...)}
+     * @throws InterruptedException if the thread is interrupted; the command is then killed
+     */
+    public ExecResult sh(String commandLine) throws InterruptedException {
+        return agent.exec(Exec.shell(commandLine));
+    }
+
+    /**
+     * Runs a request with full control: arguments, environment, working directory, time limit.
+     * A request built without {@link Exec#timeout(Duration)} (its limit is
+     * {@link Exec#DEFAULT_TIMEOUT}) gets this guest's {@link #execTimeout()}.
+     *
+     * <pre>{@code
+     * guest.exec(Exec.shell("make -C /src test").env("V", "1").workdir("/src").timeout(Duration.ofMinutes(5)));
+     * }</pre>
+     *
+     * @param exec what to run
+     * @return how it ended and what it printed
+     * @throws io.github.bootkernel.engine.AgentException as for {@link #exec(String...)}
+     * @throws InterruptedException if the thread is interrupted; the program is then killed
+     */
+    public ExecResult exec(Exec exec) throws InterruptedException {
+        return agent.exec(exec);
+    }
+
+    /**
+     * Starts a program and hands its output to {@code listener} as it arrives, without waiting for
+     * its end; wait with {@link Execution#await(Duration)}, stop it early with
+     * {@link Execution#signal(int)}. The time limit applies as for {@link #exec(Exec)}.
+     *
+     * <pre>{@code
+     * List<String> chunks = new CopyOnWriteArrayList<>();
+     * Execution watch = guest.start(Exec.shell("for i in 1 2 3; do echo $i; sleep 1; done"), new ExecListener() {
+     *     public void stdout(byte[] chunk) {
+     *         chunks.add(new String(chunk, StandardCharsets.UTF_8));
+     *     }
+     * });
+     * assertThat(watch.await(Duration.ofSeconds(30)).orElseThrow()).succeeds();
+     * }</pre>
+     *
+     * @param exec what to run
+     * @param listener gets stdout and stderr chunks in order, on the channel's reader thread: it
+     *     must be quick and must not block (the result still holds all output)
+     * @return the running program; its results work with {@link GuestAssertions#assertThat(ExecResult)}
+     * @throws io.github.bootkernel.engine.AgentException as for {@link #exec(String...)}
+     * @throws InterruptedException if the thread is interrupted while waiting for the agent
+     */
+    public Execution start(Exec exec, ExecListener listener) throws InterruptedException {
+        return agent.start(exec, listener);
+    }
+
+    /**
+     * Copies a host file into the guest with the host file's permission bits, checked by size and
+     * CRC-32: the guest file appears complete or not at all.
+     *
+     * @param hostFile a regular file of at most {@link #MAX_COPY_BYTES}
+     * @param guestPath the absolute path in the guest; its directory must exist
+     * @throws io.github.bootkernel.engine.AgentException if the guest refused it (its errno, for
+     *     example ENOENT for a missing directory), or for the reasons of {@link #exec(String...)}
+     * @throws IllegalArgumentException if the file is larger than {@link #MAX_COPY_BYTES}
+     * @throws java.io.UncheckedIOException if the host file cannot be read
+     * @throws InterruptedException if the thread is interrupted
+     */
+    public void copyToGuest(Path hostFile, String guestPath) throws InterruptedException {
+        agent.copyToGuest(hostFile, guestPath, HostPath.modeOf(hostFile));
+    }
+
+    /**
+     * Copies a host file into the guest with the given permission bits, as
+     * {@link #copyToGuest(Path, String)} does.
+     *
+     * @param hostFile a regular file of at most {@link #MAX_COPY_BYTES}
+     * @param guestPath the absolute path in the guest; its directory must exist
+     * @param mode the permission bits, for example {@code 0755}
+     * @throws io.github.bootkernel.engine.AgentException as for {@link #copyToGuest(Path, String)}
+     * @throws IllegalArgumentException if the file is larger than {@link #MAX_COPY_BYTES}
+     * @throws InterruptedException if the thread is interrupted
+     */
+    public void copyToGuest(Path hostFile, String guestPath, int mode) throws InterruptedException {
+        agent.copyToGuest(hostFile, guestPath, mode);
+    }
+
+    /**
+     * Copies a guest file of at most {@link #MAX_COPY_BYTES} to the host, checked by size and
+     * CRC-32; the host file is written through a temporary file and a rename.
+     *
+     * @param guestPath the absolute path of a regular file in the guest
+     * @param hostFile where to write it; replaced if it exists
+     * @throws io.github.bootkernel.engine.AgentException if the guest refused it (no such file, not
+     *     a regular file, too large), or for the reasons of {@link #exec(String...)}
+     * @throws java.io.UncheckedIOException if the host file cannot be written
+     * @throws InterruptedException if the thread is interrupted
+     */
+    public void copyFromGuest(String guestPath, Path hostFile) throws InterruptedException {
+        copyFromGuest(guestPath, hostFile, MAX_COPY_BYTES);
+    }
+
+    /**
+     * Copies a guest file to the host, as {@link #copyFromGuest(String, Path)} does, with another
+     * size bound.
+     *
+     * @param guestPath the absolute path of a regular file in the guest
+     * @param hostFile where to write it
+     * @param maxBytes the largest file accepted
+     * @throws io.github.bootkernel.engine.AgentException as for {@link #copyFromGuest(String, Path)}
+     * @throws InterruptedException if the thread is interrupted
+     */
+    public void copyFromGuest(String guestPath, Path hostFile, long maxBytes) throws InterruptedException {
+        agent.copyFromGuest(guestPath, hostFile, maxBytes);
+    }
+
+    /**
+     * Returns the time limit of requests that set none: {@link BootKernel#execTimeout()}, else
+     * {@code bootkernel.execTimeout}, else 60 s.
+     *
+     * @return the limit
+     */
+    public Duration execTimeout() {
+        return agent.timeout();
     }
 
     /**

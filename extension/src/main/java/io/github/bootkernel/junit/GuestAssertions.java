@@ -1,5 +1,6 @@
 package io.github.bootkernel.junit;
 
+import io.github.bootkernel.engine.agent.ExecResult;
 import io.github.bootkernel.engine.console.Console;
 
 /**
@@ -16,9 +17,11 @@ import io.github.bootkernel.engine.console.Console;
  * assertThat(guest.console()).emitsWithin(Duration.ofSeconds(30), "^Linux version ").contains("6.1");
  * assertThat(guest).endsWithin(Duration.ofSeconds(10)).exitedWith(0);
  * assertThat(guest.kernelName()).isEqualTo("debian-cloud");
+ * assertThat(guest.exec("uname", "-r")).succeeds().stdout().startsWith("6.");
  * }</pre>
  *
- * <p>Every failure message ends with the last 30 console lines.
+ * <p>Every failure message ends with the last 30 console lines (for a command's result, after the
+ * tails of its output).
  */
 public final class GuestAssertions {
 
@@ -43,5 +46,15 @@ public final class GuestAssertions {
      */
     public static GuestAssert assertThat(Guest actual) {
         return new GuestAssert(actual);
+    }
+
+    /**
+     * Starts assertions on how a command ended and what it printed.
+     *
+     * @param actual the result, usually of {@link Guest#exec(String...)} or {@link Guest#sh(String)}
+     * @return the assertion
+     */
+    public static ExecResultAssert assertThat(ExecResult actual) {
+        return new ExecResultAssert(actual);
     }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Runs the annotated test class once per configured kernel ({@code bootkernel.kernels=a,b}, else
- * {@code bootkernel.kernel}, else {@code debian-cloud}): all its tests, lifecycle methods and
+ * {@code bootkernel.kernel}, else {@code debian-cloud}), or per kernel it names itself
+ * ({@link #value()}): all its tests, lifecycle methods and
  * per-class guests, with the kernel's name (its id, or its file name) as the display name of each
  * run. Every {@link BootKernel @BootKernel} guest in a run that names no kernel boots that run's
  * kernel. The tests themselves stay ordinary {@code @Test} methods.
@@ -53,4 +54,12 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 @ExtendWith(KernelMatrixExtension.class)
 @ResourceLock(providers = StaticFieldLocks.class)
 public @interface KernelMatrix {
+
+    /**
+     * The kernels to run the class over, ids or paths, instead of the configured ones: for a class
+     * that is about particular kernels, for example {@code @KernelMatrix({"debian-cloud", "tiny"})}.
+     *
+     * @return the kernels, or none (the default) for {@code bootkernel.kernels}
+     */
+    String[] value() default {};
 }

@@ -12,8 +12,9 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The kernel matrix behind {@link KernelTest} and {@link KernelMatrix}: one invocation per
- * configured kernel, named after it, which leaves its choice in the invocation's store where
- * {@link Boot} finds it for every guest that names no kernel.
+ * configured kernel (or per kernel a {@code @KernelMatrix} names), named after it, which leaves
+ * its choice in the invocation's store where {@link Boot} finds it for every guest that names no
+ * kernel.
  */
 final class KernelMatrixExtension implements TestTemplateInvocationContextProvider, ClassTemplateInvocationContextProvider {
 
@@ -34,7 +35,9 @@ final class KernelMatrixExtension implements TestTemplateInvocationContextProvid
 
     @Override
     public Stream<KernelInvocation> provideClassTemplateInvocationContexts(ExtensionContext context) {
-        return invocations(context);
+        String[] named = context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, KernelMatrix.class))
+                .map(KernelMatrix::value).orElse(new String[0]);
+        return named.length > 0 ? Stream.of(named).map(KernelInvocation::new) : invocations(context);
     }
 
     private static Stream<KernelInvocation> invocations(ExtensionContext context) {

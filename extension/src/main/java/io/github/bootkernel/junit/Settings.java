@@ -1,6 +1,7 @@
 package io.github.bootkernel.junit;
 
 import io.github.bootkernel.engine.MachineConfig;
+import io.github.bootkernel.engine.agent.Exec;
 import io.github.bootkernel.kernels.Catalog;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,11 +27,13 @@ final class Settings {
     static final String REPORT_DIR = "bootkernel.reportDir";
     static final String BOOT_TIMEOUT = "bootkernel.bootTimeout";
     static final String TIMEOUT = "bootkernel.timeout";
+    static final String EXEC_TIMEOUT = "bootkernel.execTimeout";
 
     static final String DEFAULT_KERNEL = Catalog.DEBIAN_CLOUD.id();
     static final Path DEFAULT_REPORT_DIR = Path.of("target", "bootkernel");
     static final Duration DEFAULT_BOOT_TIMEOUT = Duration.ofSeconds(60);
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
+    static final Duration DEFAULT_EXEC_TIMEOUT = Exec.DEFAULT_TIMEOUT;
 
     private Settings() {
     }

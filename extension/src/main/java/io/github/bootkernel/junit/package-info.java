@@ -1,7 +1,8 @@
 /**
  * JUnit Jupiter support for bootkernel: {@link io.github.bootkernel.junit.BootKernel @BootKernel}
  * injects a booted {@link io.github.bootkernel.junit.Guest}, and
- * {@link io.github.bootkernel.junit.GuestAssertions} asserts on its console and its end.
+ * {@link io.github.bootkernel.junit.GuestAssertions} asserts on its console, its end and the
+ * commands it ran.
  *
  * <pre>{@code
  * @Test
@@ -43,6 +44,9 @@
  *       none</td><td>60</td></tr>
  *   <tr><td>{@code bootkernel.timeout}</td><td>seconds a guest may live when the annotation sets
  *       no {@link io.github.bootkernel.junit.BootKernel#timeout()}</td><td>300</td></tr>
+ *   <tr><td>{@code bootkernel.execTimeout}</td><td>seconds a command or file copy through the
+ *       guest agent may take when neither the request nor the annotation
+ *       ({@link io.github.bootkernel.junit.BootKernel#execTimeout()}) sets a limit</td><td>60</td></tr>
  * </table>
  *
  * <p>Built-in kernel ids: {@code probe} (a tiny test double from the {@code kernels} module,
@@ -52,6 +56,14 @@
  * initramfs id: {@code busybox}. A configured {@code bootkernel.kernel.<id>} overrides a built-in
  * id of the same name. Anything else containing a {@code /}, or naming an existing file, is a
  * path.
+ *
+ * <h2>Commands and files</h2>
+ * A guest whose image starts {@code bootkernel-agent} (the built-in {@code busybox} image does)
+ * runs programs and copies files over its second serial port:
+ * {@link io.github.bootkernel.junit.Guest#exec(String...)}, {@code sh(String)},
+ * {@code copyToGuest}, {@code copyFromGuest}; {@link io.github.bootkernel.junit.ExecResultAssert}
+ * asserts on the results. {@link io.github.bootkernel.junit.BootKernel#files()} and
+ * {@link io.github.bootkernel.junit.BootKernel#initramfsFactory()} compose the image from the test.
  *
  * <h2>When a test fails</h2>
  * The full console of every guest the test could see (its own and its class's), with the kernel,

@@ -35,6 +35,7 @@ class KernelMatrixTest {
         MatrixMethod.named.clear();
         MatrixClass.kernels.clear();
         MatrixClass.shared.clear();
+        NamedMatrix.kernels.clear();
         Plain.kernels.clear();
     }
 
@@ -63,6 +64,17 @@ class KernelMatrixTest {
         assertThat(MatrixClass.shared.get(0)).isSameAs(MatrixClass.shared.get(1))
                 .isNotSameAs(MatrixClass.shared.get(2));
         assertThat(MatrixClass.shared.get(2)).isSameAs(MatrixClass.shared.get(3));
+    }
+
+    @Test
+    void aMatrixThatNamesItsKernelsRunsOverThoseWhateverIsConfigured() {
+        EngineExecutionResults results = TestKit.run(NamedMatrix.class, TWO_KERNELS);
+
+        results.testEvents().assertStatistics(s -> s.started(2).succeeded(2));
+        results.containerEvents().assertThatEvents()
+                .haveExactly(1, event(displayName("probe-b"), finishedSuccessfully()))
+                .haveExactly(1, event(displayName("probe"), finishedSuccessfully()));
+        assertThat(NamedMatrix.kernels).containsExactly("probe-b", "probe");
     }
 
     @Test
@@ -140,6 +152,20 @@ class KernelMatrixTest {
             assertThat(own.kernelName()).isEqualTo(guest.kernelName());
             kernels.add(guest.kernelName());
             shared.add(guest);
+        }
+    }
+
+    @TestKitOnly
+    @KernelMatrix({"probe-b", "probe"})
+    static class NamedMatrix {
+        static final List<String> kernels = new CopyOnWriteArrayList<>();
+
+        @BootKernel(cmdline = "probe.hlt")
+        static Guest guest;
+
+        @Test
+        void boots() {
+            kernels.add(guest.kernelName());
         }
     }
 

@@ -5,13 +5,16 @@ import io.github.bootkernel.engine.GuestExit;
 import io.github.bootkernel.engine.KvmAvailability;
 import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.MachineClosedException;
+import io.github.bootkernel.engine.MachineConfig;
 import io.github.bootkernel.engine.MachineException;
+import io.github.bootkernel.kernels.FetchException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -85,14 +88,28 @@ public final class Main {
             return ExitCodes.CLEAN;
         }
         long t0 = System.nanoTime();
-        StdoutSink sink = new StdoutSink(stdout);
-        RawTerminal raw = terminal ? RawTerminal.enter(stderr) : RawTerminal.none();
-        StopRequest stop = new StopRequest(first -> exitAtOnce(first, raw, stderr));
-        Signals signals = handleSignals ? Signals.install(stop) : Signals.none();
-        try (raw; signals; Machine machine = Machine.start(options.config(), sink)) {
-            return drive(machine, stdin, raw.isRaw(), stop, sink, stderr, t0);
+        MachineConfig config;
+        try {
+            config = bootConfig(options, stderr);
+        } catch (IllegalArgumentException | UncheckedIOException | FetchException e) {
+            stderr.println("bootkernel: " + e.getMessage());
+            return ExitCodes.VMM_ERROR;
+        }
+        try (ConsoleLog log = ConsoleLog.open(options, stdout, stderr)) {
+            if (options.exec().isPresent()) {
+                return runCommand(options, config, log.out(), stdout, stderr, handleSignals, t0);
+            }
+            RawTerminal raw = terminal ? RawTerminal.enter(stderr) : RawTerminal.none();
+            StopRequest stop = new StopRequest(first -> exitAtOnce(first, raw, stderr));
+            Signals signals = handleSignals ? Signals.install(stop) : Signals.none();
+            try (raw; signals; Machine machine = Machine.start(config, log.out())) {
+                return drive(machine, stdin, raw.isRaw(), stop, log.out(), stderr, t0);
+            }
         } catch (EngineException e) {
             stderr.println("bootkernel: " + e.getMessage());
+            return ExitCodes.VMM_ERROR;
+        } catch (IOException e) {
+            stderr.println("bootkernel: cannot write the console log: " + e.getMessage());
             return ExitCodes.VMM_ERROR;
         } catch (RuntimeException e) {
             stderr.println("bootkernel: monitor error: " + e);
@@ -100,36 +117,79 @@ public final class Main {
         }
     }
 
+    /** The machine to boot: the options', with the initrd {@link Initrd} chose and the agent for --exec. */
+    private static MachineConfig bootConfig(Options options, PrintStream stderr) {
+        MachineConfig given = options.config();
+        return new MachineConfig(given.kernel(), Initrd.of(options, stderr), given.cmdline(), given.memoryMiB(),
+                given.timeout(), given.kvmDevice(), options.exec().isPresent());
+    }
+
+    /**
+     * {@code --exec}: boots, runs the command through the agent ({@link CommandRun}), stops the
+     * guest and returns the command's status; the summary line only with {@code --verbose} or when
+     * the command did not end by itself.
+     */
+    private static int runCommand(Options options, MachineConfig config, ConsoleOut console, OutputStream stdout,
+            PrintStream stderr, boolean handleSignals, long t0) {
+        StopRequest stop = new StopRequest(first -> exitAtOnce(first, RawTerminal.none(), stderr));
+        Signals signals = handleSignals ? Signals.install(stop) : Signals.none();
+        try (signals; Machine machine = Machine.start(config, console)) {
+            Optional<CommandRun.Outcome> outcome = CommandRun.run(machine::awaitExit, machine.agent(),
+                    options.exec().orElseThrow(), config.timeout().orElse(CommandRun.NO_LIMIT), stop, stdout, stderr);
+            GuestExit exit = stopGuest(machine, stderr);
+            int status = outcome.map(o -> CommandRun.status(o, exit, stderr))
+                    .orElseGet(() -> stop.requested().orElseThrow().exitStatus());
+            boolean ranToItsEnd = outcome.map(o -> o.result() != null && !o.result().timedOut()).orElse(false);
+            if (options.verbose() || !ranToItsEnd) {
+                summary(machine, exit, console, stop, stderr, t0);
+            }
+            return status;
+        }
+    }
+
     /**
      * Runs the started guest to its end or to a stop request, prints the summary line and returns
      * the exit status.
      */
-    private static int drive(Machine machine, InputStream stdin, boolean raw, StopRequest stop, StdoutSink sink,
+    private static int drive(Machine machine, InputStream stdin, boolean raw, StopRequest stop, ConsoleOut sink,
             PrintStream stderr, long t0) {
         Thread pump = new Thread(() -> pumpInput(stdin, raw, machine, stop, stderr), "bootkernel-stdin");
         pump.setDaemon(true);
         pump.start();
         stop.awaitGuestOrStop(machine::awaitExit);
-        // Stops the guest if a stop was requested (its end becomes STOPPED) and gives the console's
-        // delivery thread a second at most to hand stdout what is left.
+        GuestExit exit = stopGuest(machine, stderr);
+        summary(machine, exit, sink, stop, stderr, t0);
+        return stop.requested().map(StopRequest.Reason::exitStatus).orElseGet(() -> ExitCodes.of(exit));
+    }
+
+    /**
+     * Stops the guest if it still runs (its end becomes STOPPED) and gives the console's delivery
+     * thread a second at most to hand its output what is left.
+     *
+     * @return how the guest ended
+     */
+    private static GuestExit stopGuest(Machine machine, PrintStream stderr) {
         try {
             machine.close();
         } catch (MachineException e) {
             stderr.println("bootkernel: " + e.getMessage()); // the summary follows
         }
-        GuestExit exit = machine.exit().orElseThrow();
+        return machine.exit().orElseThrow();
+    }
+
+    /** The summary line: how the guest ended, seconds, VM exits, console bytes lost, a stop request. */
+    private static void summary(Machine machine, GuestExit exit, ConsoleOut sink, StopRequest stop, PrintStream stderr,
+            long t0) {
         String dropped = sink.finish(machine.rawOutputDropped());
-        Optional<StopRequest.Reason> stopped = stop.requested();
         stderr.printf(Locale.ROOT, "bootkernel: guest ended: %s (%.2f s, %d VM exits%s)%s%n", exit,
                 (System.nanoTime() - t0) / 1e9, machine.exitCount(), dropped,
-                stopped.map(r -> " after " + r).orElse(""));
+                stop.requested().map(r -> " after " + r).orElse(""));
         if (exit.kind() == GuestExit.Kind.TIMEOUT) {
             KvmAvailability kvm = KvmAvailability.probe(machine.config().kvmDevice());
             if (kvm.status() == KvmAvailability.Status.PVM) {
                 stderr.println("bootkernel: note: " + kvm.detail());
             }
         }
-        return stopped.map(StopRequest.Reason::exitStatus).orElseGet(() -> ExitCodes.of(exit));
     }
 
     /** A second stop request while the first is under way: restore the terminal and leave now. */
@@ -191,88 +251,6 @@ public final class Main {
             if (accepted == 0) {
                 Thread.sleep(5); // the guest has not drained its input queue yet
             }
-        }
-    }
-
-    /**
-     * Writes console bytes to stdout, flushing at line ends and prompts. It runs on the console's
-     * delivery thread, so a stdout that blocks (a pipe nobody reads) stalls only that thread: the
-     * guest, its time limit and the end of the tool go on, and the bytes it could not write are
-     * counted.
-     */
-    private static final class StdoutSink implements java.util.function.IntConsumer {
-        private final OutputStream out;
-        /** Held while writing; the main thread only tries it, so a blocked write never blocks it. */
-        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
-        private final byte[] buf = new byte[8192];
-        private int len;
-        /** Bytes of the write in progress, for {@link #finish} while a write is blocked. */
-        private volatile int writing;
-        private long failed;
-        private IOException failure;
-
-        StdoutSink(OutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void accept(int b) {
-            lock.lock();
-            try {
-                buf[len++] = (byte) b;
-                if (b == '\n' || b == ' ' || len == buf.length) {
-                    flush();
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /** Writes the buffer; the lock is held. */
-        private void flush() {
-            if (len == 0) {
-                return;
-            }
-            writing = len;
-            try {
-                out.write(buf, 0, len);
-                out.flush();
-            } catch (IOException e) {
-                // stdout gone: keep running the guest, count its output as dropped
-                failed += len;
-                failure = e;
-            }
-            writing = 0;
-            len = 0;
-        }
-
-        /**
-         * Writes what is left unless a write is still blocked (the console's delivery thread was
-         * abandoned in it), and says what was lost.
-         *
-         * @param undelivered console bytes the machine did not hand to this sink
-         * @return {@code ""}, or {@code ", N console bytes dropped: stdout blocked"} (or
-         *     {@code "...: stdout failed: <error>"}) for the summary line
-         */
-        String finish(long undelivered) {
-            long lost = undelivered;
-            boolean blocked = !lock.tryLock();
-            if (blocked) {
-                // the byte whose accept() is stuck in this write is in undelivered already
-                lost += Math.max(0, writing - 1);
-            } else {
-                try {
-                    flush();
-                    lost += failed;
-                } finally {
-                    lock.unlock();
-                }
-            }
-            if (lost == 0) {
-                return "";
-            }
-            String why = failure != null && !blocked ? "stdout failed: " + failure.getMessage() : "stdout blocked";
-            return ", " + lost + " console bytes dropped: " + why;
         }
     }
 }

@@ -1,32 +1,53 @@
 package io.github.bootkernel.engine.cli;
 
 import io.github.bootkernel.engine.MachineConfig;
+import io.github.bootkernel.kernels.initramfs.HostPath;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The parsed command line of the tool.
  *
- * @param config the machine to boot
+ * @param config the machine to boot, with the initrd as given ({@link Initrd} composes the one
+ *     booted)
  * @param help whether {@code --help} was given
+ * @param exec the shell command line of {@code --exec}, run in the guest through its agent
+ * @param puts the {@code --put HOST:GUEST} entries, in order
+ * @param consoleLog where {@code --console-log} sends the console
+ * @param verbose whether {@code --verbose} shows the console (on stderr) next to a command's output
  */
-record Options(MachineConfig config, boolean help) {
+record Options(MachineConfig config, boolean help, Optional<String> exec, List<HostPath> puts,
+               Optional<Path> consoleLog, boolean verbose) {
 
     static final String USAGE = String.join("\n",
             "usage: java -jar bootkernel.jar --kernel PATH [--initrd PATH] [--cmdline TEXT]",
             "                                [--memory MIB] [--timeout SECONDS] [--no-default-cmdline]",
+            "                                [--exec COMMAND] [--put HOST:GUEST]... [--console-log FILE] [--verbose]",
             "",
             "Boots a Linux bzImage in a KVM virtual machine. The serial console goes to stdout,",
             "stdin goes to the guest's serial input (held until the guest's serial driver listens).",
+            "With --exec, the tool instead runs COMMAND in the guest and behaves like it: the command's",
+            "stdout and stderr become the tool's, its exit status the tool's, and the console goes nowhere",
+            "(or to --console-log FILE, or with --verbose to stderr).",
             "",
             "  --kernel PATH          the bzImage to boot (required)",
-            "  --initrd PATH          an initrd or initramfs (cpio, optionally compressed)",
+            "  --initrd PATH          an initrd or initramfs (cpio, optionally compressed); with --exec",
+            "                         or --put and no --initrd, the busybox image of ~/.cache/bootkernel,",
+            "                         whose /init starts the guest agent",
             "  --cmdline TEXT         words appended to the default command line:",
             "                         " + MachineConfig.DEFAULT_CMDLINE,
             "  --no-default-cmdline   use --cmdline alone, without the defaults",
             "  --memory MIB           guest RAM, default " + MachineConfig.DEFAULT_MEMORY_MIB,
             "  --timeout SECONDS      stop the guest after this long (exit status 124); default none",
+            "  --exec COMMAND         run COMMAND with the guest's /bin/sh -c once its agent connects,",
+            "                         then stop the guest; stdin is not read",
+            "  --put HOST:GUEST       add a host file or directory (with its modes) to the initramfs at",
+            "                         GUEST, an absolute path; repeatable",
+            "  --console-log FILE     write the console to FILE instead of stdout",
+            "  --verbose              with --exec: the console on stderr, and a summary line at the end",
             "",
             "SIGINT (Ctrl-C) or SIGTERM stops the guest, prints the summary line and exits with 130 or",
             "143; a second one while the guest stops exits at once. A closed stdin is not read.",
@@ -38,7 +59,11 @@ record Options(MachineConfig config, boolean help) {
             "one; 122 guest crash (triple fault, KVM internal error, an exit the monitor cannot handle);",
             "123 kernel panic or failed boot (initramfs unpacking failed); 124 timeout;",
             "125 monitor error (bad kernel, initrd or command line, KVM unavailable); 2 usage error;",
-            "130 or 143 stopped by SIGINT (or Ctrl-A x) or SIGTERM.");
+            "130 or 143 stopped by SIGINT (or Ctrl-A x) or SIGTERM.",
+            "With --exec: the command's exit status, or 128+N if signal N killed it; 124 if it outlived",
+            "--timeout; 126 if the agent could not start it (127: /bin/sh not found); 125 if the guest",
+            "ended before its agent connected (the initrd does not start it); if the guest ended while",
+            "the command ran, the status of its end as above.");
 
     static Options parse(List<String> args) throws UsageException {
         Path kernel = null;
@@ -47,11 +72,15 @@ record Options(MachineConfig config, boolean help) {
         boolean defaults = true;
         int memory = MachineConfig.DEFAULT_MEMORY_MIB;
         Duration timeout = null;
+        String exec = null;
+        List<HostPath> puts = new ArrayList<>();
+        Path consoleLog = null;
+        boolean verbose = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
                 case "-h", "--help" -> {
-                    return new Options(null, true);
+                    return new Options(null, true, Optional.empty(), List.of(), Optional.empty(), false);
                 }
                 case "--kernel" -> kernel = Path.of(value(args, ++i, arg));
                 case "--initrd" -> initrd = Path.of(value(args, ++i, arg));
@@ -60,11 +89,24 @@ record Options(MachineConfig config, boolean help) {
                 case "--memory" -> memory = number(value(args, ++i, arg), arg, MachineConfig.MIN_MEMORY_MIB,
                         MachineConfig.MAX_MEMORY_MIB);
                 case "--timeout" -> timeout = Duration.ofSeconds(number(value(args, ++i, arg), arg, 1, 1_000_000));
+                case "--exec" -> exec = value(args, ++i, arg);
+                case "--put" -> puts.add(put(value(args, ++i, arg)));
+                case "--console-log" -> consoleLog = Path.of(value(args, ++i, arg));
+                case "--verbose" -> verbose = true;
                 default -> throw new UsageException("unknown option " + arg);
             }
         }
         if (kernel == null) {
             throw new UsageException("--kernel is required");
+        }
+        if (exec != null && exec.isBlank()) {
+            throw new UsageException("--exec needs a command");
+        }
+        if (verbose && exec == null) {
+            throw new UsageException("--verbose goes with --exec (without it the console is on stdout already)");
+        }
+        if (verbose && consoleLog != null) {
+            throw new UsageException("--verbose and --console-log both say where the console goes: give one");
         }
         MachineConfig.Builder b = MachineConfig.builder(kernel).initrd(initrd).memoryMiB(memory).timeout(timeout);
         if (defaults) {
@@ -72,7 +114,16 @@ record Options(MachineConfig config, boolean help) {
         } else {
             b.cmdline(cmdline);
         }
-        return new Options(b.build(), false);
+        return new Options(b.build(), false, Optional.ofNullable(exec), List.copyOf(puts),
+                Optional.ofNullable(consoleLog), verbose);
+    }
+
+    private static HostPath put(String spec) throws UsageException {
+        try {
+            return HostPath.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--put " + e.getMessage());
+        }
     }
 
     private static String value(List<String> args, int i, String option) throws UsageException {

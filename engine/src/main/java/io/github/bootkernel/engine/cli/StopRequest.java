@@ -80,10 +80,15 @@ final class StopRequest {
         return Optional.ofNullable(first);
     }
 
+    /** A wait for something that ends: empty if it has not within the timeout. */
+    @FunctionalInterface
+    interface Wait<T> {
+        Optional<T> await(Duration timeout) throws InterruptedException;
+    }
+
     /** A wait for the guest's end, as {@link Machine#awaitExit(Duration)} does it. */
     @FunctionalInterface
-    interface GuestEnd {
-        Optional<GuestExit> await(Duration timeout) throws InterruptedException;
+    interface GuestEnd extends Wait<GuestExit> {
     }
 
     /**
@@ -94,6 +99,18 @@ final class StopRequest {
      * @return how the guest ended, or empty if a stop was requested first (then the guest still runs)
      */
     Optional<GuestExit> awaitGuestOrStop(GuestEnd guest) {
+        return awaitOrStop(guest);
+    }
+
+    /**
+     * Waits until something ends or a stop is requested, whichever comes first, keeping the calling
+     * thread's interrupt flag as it was.
+     *
+     * @param <T> what is awaited
+     * @param wait the wait, for example for the guest's end or for a command's
+     * @return what ended, or empty if a stop was requested first
+     */
+    <T> Optional<T> awaitOrStop(Wait<T> wait) {
         boolean interrupted = false;
         synchronized (this) {
             if (first != null) {
@@ -104,9 +121,9 @@ final class StopRequest {
         try {
             while (true) {
                 try {
-                    Optional<GuestExit> exit = guest.await(Duration.ofDays(1));
-                    if (exit.isPresent()) {
-                        return exit;
+                    Optional<T> ended = wait.await(Duration.ofDays(1));
+                    if (ended.isPresent()) {
+                        return ended;
                     }
                 } catch (InterruptedException e) {
                     if (requested().isPresent()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.bootkernel.engine.MachineConfig;
+import io.github.bootkernel.kernels.initramfs.HostPath;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -122,6 +123,43 @@ class OptionsTest {
     void usageTextNamesEveryOptionAndTheDefaults() {
         assertThat(Options.USAGE).contains("--kernel", "--initrd", "--cmdline", "--no-default-cmdline", "--memory",
                 "--timeout", MachineConfig.DEFAULT_CMDLINE, "122", "123", "124", "125");
+        assertThat(Options.USAGE).contains("--exec COMMAND", "--put HOST:GUEST", "--console-log FILE", "--verbose",
+                "128+N", "126", "127");
+    }
+
+    @Test
+    void execPutConsoleLogAndVerbose() throws Exception {
+        Options options = parse("--kernel", "k", "--exec", "uname -r; dmesg | tail",
+                "--put", "target/tool:/usr/bin/tool", "--put", "data:/data", "--verbose");
+        assertThat(options.exec()).contains("uname -r; dmesg | tail");
+        assertThat(options.puts()).containsExactly(new HostPath(Path.of("target/tool"), "/usr/bin/tool"),
+                new HostPath(Path.of("data"), "/data"));
+        assertThat(options.verbose()).isTrue();
+        assertThat(options.consoleLog()).isEmpty();
+        assertThat(options.config().initrd()).as("composed later, by Initrd").isEmpty();
+
+        assertThat(parse("--kernel", "k", "--exec", "true", "--console-log", "/tmp/console.txt").consoleLog())
+                .contains(Path.of("/tmp/console.txt"));
+        assertThat(parse("--kernel", "k", "--console-log", "c.txt").consoleLog()).as("also without --exec")
+                .contains(Path.of("c.txt"));
+        Options plain = parse("--kernel", "k");
+        assertThat(plain.exec()).isEmpty();
+        assertThat(plain.puts()).isEmpty();
+        assertThat(plain.verbose()).isFalse();
+    }
+
+    @Test
+    void execPutConsoleLogAndVerboseMisuse() {
+        assertUsage("--exec needs a value", "--kernel", "k", "--exec");
+        assertUsage("--exec needs a command", "--kernel", "k", "--exec", " ");
+        assertUsage("--put needs a value", "--kernel", "k", "--put");
+        assertUsage("--put 'tool' is not HOST:GUEST (a host path, a colon and an absolute guest path, for example"
+                + " target/mytool:/usr/bin/mytool)", "--kernel", "k", "--put", "tool");
+        assertUsage("--console-log needs a value", "--kernel", "k", "--console-log");
+        assertUsage("--verbose goes with --exec (without it the console is on stdout already)", "--kernel", "k",
+                "--verbose");
+        assertUsage("--verbose and --console-log both say where the console goes: give one", "--kernel", "k",
+                "--exec", "true", "--verbose", "--console-log", "c.txt");
     }
 
     private static void assertUsage(String message, String... args) {

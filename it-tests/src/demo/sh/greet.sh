@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "greetings from $(uname -s)"

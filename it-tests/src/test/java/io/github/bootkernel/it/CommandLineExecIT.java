@@ -1,0 +1,72 @@
+package io.github.bootkernel.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.bootkernel.kernels.Catalog;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code java -jar bootkernel.jar --kernel K --exec CMD}, as a separate process, the way
+ * {@code vng -- CMD} is used: no {@code --initrd} (the tool boots the cached busybox image, which
+ * starts the agent), a file added with {@code --put}, the console in a file.
+ */
+@ExtendWith(StockKernelHost.class)
+class CommandLineExecIT {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int status, String stdout, String stderr) {
+    }
+
+    private Run tool(String... args) throws Exception {
+        Path out = dir.resolve("stdout");
+        Path err = dir.resolve("stderr");
+        Process process = new ProcessBuilder(ToolProcess.command(args)).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        assertThat(process.waitFor(400, TimeUnit.SECONDS)).as("the tool ends by itself").isTrue();
+        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"debian-cloud", "debian-generic", "tiny"})
+    void runsTheCommandWithItsStreamsAndStatusAsTheTools(String kernel) throws Exception {
+        Path data = Files.writeString(dir.resolve("data.txt"), "put by the host\n");
+        Path console = dir.resolve("console.txt");
+        long t0 = System.nanoTime();
+
+        Run run = tool("--kernel", Catalog.item(kernel).get().path().toString(), "--timeout", "300",
+                "--put", data + ":/tmp/data.txt", "--console-log", console.toString(),
+                "--exec", "cat /tmp/data.txt; uname -s; echo err >&2; exit 7");
+
+        System.out.printf("bootkernel --exec on %s: %.1f s from java -jar to the end%n", kernel,
+                (System.nanoTime() - t0) / 1e9);
+        assertThat(run.status()).as("the command's status; stderr: %s", run.stderr()).isEqualTo(7);
+        assertThat(run.stdout()).isEqualTo("put by the host\nLinux\n");
+        assertThat(run.stderr()).as("the command's stderr alone").isEqualTo("err\n");
+        assertThat(Files.readString(console)).as("the console, in --console-log").contains("Linux version");
+    }
+
+    @Test
+    void aSignalEndsTheToolWith128PlusItsNumberAndVerboseShowsTheConsole() throws Exception {
+        Run run = tool("--kernel", Catalog.TINY.get().path().toString(), "--timeout", "300", "--verbose",
+                "--exec", "echo before; kill -TERM $$");
+
+        assertThat(run.status()).as("stderr: %s", run.stderr()).isEqualTo(143);
+        assertThat(run.stdout()).isEqualTo("before\n");
+        assertThat(run.stderr()).as("the console on stderr, then the summary").contains("Linux version")
+                .contains("bootkernel: guest ended: ");
+        assertThat(List.of(run.stderr().split("\n"))).last().asString().startsWith("bootkernel: guest ended: ");
+    }
+}
