@@ -66,6 +66,9 @@
  * initramfs support with an initramfs; a second UART when the image starts the guest agent) and
  * otherwise fails with a {@link io.github.bootkernel.junit.MissingKernelOptionException} naming
  * the option and the kernel. A kernel whose configuration is unknown boots unchecked.
+ * {@link io.github.bootkernel.junit.RequiresKernelConfig @RequiresKernelConfig}{@code ("KUNIT")} on
+ * a class or test skips it, with the reason, on kernels without the options (each run of a kernel
+ * matrix decides for itself).
  *
  * <h2>Commands and files</h2>
  * A guest whose image starts {@code bootkernel-agent} (the built-in {@code busybox} image does)
