@@ -3,6 +3,7 @@ package io.github.bootkernel.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bootkernel.kernels.KernelConfig;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class GuestNeedsTest {
@@ -16,22 +17,22 @@ class GuestNeedsTest {
             CONFIG_SERIAL_8250_RUNTIME_UARTS=4
             """);
 
-    /** The same lines of a tiny build of linux-source-6.1 before tiny.config asked for two UARTs. */
-    private static final KernelConfig TINY_ONE_UART = KernelConfig.parse("tiny/config", """
-            CONFIG_BLK_DEV_INITRD=y
-            CONFIG_SERIAL_8250=y
-            CONFIG_SERIAL_8250_CONSOLE=y
-            CONFIG_SERIAL_8250_NR_UARTS=1
-            CONFIG_SERIAL_8250_RUNTIME_UARTS=1
-            """);
+    /** The same lines as a tiny build of linux-source-6.1 had them before tiny.config asked for two UARTs. */
+    private static final KernelConfig TINY_ONE_UART = uarts("tiny/config", 1, 1);
 
     /** Two UARTs compiled in, one registered at runtime. */
-    private static final KernelConfig TWO_COMPILED_ONE_AT_RUNTIME = KernelConfig.parse("c", """
-            CONFIG_SERIAL_8250=y
-            CONFIG_SERIAL_8250_CONSOLE=y
-            CONFIG_SERIAL_8250_NR_UARTS=2
-            CONFIG_SERIAL_8250_RUNTIME_UARTS=1
-            """);
+    private static final KernelConfig TWO_COMPILED_ONE_AT_RUNTIME = uarts("c", 2, 1);
+
+    /** Debian's lines with other UART counts. */
+    private static KernelConfig uarts(String source, int compiled, int runtime) {
+        return KernelConfig.parse(source, DEBIAN_CLOUD.values().entrySet().stream()
+                .map(e -> "CONFIG_" + e.getKey() + "=" + switch (e.getKey()) {
+                    case "SERIAL_8250_NR_UARTS" -> compiled;
+                    case "SERIAL_8250_RUNTIME_UARTS" -> runtime;
+                    default -> e.getValue();
+                })
+                .collect(Collectors.joining("\n")));
+    }
 
     @Test
     void debiansKernelRunsEveryGuest() {
