@@ -48,6 +48,9 @@ final class KernelConfigs {
                             : "no configuration file beside " + kernel.path() + " (config-<suffix> for a kernel"
                                     + " named <name>-<suffix>, config, <kernel>.config, or a kernel tree's .config)"));
         } catch (FetchException e) {
+            // Once per kernel and run: its guests boot unchecked, and a requirement on it cannot hold.
+            System.out.println("bootkernel: the configuration of kernel " + kernel.name() + " is unknown, so its"
+                    + " guests boot unchecked: " + e.getMessage());
             return new Lookup(Optional.empty(), e.getMessage());
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new ExtensionConfigurationException("the configuration of kernel " + kernel.name() + " cannot be"
