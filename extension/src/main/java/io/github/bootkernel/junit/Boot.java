@@ -45,6 +45,7 @@ final class Boot {
         String entry = spec.kernel().isEmpty() ? chosenKernel(context, declaration) : spec.kernel();
         Images.Kernel kernel = Images.kernel(context, entry);
         GuestImage image = GuestImage.of(context, spec, declaration);
+        checkKernelConfig(context, kernel, image, spec.cmdline(), declaration);
         Duration execTimeout = Settings.seconds(context, spec.execTimeout(), Settings.EXEC_TIMEOUT,
                 Settings.DEFAULT_EXEC_TIMEOUT);
         MachineConfig config;
@@ -82,6 +83,24 @@ final class Boot {
                     Settings.seconds(context, spec.bootTimeout(), Settings.BOOT_TIMEOUT, Settings.DEFAULT_BOOT_TIMEOUT));
         }
         return guest;
+    }
+
+    /**
+     * Fails before the boot when the kernel's configuration is known and lacks what the guest needs
+     * ({@link GuestNeeds}); a kernel whose configuration is unknown boots unchecked.
+     *
+     * @throws MissingKernelOptionException naming the options and the kernel
+     */
+    private static void checkKernelConfig(ExtensionContext context, Images.Kernel kernel, GuestImage image,
+                                          String cmdline, String declaration) {
+        KernelConfigs.Lookup lookup = KernelConfigs.of(context, kernel);
+        if (lookup.config().isEmpty()) {
+            return;
+        }
+        List<String> unmet = GuestNeeds.unmet(lookup.config().get(), image.path().isPresent(), image.agent(), cmdline);
+        if (!unmet.isEmpty()) {
+            throw new MissingKernelOptionException(kernel.name(), unmet, lookup.config().get().source(), declaration);
+        }
     }
 
     /**

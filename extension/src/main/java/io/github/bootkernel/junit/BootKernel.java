@@ -60,6 +60,12 @@ public @interface BootKernel {
      * source on first use; {@code tiny-kunit} prints KTAP results at boot); more ids come from the
      * configuration ({@code bootkernel.kernel.<id>=PATH}) and the cache's index.
      *
+     * <p>Before the guest boots, the kernel's configuration is checked when it is known (a Debian
+     * or tiny kernel's, kept beside it in the cache; for other kernels a file beside the kernel, see
+     * {@link io.github.bootkernel.kernels.KernelConfig#fileBeside}): a kernel without what the guest
+     * needs fails with a {@link MissingKernelOptionException} naming the option, instead of a boot
+     * timeout.
+     *
      * @return the kernel, or {@code ""} (the default) for the configured one
      */
     String kernel() default "";

@@ -20,8 +20,15 @@ final class Images {
     private Images() {
     }
 
-    /** A kernel to boot and the short name that test names and messages use for it. */
-    record Kernel(String name, Path path) {
+    /**
+     * A kernel to boot, the short name that test names and messages use for it, and its catalog
+     * item when it is a built-in kernel.
+     */
+    record Kernel(String name, Path path, Optional<CatalogItem> item) {
+
+        Kernel(String name, Path path) {
+            this(name, path, Optional.empty());
+        }
     }
 
     /**
@@ -48,7 +55,7 @@ final class Images {
         }
         Optional<CatalogItem> builtIn = builtIn(entry, CatalogItem.Kind.KERNEL);
         if (builtIn.isPresent()) {
-            return new Kernel(entry, builtIn.get().get().path());
+            return new Kernel(entry, builtIn.get().get().path(), builtIn);
         }
         if (isPath(entry)) {
             return new Kernel(name(entry), Path.of(entry));

@@ -57,6 +57,19 @@
  * id of the same name. Anything else containing a {@code /}, or naming an existing file, is a
  * path.
  *
+ * <h2>Kernel configuration</h2>
+ * A kernel's configuration is known when the kernels module keeps it (Debian's and the tiny
+ * kernels: {@code CatalogItem.config()}) or a file lies beside the kernel
+ * ({@code KernelConfig.fileBeside}: {@code config-<version>} beside {@code vmlinuz-<version>},
+ * {@code config}, {@code <kernel>.config}, a kernel tree's {@code .config}). Then, before a guest
+ * boots, the extension checks that the kernel has what the guest needs (the 8250 serial console;
+ * initramfs support with an initramfs; a second UART when the image starts the guest agent) and
+ * otherwise fails with a {@link io.github.bootkernel.junit.MissingKernelOptionException} naming
+ * the option and the kernel. A kernel whose configuration is unknown boots unchecked.
+ * {@link io.github.bootkernel.junit.RequiresKernelConfig @RequiresKernelConfig}{@code ("KUNIT")} on
+ * a class or test skips it, with the reason, on kernels without the options (each run of a kernel
+ * matrix decides for itself).
+ *
  * <h2>Commands and files</h2>
  * A guest whose image starts {@code bootkernel-agent} (the built-in {@code busybox} image does)
  * runs programs and copies files over its second serial port:

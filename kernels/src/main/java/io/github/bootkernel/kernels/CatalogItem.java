@@ -5,6 +5,7 @@ import io.github.bootkernel.kernels.internal.Recipe;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -136,6 +137,39 @@ public final class CatalogItem {
      */
     public CachedFile get(Consumer<String> progress) {
         return ItemStore.get(Cache.root(), id, recipe, progress);
+    }
+
+    /**
+     * Returns the configuration the item's kernel was built with, kept beside it in the cache
+     * ({@code config}: a Debian package's {@code /boot/config-<version>}, a tiny build's final
+     * {@code .config}); fetches or builds the kernel first if the cache has none. A Debian kernel
+     * cached before configurations were kept gets its configuration now, from its package
+     * downloaded again. Progress lines go to standard output.
+     *
+     * @return the configuration, or empty for an item without one (the probe, which is not Linux,
+     *     and items that are not kernels)
+     * @throws FetchException if the kernel or its configuration is not cached and cannot be
+     *     fetched or built
+     * @throws IllegalArgumentException if the kept file is not a kernel configuration
+     */
+    public Optional<KernelConfig> config() {
+        return config(System.out::println);
+    }
+
+    /**
+     * Returns the configuration the item's kernel was built with, as {@link #config()} does.
+     *
+     * @param progress receives progress lines; nothing when the item and its configuration are cached
+     * @return the configuration, or empty for an item without one
+     * @throws FetchException if the kernel or its configuration is not cached and cannot be
+     *     fetched or built
+     * @throws IllegalArgumentException if the kept file is not a kernel configuration
+     */
+    public Optional<KernelConfig> config(Consumer<String> progress) {
+        if (kind != Kind.KERNEL) {
+            return Optional.empty();
+        }
+        return ItemStore.config(Cache.root(), get(progress), recipe, progress).map(KernelConfig::read);
     }
 
     @Override

@@ -1,9 +1,11 @@
 package io.github.bootkernel.kernels;
 
 import io.github.bootkernel.kernels.internal.Apt;
+import io.github.bootkernel.kernels.internal.AtomicFiles;
 import io.github.bootkernel.kernels.internal.CacheEntries;
 import io.github.bootkernel.kernels.internal.CommandRunner;
 import io.github.bootkernel.kernels.internal.FileChecks;
+import io.github.bootkernel.kernels.internal.ItemLock;
 import io.github.bootkernel.kernels.internal.Recipe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +31,8 @@ import java.util.stream.Stream;
  * candidate version, {@code apt-get download} fetches the {@code .deb} (apt checks the archive's
  * signature and the file's hash), {@code dpkg -x} unpacks it into a temporary directory, and the
  * wanted file is checked and stored as {@code <cache>/<id>/<version>/<file>} with a
- * {@code record.properties} (package, version, SHA-256, size, fetch date, source). If apt knows no
+ * {@code record.properties} (package, version, SHA-256, size, fetch date, source); a kernel keeps
+ * the package's {@code boot/config-<release>} beside it as {@code config}. If apt knows no
  * such package, the package lists are refreshed with {@code apt-get update} when running as root;
  * otherwise the error says to run it.
  *
@@ -57,23 +60,31 @@ final class DebianPackages implements Recipe {
     private final String pathPattern;
     /** The file's name in the cache. */
     private final String fileName;
+    /**
+     * For a kernel, the path of its configuration in the package, with {@code %s} for what
+     * follows {@code vmlinuz-} in the kernel's path; {@code null} for other files.
+     */
+    private final String configPattern;
     /** A check on the file before it is stored and when it is looked up, given the file and {@link #what}. */
     private final BiConsumer<Path, String> check;
 
     private DebianPackages(String what, String metaPackage, String packageName, boolean preferUnsigned,
-                           String pathPattern, String fileName, BiConsumer<Path, String> check) {
+                           String pathPattern, String fileName, String configPattern,
+                           BiConsumer<Path, String> check) {
         this.what = what;
         this.metaPackage = metaPackage;
         this.packageName = packageName;
         this.preferUnsigned = preferUnsigned;
         this.pathPattern = pathPattern;
         this.fileName = fileName;
+        this.configPattern = configPattern;
         this.check = check;
     }
 
     /**
      * A stock kernel: {@code boot/vmlinuz-*} of the package a meta package depends on, stored as
-     * {@code vmlinuz} and checked to be a bzImage.
+     * {@code vmlinuz} and checked to be a bzImage, with the package's {@code boot/config-*} beside
+     * it as {@value Recipe#CONFIG}.
      *
      * @param what a description for messages, for example {@code "Debian cloud kernel"}
      * @param metaPackage for example {@code linux-image-cloud-amd64}
@@ -81,7 +92,7 @@ final class DebianPackages implements Recipe {
      */
     static DebianPackages kernel(String what, String metaPackage) {
         return new DebianPackages(what, metaPackage, "linux-image-", true, "boot/vmlinuz-.*", "vmlinuz",
-                FileChecks::requireBzImage);
+                "boot/config-%s", FileChecks::requireBzImage);
     }
 
     /**
@@ -95,7 +106,7 @@ final class DebianPackages implements Recipe {
      */
     static DebianPackages staticExecutable(String what, String pkg, String pathInPackage, String fileName) {
         return new DebianPackages(what, null, pkg, false, Pattern.quote(pathInPackage), fileName,
-                FileChecks::requireStaticElf);
+                null, FileChecks::requireStaticElf);
     }
 
     @Override
@@ -135,6 +146,53 @@ final class DebianPackages implements Recipe {
                 + entry.get("pathInPackage") + ", sha256 " + entry.get("sha256");
     }
 
+    /**
+     * Returns a kernel entry's {@value Recipe#CONFIG}; an entry stored before kernels kept their
+     * configuration gets it now, from the same package version downloaded again (apt must still
+     * offer that version).
+     */
+    @Override
+    @SuppressWarnings("try") // the lock is held for the try block, not used in it
+    public Optional<Path> config(CacheEntries entries, CacheEntries.Entry entry, Consumer<String> progress) {
+        if (configPattern == null) {
+            return Optional.empty();
+        }
+        Path config = entry.dir().resolve(CONFIG);
+        if (Files.isRegularFile(config)) {
+            return Optional.of(config);
+        }
+        String pkg = entry.get("package");
+        String version = entry.get("version");
+        try (ItemLock lock = entries.lock(progress)) {
+            if (Files.isRegularFile(config)) {
+                return Optional.of(config);
+            }
+            progress.accept(entries.id() + ": " + entry.dir() + " was cached without the kernel's configuration; "
+                    + "fetching " + pkg + " " + version + " again for its " + String.format(configPattern, "*"));
+            CommandRunner run = CommandRunner.privateLog(what + " configuration (" + pkg + " " + version + ")");
+            Path work = Files.createTempDirectory("bootkernel-" + entries.id() + "-");
+            try {
+                Path tree = Apt.downloadAndUnpack(run, work, pkg, version, DOWNLOAD_TIMEOUT, DPKG_TIMEOUT);
+                return Optional.of(entries.addSideFile(entry, CONFIG, configFile(tree, entry.get("pathInPackage"),
+                        run)));
+            } finally {
+                AtomicFiles.deleteTree(work);
+            }
+        } catch (FetchException e) {
+            throw new FetchException(what + ": the cache entry " + entry.dir() + " has no kernel configuration (it"
+                    + " was cached before bootkernel kept one), and fetching it failed: " + e.getMessage()
+                    + "\nRun io.github.bootkernel.kernels.Prepare once with network access to add it.", e.command(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot fetch the configuration of " + what + " into " + entry.dir(), e);
+        }
+    }
+
+    /** The package's configuration of the kernel at {@code pathInPackage}, {@code boot/vmlinuz-<release>}. */
+    private Path configFile(Path tree, String pathInPackage, CommandRunner run) {
+        String release = pathInPackage.substring(pathInPackage.indexOf("vmlinuz-") + "vmlinuz-".length());
+        return singleFile(tree, Pattern.quote(String.format(configPattern, release)), run);
+    }
+
     private CacheEntries.Entry fetch(CacheEntries entries, CommandRunner run) {
         String pkg = resolvePackage(run);
         String version = Apt.candidate(run, pkg)
@@ -151,13 +209,18 @@ final class DebianPackages implements Recipe {
         if (metaPackage != null) {
             record.put("resolvedFrom", metaPackage);
         }
+        Map<String, Path> sideFiles = new TreeMap<>();
         try {
-            return entries.storeBuilt(version, fileName, record, work -> {
+            return entries.storeBuilt(version, fileName, record, sideFiles, work -> {
                 CommandRunner download = CommandRunner.privateLog(what + " (" + pkg + " " + version + ")");
                 Path tree = Apt.downloadAndUnpack(download, work, pkg, version, DOWNLOAD_TIMEOUT, DPKG_TIMEOUT);
-                Path file = singleFile(tree, download);
+                Path file = singleFile(tree, pathPattern, download);
                 check.accept(file, what);
-                record.put("pathInPackage", tree.relativize(file).toString());
+                String pathInPackage = tree.relativize(file).toString();
+                record.put("pathInPackage", pathInPackage);
+                if (configPattern != null) {
+                    sideFiles.put(CONFIG, configFile(tree, pathInPackage, download));
+                }
                 return file;
             });
         } catch (IOException e) {
@@ -203,7 +266,7 @@ final class DebianPackages implements Recipe {
         Apt.updateLists(run);
     }
 
-    private Path singleFile(Path tree, CommandRunner run) {
+    private Path singleFile(Path tree, String pathPattern, CommandRunner run) {
         Pattern pattern = Pattern.compile(pathPattern);
         try (Stream<Path> walk = Files.walk(tree)) {
             List<Path> matches = walk.filter(Files::isRegularFile)

@@ -22,7 +22,8 @@ import java.util.Locale;
  * <p>ITEM is an id or alias of the catalog; without items, every item the catalog marks
  * {@linkplain CatalogItem#preparedByDefault() prepared by default} is prepared (all but the probe;
  * the tiny kernels take minutes to build the first time, later runs find everything in the
- * cache). Each prepared item is also linked as {@code ~/.cache/bootkernel/latest/<id>} and listed
+ * cache). A kernel's configuration is kept beside it ({@link CatalogItem#config()}). Each
+ * prepared item is also linked as {@code ~/.cache/bootkernel/latest/<id>} and listed
  * in {@link KernelIndex}.
  */
 public final class Prepare {
@@ -58,6 +59,7 @@ public final class Prepare {
         return items.stream().map(item -> {
             long start = System.nanoTime();
             CachedFile file = item.get(out::println);
+            item.config(out::println); // a kernel cached before configurations were kept gets its own now
             double seconds = (System.nanoTime() - start) / 1e9;
             LatestLinks.update(file);
             KernelIndex.record(file);

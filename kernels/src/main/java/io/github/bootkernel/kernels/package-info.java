@@ -6,7 +6,9 @@
  * {@link io.github.bootkernel.kernels.CatalogItem} whose {@code get()} returns a
  * {@link io.github.bootkernel.kernels.CachedFile}; {@link io.github.bootkernel.kernels.Prepare},
  * which fills the cache ahead of time so tests can run without network; the
- * {@link io.github.bootkernel.kernels.KernelIndex index} of prepared ids; and
+ * {@link io.github.bootkernel.kernels.KernelIndex index} of prepared ids;
+ * {@link io.github.bootkernel.kernels.KernelConfig}, a kernel's build configuration, which the
+ * catalog keeps beside each Linux kernel ({@code CatalogItem.config()}); and
  * {@link io.github.bootkernel.kernels.FetchException}, the error of every fetch or build. The
  * recipes of the Debian items, the exit-status helper and the busybox initramfs live here too, as
  * package-private classes.

@@ -249,12 +249,56 @@ public final class CacheEntries {
      */
     public Entry storeBuilt(String key, String fileName, Map<String, String> record, Builder builder)
             throws IOException {
+        return storeBuilt(key, fileName, record, new TreeMap<>(), builder);
+    }
+
+    /**
+     * Makes a file and side files in a temporary directory (deleted afterwards, whatever happens)
+     * and stores them under a key, as {@link #store(String, Path, String, Map, Map)} does.
+     *
+     * @param key the key
+     * @param fileName the name of the file inside the entry
+     * @param record what to record about it; the builder may add to it
+     * @param sideFiles the side files to store with it, by name; the builder adds those it made
+     * @param builder makes the file
+     * @return the stored entry
+     * @throws IOException if the temporary directory cannot be made or the builder fails
+     */
+    public Entry storeBuilt(String key, String fileName, Map<String, String> record, Map<String, Path> sideFiles,
+                            Builder builder) throws IOException {
         Path work = Files.createTempDirectory("bootkernel-" + id + "-");
         try {
-            return store(key, builder.build(work), fileName, record);
+            Path file = builder.build(work);
+            return store(key, file, fileName, record, sideFiles);
         } finally {
             AtomicFiles.deleteTree(work);
         }
+    }
+
+    /**
+     * Adds a side file to an intact entry that lacks it, for entries stored before the item kept
+     * that file (a Debian kernel's {@code config}, for example). The file is written atomically
+     * under the item's lock, and never replaces one that is there already.
+     *
+     * @param entry the entry
+     * @param name the side file's name inside the entry
+     * @param source the file to copy
+     * @return the side file in the entry
+     */
+    @SuppressWarnings("try") // the lock is held for the try block, not used in it
+    public Path addSideFile(Entry entry, String name, Path source) {
+        Path target = entry.dir().resolve(name);
+        if (name.isEmpty() || name.contains("/") || name.equals(RECORD) || name.equals(entry.get("file"))) {
+            throw new IllegalArgumentException("not a side file name: '" + name + "'");
+        }
+        try (ItemLock lock = lock()) {
+            if (!Files.isRegularFile(target)) {
+                AtomicFiles.copy(source, target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot add " + name + " to " + entry.dir(), e);
+        }
+        return target;
     }
 
     /**

@@ -84,6 +84,28 @@ public final class ItemStore {
         }
     }
 
+    /**
+     * Returns the kernel configuration kept with a cached item, adding it to an entry stored
+     * without one when the recipe can.
+     *
+     * @param cacheRoot the cache root
+     * @param file the item, as {@link #get} returned it
+     * @param recipe how it is produced
+     * @param progress where progress lines go
+     * @return the configuration file, or empty for an item that has none
+     * @throws FetchException if the entry lacks its configuration and it cannot be fetched now
+     */
+    public static Optional<Path> config(Path cacheRoot, CachedFile file, Recipe recipe, Consumer<String> progress) {
+        CacheEntries entries = new CacheEntries(cacheRoot, file.id());
+        Path dir = file.path().getParent();
+        Optional<CacheEntries.Entry> entry = dir == null ? Optional.empty() : CacheEntries.read(dir);
+        if (entry.isEmpty()) {
+            throw new FetchException("the cache entry of " + file.id() + " at " + dir + " is gone or damaged; "
+                    + "it was there when this JVM first looked it up");
+        }
+        return recipe.config(entries, entry.get(), progress);
+    }
+
     private static CachedFile describe(String id, Recipe recipe, CacheEntries.Entry entry) {
         return new CachedFile(id, entry.file(), entry.get("version"), recipe.origin(entry));
     }

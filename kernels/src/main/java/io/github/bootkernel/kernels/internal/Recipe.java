@@ -1,6 +1,7 @@
 package io.github.bootkernel.kernels.internal;
 
 import io.github.bootkernel.kernels.FetchException;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -14,6 +15,9 @@ import java.util.function.Consumer;
  * <p>Internal API, shared by the {@code kernels} packages; it may change without notice.
  */
 public interface Recipe {
+
+    /** The name of a kernel's configuration in its cache entry. */
+    String CONFIG = "config";
 
     /**
      * Finds the entry to use in the cache, without fetching or building anything; called without
@@ -46,6 +50,21 @@ public interface Recipe {
      */
     default String origin(CacheEntries.Entry entry) {
         return entry.get("source") + ", sha256 " + entry.get("sha256");
+    }
+
+    /**
+     * Returns the kernel configuration kept in a kernel's entry ({@value #CONFIG}), adding it first
+     * when the recipe can and the entry was stored without one (by an earlier version of this module).
+     *
+     * @param entries the item's entries
+     * @param entry an entry of this item
+     * @param progress where progress lines go
+     * @return the configuration file, or empty for items that have none (everything but Linux kernels)
+     * @throws FetchException if the entry lacks its configuration and it cannot be fetched now
+     */
+    default Optional<Path> config(CacheEntries entries, CacheEntries.Entry entry,
+                                  Consumer<String> progress) {
+        return Optional.empty();
     }
 
     /**

@@ -1,30 +1,24 @@
 package io.github.bootkernel.kernels.tiny;
 
+import io.github.bootkernel.kernels.KernelConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A Kconfig fragment in {@code .config} syntax: {@code CONFIG_FOO=y}, {@code CONFIG_BAR=4},
  * {@code CONFIG_BAZ="text"} or {@code # CONFIG_QUX is not set}; other lines starting with
  * {@code #} are comments, blank lines are ignored. The same parser reads the final
- * {@code .config} of a build, so that {@link #unmet} can tell which requested options Kconfig
+ * {@code .config} of a build ({@link KernelConfig} parses both), so that {@link #unmet} can tell which requested options Kconfig
  * dropped (an unmet dependency or a misspelt name) instead of letting the build silently produce a
  * different kernel.
  */
 final class ConfigFragment {
-
-    private static final Pattern ASSIGNMENT = Pattern.compile("CONFIG_([A-Za-z0-9_]+)=(.*)");
-    private static final Pattern NOT_SET = Pattern.compile("# CONFIG_([A-Za-z0-9_]+) is not set");
-    private static final Pattern VALUE = Pattern.compile("[ymn]|-?[0-9]+|0x[0-9a-fA-F]+|\"([^\"\\\\]|\\\\.)*\"");
 
     private final String name;
     private final String text;
@@ -33,7 +27,7 @@ final class ConfigFragment {
     private ConfigFragment(String name, String text, Map<String, String> values) {
         this.name = name;
         this.text = text;
-        this.values = Collections.unmodifiableMap(values);
+        this.values = values;
     }
 
     /**
@@ -46,41 +40,7 @@ final class ConfigFragment {
      *     of an option set twice
      */
     static ConfigFragment parse(String name, String text) {
-        Map<String, String> values = new LinkedHashMap<>();
-        Map<String, Integer> lineOf = new LinkedHashMap<>();
-        List<String> lines = text.lines().toList();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            int number = i + 1;
-            String symbol;
-            String value;
-            Matcher assignment = ASSIGNMENT.matcher(line);
-            Matcher notSet = NOT_SET.matcher(line);
-            if (assignment.matches()) {
-                symbol = assignment.group(1);
-                value = assignment.group(2);
-                if (!VALUE.matcher(value).matches()) {
-                    throw new IllegalArgumentException(name + ":" + number + ": CONFIG_" + symbol
-                            + " has the malformed value '" + value + "' (expected y, m, n, a number or a"
-                            + " quoted string)");
-                }
-            } else if (notSet.matches()) {
-                symbol = notSet.group(1);
-                value = "n";
-            } else if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            } else {
-                throw new IllegalArgumentException(name + ":" + number + ": expected CONFIG_<NAME>=<value>, "
-                        + "'# CONFIG_<NAME> is not set', a comment or a blank line, not '" + line + "'");
-            }
-            Integer earlier = lineOf.putIfAbsent(symbol, number);
-            if (earlier != null) {
-                throw new IllegalArgumentException(name + ":" + number + ": CONFIG_" + symbol
-                        + " is already set on line " + earlier);
-            }
-            values.put(symbol, value);
-        }
-        return new ConfigFragment(name, text, values);
+        return new ConfigFragment(name, text, KernelConfig.parse(name, text).values());
     }
 
     /**

@@ -7,6 +7,7 @@ import io.github.bootkernel.kernels.internal.FileChecks;
 import io.github.bootkernel.kernels.internal.ItemLock;
 import io.github.bootkernel.kernels.internal.ItemStore;
 import io.github.bootkernel.kernels.internal.Recipe;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -112,6 +113,12 @@ public final class TinyKernels implements Recipe {
     public String origin(CacheEntries.Entry entry) {
         return entry.get("source") + " (kernel " + entry.get("kernelRelease") + ", " + entry.get("compiler")
                 + "), sha256 " + entry.get("sha256");
+    }
+
+    /** The build's final {@code .config}, which every build stores beside its image. */
+    @Override
+    public Optional<Path> config(CacheEntries entries, CacheEntries.Entry entry, Consumer<String> progress) {
+        return Optional.of(entry.dir().resolve(CONFIG)).filter(Files::isRegularFile);
     }
 
     private TinyRecipe recipe() {

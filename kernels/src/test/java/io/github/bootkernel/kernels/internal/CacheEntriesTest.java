@@ -1,6 +1,7 @@
 package io.github.bootkernel.kernels.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,5 +106,22 @@ class CacheEntriesTest {
         assertThat(CacheEntries.dirName("6.1.192-2")).isEqualTo("6.1.192-2");
         assertThat(CacheEntries.dirName("a/b")).isEqualTo("a_b");
         assertThat(new CacheEntries(cacheRoot, "empty").newest()).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void aSideFileIsAddedToAnEntryOnceAndLeavesTheEntryIntact() throws Exception {
+        CacheEntries entries = new CacheEntries(cacheRoot, "thing");
+        CacheEntries.Entry entry = entries.storeBuilt("1", "thing.bin", new java.util.TreeMap<>(),
+                work -> Files.write(work.resolve("t"), new byte[] {1}));
+
+        Path added = entries.addSideFile(entry, "config", Files.writeString(cacheRoot.resolve("a"), "first"));
+        entries.addSideFile(entry, "config", Files.writeString(cacheRoot.resolve("b"), "second"));
+
+        assertThat(added).isEqualTo(entry.dir().resolve("config")).hasContent("first");
+        assertThat(CacheEntries.read(entry.dir())).contains(entry);
+        assertThatThrownBy(() -> entries.addSideFile(entry, "thing.bin", cacheRoot.resolve("a")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> entries.addSideFile(entry, CacheEntries.RECORD, cacheRoot.resolve("a")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -3,6 +3,7 @@ package io.github.bootkernel.kernels.tiny;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bootkernel.kernels.internal.CacheEntries;
+import io.github.bootkernel.kernels.internal.Recipe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,5 +88,16 @@ class TinyKernelsLookupTest {
         assertThat(lines.get(0)).isEqualTo("# bootkernel cache record");
         assertThat(lines.subList(1, lines.size())).isSorted()
                 .contains("file=bzImage", "size=768", "version=6.1.1-1", "sha256=" + CacheEntries.sha256(entry.file()));
+    }
+
+    @Test
+    void theBuildsConfigurationIsTheOneStoredBesideItsImage() throws IOException {
+        CacheEntries cache = new CacheEntries(root, "tiny");
+        CacheEntries.Entry entry = store(cache, "6.1.1-1", recipe.configHash(), "2026-01-01T00:00:00Z");
+        Recipe tiny = TinyKernels.recipe("tiny", "tiny.config");
+
+        assertThat(tiny.config(cache, entry, line -> { })).as("damaged: the build stores it always").isEmpty();
+        Path config = Files.writeString(entry.dir().resolve("config"), "CONFIG_SERIAL_8250=y\n");
+        assertThat(tiny.config(cache, entry, line -> { })).contains(config);
     }
 }
