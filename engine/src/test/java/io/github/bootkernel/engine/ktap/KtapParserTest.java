@@ -51,6 +51,20 @@ class KtapParserTest {
         assertThat(run.subtests()).allSatisfy(suite -> assertThat(suite.problems()).isEmpty());
     }
 
+    /**
+     * The same console as above, and what {@code kunit.py parse} (Debian's linux-source-6.1
+     * 6.1.192-3, tools/testing/kunit) printed for it, kept as tiny-kunit-6.1.kunit-parse: every
+     * suite and case with the same name and status.
+     */
+    @Test
+    void givesEverySuiteAndCaseTheNameAndStatusKunitPyGives() throws IOException {
+        KtapTest run = KtapParser.parse(resource("tiny-kunit-6.1.console")).get(0);
+
+        List<String> expected = KunitPyOutput.summary(resource("tiny-kunit-6.1.kunit-parse"));
+        assertThat(expected).hasSize(27 * 2 + 221);
+        assertThat(KunitPyOutput.summary(run)).containsExactlyElementsOf(expected);
+    }
+
     @Test
     void tellsOfEachTestAsItsResultLineArrives() throws IOException {
         List<String> events = new ArrayList<>();
