@@ -75,6 +75,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void ktapDependsOnNothingButTheJdkAndItself() {
+        classes().that().resideInAPackage(ENGINE + ".ktap..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", ENGINE + ".ktap..")
+                .because("KTAP is read from lines, wherever they come from")
+                .check(MAIN);
+    }
+
+    @Test
     void onlyTheCommandLineToolUsesTheKernelsModule() {
         noClasses().that().resideOutsideOfPackage(ENGINE + ".cli..")
                 .should().dependOnClassesThat().resideInAPackage("io.github.bootkernel.kernels..")
@@ -103,7 +111,8 @@ class ArchitectureTest {
 
     @Test
     void theExportedPackagesAreTheApiAndTheConsole() throws IOException {
-        assertThat(exportedPackages()).containsExactlyInAnyOrder(ENGINE, ENGINE + ".console", ENGINE + ".agent");
+        assertThat(exportedPackages()).containsExactlyInAnyOrder(ENGINE, ENGINE + ".console", ENGINE + ".agent",
+                ENGINE + ".ktap");
     }
 
     @Test

@@ -78,6 +78,12 @@
  * asserts on the results. {@link io.github.bootkernel.junit.BootKernel#files()} and
  * {@link io.github.bootkernel.junit.BootKernel#initramfsFactory()} compose the image from the test.
  *
+ * <h2>KUnit and kselftest results as JUnit tests</h2>
+ * {@link io.github.bootkernel.junit.KtapTests#of(Guest)}, returned from a
+ * {@code @TestFactory}, turns the KTAP a guest prints into dynamic tests: a container per suite, a
+ * test per case, failed cases with their diagnostic lines, skipped ones aborted with the reason,
+ * and cases whose result never came (the kernel crashed or hung) failed as crashed.
+ *
  * <h2>When a test fails</h2>
  * The full console of every guest the test could see (its own and its class's), with the kernel,
  * command line and how the guest ended, goes to {@code target/bootkernel/<test id>.log}; the path

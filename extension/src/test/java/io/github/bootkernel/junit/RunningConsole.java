@@ -37,8 +37,13 @@ final class RunningConsole implements Console {
     public synchronized Optional<String> awaitLine(Predicate<String> predicate, Duration timeout, long fromLine)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        // Each line is checked once, in order, as the real console does.
+        long[] next = {Math.max(0, fromLine)};
         while (true) {
-            Optional<String> line = shown.awaitLine(predicate, Duration.ZERO, fromLine);
+            Optional<String> line = shown.awaitLine(l -> {
+                next[0]++;
+                return predicate.test(l);
+            }, Duration.ZERO, next[0]);
             long left = deadline - System.nanoTime();
             if (line.isPresent() || left <= 0) {
                 return line;
