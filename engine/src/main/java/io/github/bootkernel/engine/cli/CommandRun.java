@@ -92,7 +92,9 @@ final class CommandRun {
     /** The worker: waits for the agent, runs the command and streams its output. */
     private void work() {
         try {
-            agent.awaitConnected(exec.timeout());
+            // The guest's own time limit (the same --timeout) bounds this wait: the agent's wait ends
+            // with the guest. A wait of its own with that limit would race the machine's TIMEOUT.
+            agent.awaitConnected(NO_LIMIT);
             connected = true;
             running = agent.start(exec, new ExecListener() {
                 @Override
@@ -200,6 +202,10 @@ final class CommandRun {
         }
         if (failure != null && failure.reason() == AgentException.Reason.NOT_CONNECTED) {
             stderr.println("bootkernel: " + failure.getMessage());
+            return ExitCodes.TIMEOUT;
+        }
+        if (!outcome.connected() && exit.kind() == GuestExit.Kind.TIMEOUT) {
+            stderr.println("bootkernel: the guest reached its time limit before its agent connected");
             return ExitCodes.TIMEOUT;
         }
         if (!outcome.connected()) {

@@ -66,7 +66,8 @@ class MainExecTest {
         int status = run(TinyGuests.printForever(""), "--timeout", "2", "--exec", "true");
 
         assertThat(status).isEqualTo(ExitCodes.TIMEOUT);
-        assertThat(stderr()).contains("bootkernel: guest ended: TIMEOUT");
+        assertThat(stderr()).contains("bootkernel: the guest reached its time limit before its agent connected")
+                .contains("bootkernel: guest ended: TIMEOUT");
     }
 
     @Test
