@@ -47,6 +47,7 @@ final class Boot {
         GuestImage image = GuestImage.of(context, spec, declaration);
         Duration execTimeout = Settings.seconds(context, spec.execTimeout(), Settings.EXEC_TIMEOUT,
                 Settings.DEFAULT_EXEC_TIMEOUT);
+        ReportPolicy reportPolicy = new ReportPolicy(Settings.failOnReports(context, spec.failOnReports(), declaration));
         MachineConfig config;
         try {
             config = MachineConfig.builder(kernel.path())
@@ -75,7 +76,7 @@ final class Boot {
             throw new IllegalStateException("starting the virtual machine for " + declaration + " failed: "
                     + e.getMessage(), e);
         }
-        Guest guest = new Guest(machine, kernel.name(), declaration, execTimeout);
+        Guest guest = new Guest(machine, kernel.name(), declaration, execTimeout, reportPolicy);
         Guests.of(context).add(guest);
         if (ready != null) {
             awaitReady(guest, ready,
