@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,14 +32,11 @@ class MainReportsTest {
     private final PrintStream stderr = new PrintStream(stderrBytes, true, StandardCharsets.UTF_8);
 
     private int run(String console, int status, String... more) throws Exception {
-        String kernel = TinyGuests.write(dir, "guest", TinyGuests.printThenExit(console, status)).toString();
-        String[] args = new String[4 + more.length];
-        args[0] = "--kernel";
-        args[1] = kernel;
-        args[2] = "--memory";
-        args[3] = "32";
-        System.arraycopy(more, 0, args, 4, more.length);
-        return Main.run(args, new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(), stderr);
+        List<String> args = new ArrayList<>(List.of("--kernel",
+                TinyGuests.write(dir, "guest", TinyGuests.printThenExit(console, status)).toString(), "--memory", "32"));
+        args.addAll(List.of(more));
+        return Main.run(args.toArray(String[]::new), new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(),
+                stderr);
     }
 
     private String stderr() {
