@@ -148,7 +148,7 @@ final class Headers {
             return Kind.HARD_LOCKUP;
         }
         if (message.startsWith("Out of memory: ") || message.startsWith("Memory cgroup out of memory: ")
-                || OOM_INVOKED.matcher(message).lookingAt()) {
+                || message.contains(" invoked oom-killer: ") && OOM_INVOKED.matcher(message).lookingAt()) {
             return Kind.OOM_KILL;
         }
         return null;
