@@ -21,6 +21,7 @@ import io.github.bootkernel.engine.kvm.Kvm;
 import io.github.bootkernel.engine.kvm.KvmException;
 import io.github.bootkernel.engine.kvm.Vm;
 import io.github.bootkernel.engine.memory.GuestMemory;
+import io.github.bootkernel.engine.report.KernelReport;
 import io.github.bootkernel.engine.serial.SerialChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -79,6 +81,8 @@ public final class Machine implements AutoCloseable {
     private final SerialChannel com2 = new SerialChannel("ttyS1", level -> irq(Platform.COM2.irq(), level));
     private final HaltWatch haltWatch = new HaltWatch(this::inspectVcpu, exit::isDone, this::powerDownLine);
     private final KernelEvents events = new KernelEvents(haltWatch::arm);
+    /** The kernel's reports, read from the console's lines as they complete. */
+    private final ReportWatch reports = new ReportWatch();
     /** The console's write side: only this machine feeds and ends it. */
     private final ConsoleSink consoleSink;
     private VcpuThread vcpu;
@@ -90,8 +94,9 @@ public final class Machine implements AutoCloseable {
         String description = "the machine booting " + config.kernel();
         this.client = config.agent() ? new AgentClient(com2.fromGuest(), com2.toGuest(), description) : null;
         this.agent = client != null ? client : new AbsentAgent(description);
-        // The kernel's words are read byte by byte on the vCPU thread (consoleByte), not as lines.
-        this.consoleSink = ConsoleSink.create(line -> { }, rawOutput == NO_RAW_OUTPUT ? null : rawOutput);
+        // The kernel's last words are read byte by byte on the vCPU thread (consoleByte); its reports
+        // from the console's lines, as the console's watcher.
+        this.consoleSink = ConsoleSink.create(reports::accept, rawOutput == NO_RAW_OUTPUT ? null : rawOutput);
     }
 
     /**
@@ -227,6 +232,7 @@ public final class Machine implements AutoCloseable {
      */
     private void guestStopped() {
         String how = guestEnd();
+        reports.end();
         consoleSink.end(how);
         if (client == null) {
             com2.end(how);
@@ -360,6 +366,35 @@ public final class Machine implements AutoCloseable {
         return sendInput(text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Returns the reports the kernel printed about bugs and hangs in itself (panics, oopses,
+     * {@code BUG:}, {@code WARNING:}, sanitizer reports, hung tasks, stalls, lockups, lockdep, OOM
+     * kills), found on the console as its lines arrive by a {@link
+     * io.github.bootkernel.engine.report.KernelReportScanner}, whose Javadoc says how a report is
+     * recognised, where it ends and what is kept. The report still being read, if any, comes last
+     * with its lines so far; once the guest ended, every report is complete.
+     *
+     * @return the reports so far, oldest first; an immutable snapshot
+     */
+    public List<KernelReport> kernelReports() {
+        return reports.reports();
+    }
+
+    /**
+     * Tells {@code listener} of each kernel report once it is complete (see
+     * {@link #kernelReports()}), in order, starting with those completed before this call. It runs
+     * on a thread of this machine's ({@code bootkernel-reports-N}), never on the vCPU thread, so it
+     * cannot stall the guest; one that throws is logged and told of the next report.
+     * {@link #close()} gives the listeners a second to take what is left, then abandons them;
+     * after {@code close()}, {@code listener} is told of every report at once, on the calling
+     * thread. Listeners stay for the machine's lifetime.
+     *
+     * @param listener receives each report
+     */
+    public void onKernelReport(Consumer<KernelReport> listener) {
+        reports.listen(listener);
+    }
+
     /** @return how the guest ended, if it has */
     public Optional<GuestExit> exit() {
         return Optional.ofNullable(exit.getNow(null));
@@ -439,6 +474,7 @@ public final class Machine implements AutoCloseable {
             }
         } finally {
             String how = guestEnd();
+            reports.end();
             consoleSink.end(how);
             endCom2(how);
         }
@@ -452,6 +488,7 @@ public final class Machine implements AutoCloseable {
                 client.close();
             }
             consoleSink.finishDelivery(DELIVERY_TIMEOUT);
+            reports.finish(DELIVERY_TIMEOUT);
         }
     }
 

@@ -63,6 +63,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void theReportScannerDependsOnNothingButTheJdkAndItself() {
+        classes().that().resideInAPackage(ENGINE + ".report..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", ENGINE + ".report..")
+                .because("the scanner reads console lines and knows nothing of how they were produced")
+                .check(MAIN);
+    }
+
+    @Test
     void theAgentDependsOnNothingButTheJdkItselfAndTheEnginesExceptions() {
         classes().that().resideInAPackage(ENGINE + ".agent..")
                 .should().onlyDependOnClassesThat(describe("are in the JDK, the agent packages or the engine's"
@@ -112,7 +120,8 @@ class ArchitectureTest {
     @Test
     void theExportedPackagesAreTheApiAndTheConsole() throws IOException {
         assertThat(exportedPackages()).containsExactlyInAnyOrder(ENGINE, ENGINE + ".console", ENGINE + ".agent",
-                ENGINE + ".ktap");
+                ENGINE + ".ktap",
+                ENGINE + ".report");
     }
 
     @Test

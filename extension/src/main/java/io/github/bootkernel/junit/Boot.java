@@ -48,6 +48,7 @@ final class Boot {
         checkKernelConfig(context, kernel, image, spec.cmdline(), declaration);
         Duration execTimeout = Settings.seconds(context, spec.execTimeout(), Settings.EXEC_TIMEOUT,
                 Settings.DEFAULT_EXEC_TIMEOUT);
+        ReportPolicy reportPolicy = new ReportPolicy(Settings.failOnReports(context, spec.failOnReports(), declaration));
         MachineConfig config;
         try {
             config = MachineConfig.builder(kernel.path())
@@ -76,7 +77,7 @@ final class Boot {
             throw new IllegalStateException("starting the virtual machine for " + declaration + " failed: "
                     + e.getMessage(), e);
         }
-        Guest guest = new Guest(machine, kernel.name(), declaration, execTimeout);
+        Guest guest = new Guest(machine, kernel.name(), declaration, execTimeout, reportPolicy);
         Guests.of(context).add(guest);
         if (ready != null) {
             awaitReady(guest, ready,

@@ -173,4 +173,22 @@ public @interface BootKernel {
      * @return seconds, or 0 (the default) for {@code bootkernel.execTimeout}, itself 60 by default
      */
     int execTimeout() default 0;
+
+    /**
+     * The kinds of kernel report that fail the tests this guest belongs to: after each test (and
+     * after all tests of a class, for a guest per class), a report of one of these kinds that the
+     * guest printed since the last check fails that test, the report in the message and in the
+     * failure log. Every report, allowed or not, is published as the report entry
+     * {@code bootkernel.kernelReport}. Kind ids, separated by commas: {@code panic}, {@code oops},
+     * {@code bug}, {@code warning}, {@code gpf}, {@code unable-to-handle}, {@code kasan},
+     * {@code kmsan}, {@code kfence}, {@code kcsan}, {@code ubsan}, {@code hung-task},
+     * {@code rcu-stall}, {@code soft-lockup}, {@code hard-lockup}, {@code lockdep},
+     * {@code oom-kill} (see {@link io.github.bootkernel.engine.report.KernelReport.Kind}); or
+     * {@code "none"} for a guest that crashes on purpose. Finer checks, with an allowlist by title:
+     * {@link GuestAssert#hasNoKernelReports()}.
+     *
+     * @return the kinds, or {@code ""} (the default) for {@code bootkernel.failOnReports}, itself
+     *     {@code panic,oops,bug,gpf,unable-to-handle,kasan,kmsan,kfence} by default
+     */
+    String failOnReports() default "";
 }

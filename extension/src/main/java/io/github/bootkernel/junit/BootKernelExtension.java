@@ -43,7 +43,8 @@ import org.junit.platform.commons.support.ReflectionSupport;
  *       of the test instance (and of the enclosing instances of a {@code @Nested} test);</li>
  *   <li>parameters: a guest for each {@code @BootKernel} parameter, in the scope of the method's
  *       context (the class for {@code @BeforeAll}, the test otherwise);</li>
- *   <li>after each test and after all tests: when they failed, the failure report.</li>
+ *   <li>after each test and after all tests: the kernel reports the guests printed meanwhile
+ *       ({@link ReportCheck}), which may fail them; when they failed, the failure report.</li>
  * </ul>
  *
  * <p>Checking KVM in the callbacks rather than while resolving a parameter matters: JUnit turns
@@ -79,7 +80,7 @@ final class BootKernelExtension implements BeforeAllCallback, BeforeClassTemplat
 
     @Override
     public void afterClassTemplateInvocation(ExtensionContext context) {
-        FailureReport.writeIfFailed(context, Guests.visibleFrom(context));
+        checkThenReport(context);
     }
 
     private static void injectStaticFields(ExtensionContext context) {
@@ -111,12 +112,25 @@ final class BootKernelExtension implements BeforeAllCallback, BeforeClassTemplat
 
     @Override
     public void afterEach(ExtensionContext context) {
-        FailureReport.writeIfFailed(context, Guests.visibleFrom(context));
+        checkThenReport(context);
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        FailureReport.writeIfFailed(context, Guests.visibleFrom(context));
+        checkThenReport(context);
+    }
+
+    /**
+     * Applies the kernel report policy to the guests the context can see, writes the failure
+     * report if the context failed or the policy fails it, and then fails it.
+     */
+    private static void checkThenReport(ExtensionContext context) {
+        List<Guest> guests = Guests.visibleFrom(context);
+        AssertionError policy = ReportCheck.check(context, guests);
+        FailureReport.writeIfFailed(context, guests, policy);
+        if (policy != null) {
+            throw policy;
+        }
     }
 
     @Override

@@ -228,6 +228,14 @@ public final class ConsoleAssert extends AbstractAssert<ConsoleAssert, Console> 
      * Verifies that no line shows a Linux kernel panic, oops, {@code BUG:}, {@code WARNING: CPU:}
      * or general protection fault (each found anywhere in a line).
      *
+     * <p>A quick check on text, kept as it was: five phrases found anywhere in a line, so it also
+     * fails on a program's {@code DEBUG:} output and passes reports that use none of them (a
+     * {@code kernel BUG at} whose oops says {@code invalid opcode}, a divide error, hung tasks,
+     * stalls, lockups, lockdep, the sanitizers). For the kernel's reports as the kernel prints
+     * them, anchored at the start of its messages and each with a title, use
+     * {@link GuestAssert#hasNoKernelReports()} ({@link Guest#kernelReports()}); the
+     * {@link BootKernel#failOnReports()} policy applies them to every test.
+     *
      * <pre>{@code
      * // console lines: "Run /init as init process", "init: ready"
      * assertThat(console).doesNotContainPanic();   // passes

@@ -1,6 +1,7 @@
 package io.github.bootkernel.junit;
 
 import io.github.bootkernel.engine.MachineConfig;
+import io.github.bootkernel.engine.report.KernelReport;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -28,14 +29,22 @@ final class FailureReport {
 
     /** Writes the report if the context failed (an abort is not a failure) and saw a guest. */
     static void writeIfFailed(ExtensionContext context, List<Guest> guests) {
-        Throwable failure = context.getExecutionException().orElse(null);
+        writeIfFailed(context, guests, null);
+    }
+
+    /**
+     * Writes the report if the context failed or {@code failing} fails it now (the kernel report
+     * policy, from the same callback), and saw a guest.
+     */
+    static void writeIfFailed(ExtensionContext context, List<Guest> guests, Throwable failing) {
+        Throwable failure = context.getExecutionException().orElse(failing);
         if (failure == null || failure instanceof TestAbortedException || guests.isEmpty()) {
             return;
         }
         Path file = Settings.reportDir(context).resolve(testId(context) + ".log");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, render(context, guests));
+            Files.writeString(file, render(context, guests, failure));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot write the bootkernel console report " + file, e);
             return;
@@ -51,11 +60,10 @@ final class FailureReport {
         }
     }
 
-    private static String render(ExtensionContext context, List<Guest> guests) {
+    private static String render(ExtensionContext context, List<Guest> guests, Throwable failure) {
         StringBuilder out = new StringBuilder();
         out.append("# ").append(context.getUniqueId()).append('\n');
-        out.append("# failed: ").append(context.getExecutionException().map(Throwable::toString).orElse(""))
-                .append('\n');
+        out.append("# failed: ").append(failure).append('\n');
         for (Guest guest : guests) {
             MachineConfig config = guest.config();
             out.append("\n=== ").append(guest).append('\n');
@@ -64,6 +72,11 @@ final class FailureReport {
             out.append("cmdline: ").append(config.cmdline()).append('\n');
             out.append("memory:  ").append(config.memoryMiB()).append(" MiB\n");
             out.append("end:     ").append(guest.exit().map(Object::toString).orElse("still running")).append('\n');
+            for (KernelReport report : guest.kernelReports()) {
+                out.append("report:  ").append(report.summary()).append(" (console line ")
+                        .append(report.consoleLine() + 1).append(guest.reportPolicy().fails(report) ? ")" : ", allowed)")
+                        .append('\n');
+            }
             long dropped = guest.console().droppedLines();
             out.append("=== console").append(dropped > 0 ? " (the first " + dropped + " lines were dropped)" : "")
                     .append(":\n");

@@ -9,10 +9,12 @@ import io.github.bootkernel.engine.agent.ExecResult;
 import io.github.bootkernel.engine.agent.Execution;
 import io.github.bootkernel.engine.agent.GuestAgent;
 import io.github.bootkernel.engine.console.Console;
+import io.github.bootkernel.engine.report.KernelReport;
 import io.github.bootkernel.kernels.initramfs.HostPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.opentest4j.AssertionFailedError;
@@ -71,17 +73,24 @@ public final class Guest implements AutoCloseable {
     private final String kernelName;
     private final String declaration;
     private final AgentCalls agent;
+    private final ReportPolicy reportPolicy;
 
-    Guest(Machine machine, String kernelName, String declaration, Duration execTimeout) {
-        this(machine, machine.agent(), kernelName, declaration, execTimeout);
+    Guest(Machine machine, String kernelName, String declaration, Duration execTimeout, ReportPolicy reportPolicy) {
+        this(machine, machine.agent(), kernelName, declaration, execTimeout, reportPolicy);
     }
 
     /** A guest whose requests go to {@code agent} instead of its machine's (tests use a fake). */
     Guest(Machine machine, GuestAgent agent, String kernelName, String declaration, Duration execTimeout) {
+        this(machine, agent, kernelName, declaration, execTimeout, ReportPolicy.none());
+    }
+
+    private Guest(Machine machine, GuestAgent agent, String kernelName, String declaration, Duration execTimeout,
+            ReportPolicy reportPolicy) {
         this.machine = Objects.requireNonNull(machine, "machine");
         this.kernelName = Objects.requireNonNull(kernelName, "kernelName");
         this.declaration = Objects.requireNonNull(declaration, "declaration");
         this.agent = new AgentCalls(this, agent, execTimeout);
+        this.reportPolicy = Objects.requireNonNull(reportPolicy, "reportPolicy");
     }
 
     /**
@@ -316,6 +325,32 @@ public final class Guest implements AutoCloseable {
      */
     public Duration execTimeout() {
         return agent.timeout();
+    }
+
+    /**
+     * Returns the reports the kernel printed about bugs and hangs in itself: panics, oopses,
+     * {@code BUG:}, {@code WARNING:}, sanitizer reports (KASAN, KMSAN, KFENCE, KCSAN, UBSAN), hung
+     * tasks, RCU stalls, soft and hard lockups, lockdep splats, OOM kills; each with its kind, a
+     * title that stays the same across runs of the same bug, its console lines, and where it
+     * started. They are found on the console as its lines arrive (the engine's
+     * {@code KernelReportScanner} says how); the one still being read comes last. Assert on them
+     * with {@link GuestAssert#hasNoKernelReports()}; {@link BootKernel#failOnReports()} fails a
+     * test on some kinds by itself.
+     *
+     * <pre>{@code
+     * guest.sh("echo c > /proc/sysrq-trigger");   // the kernel panics
+     * guest.kernelReports().get(0).title();      // "kernel panic: sysrq triggered crash"
+     * }</pre>
+     *
+     * @return the reports so far, oldest first; an immutable snapshot
+     */
+    public List<KernelReport> kernelReports() {
+        return machine.kernelReports();
+    }
+
+    /** @return which of this guest's reports fail its tests, and which were judged already */
+    ReportPolicy reportPolicy() {
+        return reportPolicy;
     }
 
     /**

@@ -1,9 +1,17 @@
 package io.github.bootkernel.junit;
 
 import io.github.bootkernel.engine.GuestExit;
+import io.github.bootkernel.engine.report.KernelReport;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.assertj.core.api.AbstractAssert;
 
 /**
@@ -20,6 +28,9 @@ import org.assertj.core.api.AbstractAssert;
  * <p>Every failure message ends with the last {@value ConsoleTail#LINES} console lines.
  */
 public final class GuestAssert extends AbstractAssert<GuestAssert, Guest> {
+
+    private final Set<KernelReport.Kind> allowedKinds = EnumSet.noneOf(KernelReport.Kind.class);
+    private final List<Pattern> allowedTitles = new ArrayList<>();
 
     /**
      * Starts assertions on a guest; prefer {@link GuestAssertions#assertThat(Guest)}.
@@ -152,6 +163,78 @@ public final class GuestAssert extends AbstractAssert<GuestAssert, Guest> {
             fail("Expecting " + actual + " to end with " + kind + ", but it ended with " + end + ".");
         }
         return this;
+    }
+
+    /**
+     * Verifies that the kernel printed no report about a bug or a hang in itself (see
+     * {@link Guest#kernelReports()}), apart from those allowed by
+     * {@link #allowingKernelReports(KernelReport.Kind...)} and
+     * {@link #allowingKernelReportsTitled(String)}. It checks the reports found so far and does
+     * not wait: after a command, or after {@link #endsWithin(Duration)}, the console holds what the
+     * kernel printed. The failure message shows each report, its lines included.
+     *
+     * <pre>{@code
+     * // a guest whose kernel booted and ran its tests quietly
+     * assertThat(guest).hasNoKernelReports();   // passes
+     * // after guest.sh("echo c > /proc/sysrq-trigger") and endsWithin(...)
+     * assertThat(guest).hasNoKernelReports();   // fails: "panic: kernel panic: sysrq triggered crash (console line ...)"
+     * // a driver test that expects its WARN_ON_ONCE() and nothing worse
+     * assertThat(guest).allowingKernelReportsTitled("WARNING in my_driver_.*").hasNoKernelReports();
+     * }</pre>
+     *
+     * @return this assertion
+     */
+    public GuestAssert hasNoKernelReports() {
+        isNotNull();
+        List<KernelReport> reports = actual.kernelReports().stream().filter(r -> !allowed(r)).toList();
+        if (!reports.isEmpty()) {
+            fail("Expecting " + actual + " to print no kernel report" + allowances() + ", but it printed "
+                    + reports.size() + ":\n" + reports.stream().map(KernelReport::describe)
+                    .collect(Collectors.joining("\n")));
+        }
+        return this;
+    }
+
+    /**
+     * Lets {@link #hasNoKernelReports()} pass over reports of these kinds.
+     *
+     * <pre>{@code
+     * assertThat(guest).allowingKernelReports(KernelReport.Kind.WARNING, KernelReport.Kind.HUNG_TASK)
+     *         .hasNoKernelReports();   // fails only on other kinds
+     * }</pre>
+     *
+     * @param kinds the kinds to allow
+     * @return this assertion
+     */
+    public GuestAssert allowingKernelReports(KernelReport.Kind... kinds) {
+        allowedKinds.addAll(Arrays.asList(kinds));
+        return this;
+    }
+
+    /**
+     * Lets {@link #hasNoKernelReports()} pass over reports whose whole title matches
+     * {@code titleRegex} ({@link java.util.regex.Matcher#matches()}), for example
+     * {@code "WARNING in my_driver_.*"} or {@code "KCSAN: data-race in .*"}.
+     *
+     * @param titleRegex a regular expression for the whole title
+     * @return this assertion
+     * @throws java.util.regex.PatternSyntaxException if it is not a valid regular expression
+     */
+    public GuestAssert allowingKernelReportsTitled(String titleRegex) {
+        allowedTitles.add(Pattern.compile(titleRegex));
+        return this;
+    }
+
+    private boolean allowed(KernelReport report) {
+        return allowedKinds.contains(report.kind())
+                || allowedTitles.stream().anyMatch(p -> p.matcher(report.title()).matches());
+    }
+
+    private String allowances() {
+        List<String> allowed = new ArrayList<>();
+        allowedKinds.forEach(k -> allowed.add(k.id()));
+        allowedTitles.forEach(p -> allowed.add("/" + p + "/"));
+        return allowed.isEmpty() ? "" : " (allowed: " + String.join(", ", allowed) + ")";
     }
 
     private GuestExit end(String expectation) {

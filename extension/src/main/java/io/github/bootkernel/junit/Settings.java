@@ -2,12 +2,14 @@ package io.github.bootkernel.junit;
 
 import io.github.bootkernel.engine.MachineConfig;
 import io.github.bootkernel.engine.agent.Exec;
+import io.github.bootkernel.engine.report.KernelReport;
 import io.github.bootkernel.kernels.Catalog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -28,6 +30,7 @@ final class Settings {
     static final String BOOT_TIMEOUT = "bootkernel.bootTimeout";
     static final String TIMEOUT = "bootkernel.timeout";
     static final String EXEC_TIMEOUT = "bootkernel.execTimeout";
+    static final String FAIL_ON_REPORTS = "bootkernel.failOnReports";
 
     static final String DEFAULT_KERNEL = Catalog.DEBIAN_CLOUD.id();
     static final Path DEFAULT_REPORT_DIR = Path.of("target", "bootkernel");
@@ -78,6 +81,28 @@ final class Settings {
 
     static Path reportDir(ExtensionContext context) {
         return parameter(context, REPORT_DIR).map(Path::of).orElse(DEFAULT_REPORT_DIR);
+    }
+
+    /**
+     * The kinds of kernel report that fail a test: the annotation's list if set, else
+     * {@code bootkernel.failOnReports}, else {@link ReportPolicy#DEFAULT}.
+     */
+    static Set<KernelReport.Kind> failOnReports(ExtensionContext context, String annotated, String declaration) {
+        if (!annotated.isBlank()) {
+            try {
+                return ReportPolicy.parse(annotated);
+            } catch (IllegalArgumentException e) {
+                throw new ExtensionConfigurationException("@BootKernel(failOnReports = \"" + annotated + "\") on "
+                        + declaration + ": " + e.getMessage(), e);
+            }
+        }
+        return parameter(context, FAIL_ON_REPORTS).map(v -> {
+            try {
+                return ReportPolicy.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw new ExtensionConfigurationException(FAIL_ON_REPORTS + ": " + e.getMessage(), e);
+            }
+        }).orElse(ReportPolicy.DEFAULT);
     }
 
     /** The annotation's seconds if positive, else the configured default, else {@code fallback}. */

@@ -47,6 +47,10 @@
  *   <tr><td>{@code bootkernel.execTimeout}</td><td>seconds a command or file copy through the
  *       guest agent may take when neither the request nor the annotation
  *       ({@link io.github.bootkernel.junit.BootKernel#execTimeout()}) sets a limit</td><td>60</td></tr>
+ *   <tr><td>{@code bootkernel.failOnReports}</td><td>the kinds of kernel report that fail a test
+ *       whose guest printed one, when the annotation names none
+ *       ({@link io.github.bootkernel.junit.BootKernel#failOnReports()}): kind ids separated by
+ *       commas, or {@code none}</td><td>{@code panic,oops,bug,gpf,unable-to-handle,kasan,kmsan,kfence}</td></tr>
  * </table>
  *
  * <p>Built-in kernel ids: {@code probe} (a tiny test double from the {@code kernels} module,
@@ -90,6 +94,16 @@
  * is published as the report entry {@code bootkernel.console}, and the file is attached with
  * {@code ExtensionContext.publishFile} when the launcher has an output directory. Assertion
  * messages end with the last 30 console lines.
+ *
+ * <h2>Kernel reports</h2>
+ * Panics, oopses, {@code BUG:}, {@code WARNING:}, sanitizer reports, hung tasks, stalls, lockups,
+ * lockdep splats and OOM kills are found on the console as the kernel prints them
+ * ({@link io.github.bootkernel.junit.Guest#kernelReports()}). After each test, every report a
+ * guest printed during it is published as the report entry {@code bootkernel.kernelReport}, and
+ * one of the kinds of {@code failOnReports} fails the test with the report in the message and the
+ * log (so a test that passes while its kernel oopsed still fails); a guest that crashes on purpose
+ * sets {@code failOnReports = "none"}. {@link io.github.bootkernel.junit.GuestAssert#hasNoKernelReports()}
+ * checks all kinds, with an allowlist by kind and title.
  *
  * <h2>Without KVM</h2>
  * When {@code /dev/kvm} is missing, not accessible, or lacks a capability the engine needs, tests

@@ -11,6 +11,11 @@ public final class ExitCodes {
 
     /** The guest reset or powered off without reporting a status. */
     public static final int CLEAN = 0;
+    /**
+     * The guest (or, with {@code --exec}, the command) ended normally, but the kernel printed a
+     * report of a kind named by {@code --fail-on} (default: panic) before the end.
+     */
+    public static final int KERNEL_REPORT = 120;
     /** The command line was malformed. */
     public static final int USAGE = 2;
     /**

@@ -7,6 +7,7 @@ import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.MachineClosedException;
 import io.github.bootkernel.engine.MachineConfig;
 import io.github.bootkernel.engine.MachineException;
+import io.github.bootkernel.engine.report.KernelReport;
 import io.github.bootkernel.kernels.FetchException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -103,7 +104,12 @@ public final class Main {
             StopRequest stop = new StopRequest(first -> exitAtOnce(first, raw, stderr));
             Signals signals = handleSignals ? Signals.install(stop) : Signals.none();
             try (raw; signals; Machine machine = Machine.start(config, log.out())) {
-                return drive(machine, stdin, raw.isRaw(), stop, log.out(), stderr, t0);
+                printReports(machine, stderr);
+                int status = drive(machine, stdin, raw.isRaw(), stop, log.out(), stderr, t0);
+                GuestExit exit = machine.exit().orElseThrow();
+                boolean normalEnd = stop.requested().isEmpty() && (exit.kind() == GuestExit.Kind.EXIT_STATUS
+                        || exit.kind() == GuestExit.Kind.RESET || exit.kind() == GuestExit.Kind.POWEROFF);
+                return normalEnd ? failOn(options, machine, status, stderr) : status;
             }
         } catch (EngineException e) {
             stderr.println("bootkernel: " + e.getMessage());
@@ -134,6 +140,7 @@ public final class Main {
         StopRequest stop = new StopRequest(first -> exitAtOnce(first, RawTerminal.none(), stderr));
         Signals signals = handleSignals ? Signals.install(stop) : Signals.none();
         try (signals; Machine machine = Machine.start(config, console)) {
+            printReports(machine, stderr);
             Optional<CommandRun.Outcome> outcome = CommandRun.run(machine::awaitExit, machine.agent(),
                     options.exec().orElseThrow(), config.timeout().orElse(CommandRun.NO_LIMIT), stop, stdout, stderr);
             GuestExit exit = stopGuest(machine, stderr);
@@ -143,8 +150,29 @@ public final class Main {
             if (options.verbose() || !ranToItsEnd) {
                 summary(machine, exit, console, stop, stderr, t0);
             }
-            return status;
+            return ranToItsEnd && stop.requested().isEmpty() ? failOn(options, machine, status, stderr) : status;
         }
+    }
+
+    /**
+     * Prints each kernel report on stderr as it completes: {@code bootkernel: kernel report: KIND:
+     * TITLE}. The machine tells its listeners on a thread of its own, and {@code close()} lets it
+     * finish, so every report is printed before the summary line.
+     */
+    private static void printReports(Machine machine, PrintStream stderr) {
+        machine.onKernelReport(report -> stderr.println("bootkernel: kernel report: " + report.summary()));
+    }
+
+    /**
+     * The status after a normal end: {@link ExitCodes#KERNEL_REPORT} if the kernel printed a report
+     * of a {@code --fail-on} kind, which is named on stderr; else {@code status}.
+     */
+    private static int failOn(Options options, Machine machine, int status, PrintStream stderr) {
+        Optional<KernelReport> report = machine.kernelReports().stream()
+                .filter(r -> options.failOn().contains(r.kind())).findFirst();
+        report.ifPresent(r -> stderr.println("bootkernel: exit status " + ExitCodes.KERNEL_REPORT
+                + " for the kernel report '" + r.summary() + "' (--fail-on), instead of " + status));
+        return report.isPresent() ? ExitCodes.KERNEL_REPORT : status;
     }
 
     /**

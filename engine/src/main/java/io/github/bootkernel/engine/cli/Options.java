@@ -1,12 +1,17 @@
 package io.github.bootkernel.engine.cli;
 
 import io.github.bootkernel.engine.MachineConfig;
+import io.github.bootkernel.engine.report.KernelReport;
 import io.github.bootkernel.kernels.initramfs.HostPath;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The parsed command line of the tool.
@@ -18,14 +23,19 @@ import java.util.Optional;
  * @param puts the {@code --put HOST:GUEST} entries, in order
  * @param consoleLog where {@code --console-log} sends the console
  * @param verbose whether {@code --verbose} shows the console (on stderr) next to a command's output
+ * @param failOn the kinds of kernel report of {@code --fail-on} (default: panic)
  */
 record Options(MachineConfig config, boolean help, Optional<String> exec, List<HostPath> puts,
-               Optional<Path> consoleLog, boolean verbose) {
+               Optional<Path> consoleLog, boolean verbose, Set<KernelReport.Kind> failOn) {
+
+    /** {@code --fail-on}'s default. */
+    static final Set<KernelReport.Kind> DEFAULT_FAIL_ON = Set.of(KernelReport.Kind.PANIC);
 
     static final String USAGE = String.join("\n",
             "usage: java -jar bootkernel.jar --kernel PATH [--initrd PATH] [--cmdline TEXT]",
             "                                [--memory MIB] [--timeout SECONDS] [--no-default-cmdline]",
             "                                [--exec COMMAND] [--put HOST:GUEST]... [--console-log FILE] [--verbose]",
+            "                                [--fail-on KINDS]",
             "",
             "Boots a Linux bzImage in a KVM virtual machine. The serial console goes to stdout,",
             "stdin goes to the guest's serial input (held until the guest's serial driver listens).",
@@ -48,9 +58,15 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
             "                         GUEST, an absolute path; repeatable",
             "  --console-log FILE     write the console to FILE instead of stdout",
             "  --verbose              with --exec: the console on stderr, and a summary line at the end",
+            "  --fail-on KINDS        kinds of kernel report (comma-separated, or none) that make a normal",
+            "                         end exit with status " + ExitCodes.KERNEL_REPORT + "; default panic; kinds:",
+            "                         " + kindIds(0, 9) + ",",
+            "                         " + kindIds(9, KernelReport.Kind.values().length),
             "",
             "SIGINT (Ctrl-C) or SIGTERM stops the guest, prints the summary line and exits with 130 or",
             "143; a second one while the guest stops exits at once. A closed stdin is not read.",
+            "Each kernel report (panic, oops, BUG, WARNING, KASAN, hung task, ...) is printed on stderr as",
+            "it completes: 'bootkernel: kernel report: KIND: TITLE'.",
             "When stdin is a terminal it is put in raw mode, restored on exit: every key goes to the guest",
             "once, Ctrl-C too, except after Ctrl-A:",
             EscapeKeys.KEYS,
@@ -59,7 +75,9 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
             "one; 122 guest crash (triple fault, KVM internal error, an exit the monitor cannot handle);",
             "123 kernel panic or failed boot (initramfs unpacking failed); 124 timeout;",
             "125 monitor error (bad kernel, initrd or command line, KVM unavailable); 2 usage error;",
-            "130 or 143 stopped by SIGINT (or Ctrl-A x) or SIGTERM.",
+            "130 or 143 stopped by SIGINT (or Ctrl-A x) or SIGTERM; " + ExitCodes.KERNEL_REPORT
+                    + " the guest (or, with --exec, the command)",
+            "ended normally but the kernel printed a report of a --fail-on kind.",
             "With --exec: the command's exit status, or 128+N if signal N killed it; 124 if it outlived",
             "--timeout; 126 if the agent could not start it (127: /bin/sh not found); 125 if the guest",
             "ended before its agent connected (the initrd does not start it); if the guest ended while",
@@ -76,11 +94,13 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
         List<HostPath> puts = new ArrayList<>();
         Path consoleLog = null;
         boolean verbose = false;
+        Set<KernelReport.Kind> failOn = DEFAULT_FAIL_ON;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
                 case "-h", "--help" -> {
-                    return new Options(null, true, Optional.empty(), List.of(), Optional.empty(), false);
+                    return new Options(null, true, Optional.empty(), List.of(), Optional.empty(), false,
+                            DEFAULT_FAIL_ON);
                 }
                 case "--kernel" -> kernel = Path.of(value(args, ++i, arg));
                 case "--initrd" -> initrd = Path.of(value(args, ++i, arg));
@@ -93,6 +113,7 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
                 case "--put" -> puts.add(put(value(args, ++i, arg)));
                 case "--console-log" -> consoleLog = Path.of(value(args, ++i, arg));
                 case "--verbose" -> verbose = true;
+                case "--fail-on" -> failOn = kinds(value(args, ++i, arg));
                 default -> throw new UsageException("unknown option " + arg);
             }
         }
@@ -115,7 +136,34 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
             b.cmdline(cmdline);
         }
         return new Options(b.build(), false, Optional.ofNullable(exec), List.copyOf(puts),
-                Optional.ofNullable(consoleLog), verbose);
+                Optional.ofNullable(consoleLog), verbose, failOn);
+    }
+
+    /** The ids of the kinds from {@code from} to {@code to}, joined by commas. */
+    private static String kindIds(int from, int to) {
+        return Arrays.stream(KernelReport.Kind.values(), from, to).map(KernelReport.Kind::id)
+                .collect(Collectors.joining(", "));
+    }
+
+    /** {@code --fail-on}'s value: kind ids separated by commas, or {@code none}. */
+    private static Set<KernelReport.Kind> kinds(String text) throws UsageException {
+        if (text.strip().equalsIgnoreCase("none")) {
+            return Set.of();
+        }
+        Set<KernelReport.Kind> kinds = EnumSet.noneOf(KernelReport.Kind.class);
+        try {
+            for (String id : text.split(",")) {
+                if (!id.isBlank()) {
+                    kinds.add(KernelReport.Kind.of(id));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--fail-on: " + e.getMessage());
+        }
+        if (kinds.isEmpty()) {
+            throw new UsageException("--fail-on needs kinds separated by commas, or none");
+        }
+        return Set.copyOf(kinds);
     }
 
     private static HostPath put(String spec) throws UsageException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.bootkernel.engine.MachineConfig;
+import io.github.bootkernel.engine.report.KernelReport;
 import io.github.bootkernel.kernels.initramfs.HostPath;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,6 +147,19 @@ class OptionsTest {
         assertThat(plain.exec()).isEmpty();
         assertThat(plain.puts()).isEmpty();
         assertThat(plain.verbose()).isFalse();
+    }
+
+    @Test
+    void failOnTakesKindIdsOrNone() throws Exception {
+        assertThat(parse("--kernel", "k").failOn()).containsExactly(KernelReport.Kind.PANIC);
+        assertThat(parse("--kernel", "k", "--fail-on", "oops, kasan,hung-task").failOn())
+                .containsExactlyInAnyOrder(KernelReport.Kind.OOPS, KernelReport.Kind.KASAN, KernelReport.Kind.HUNG_TASK);
+        assertThat(parse("--kernel", "k", "--fail-on", "none").failOn()).isEmpty();
+        assertUsage("--fail-on needs a value", "--kernel", "k", "--fail-on");
+        assertUsage("--fail-on needs kinds separated by commas, or none", "--kernel", "k", "--fail-on", ",");
+        assertThatThrownBy(() -> parse("--kernel", "k", "--fail-on", "panic,oopsie"))
+                .hasMessageStartingWith("--fail-on: no kernel report kind 'oopsie'; the kinds are panic, oops,");
+        assertThat(Options.USAGE).contains("--fail-on KINDS", "120", "hung-task", "oom-kill");
     }
 
     @Test
