@@ -81,6 +81,8 @@ public final class Machine implements AutoCloseable {
     private final KernelEvents events = new KernelEvents(haltWatch::arm);
     /** The console's write side: only this machine feeds and ends it. */
     private final ConsoleSink consoleSink;
+    /** The silence watchdog, with {@link MachineConfig#silenceTimeout()}; {@code null} without. */
+    private final SilenceWatch silence;
     private VcpuThread vcpu;
     private boolean released;
     private boolean closed;
@@ -91,7 +93,9 @@ public final class Machine implements AutoCloseable {
         this.client = config.agent() ? new AgentClient(com2.fromGuest(), com2.toGuest(), description) : null;
         this.agent = client != null ? client : new AbsentAgent(description);
         // The kernel's words are read byte by byte on the vCPU thread (consoleByte), not as lines.
-        this.consoleSink = ConsoleSink.create(line -> { }, rawOutput == NO_RAW_OUTPUT ? null : rawOutput);
+        this.consoleSink = ConsoleSink.create(this::consoleLine, rawOutput == NO_RAW_OUTPUT ? null : rawOutput);
+        this.silence = config.silenceTimeout().map(t -> new SilenceWatch(t.toNanos(), seconds(t), this::end,
+                exit::isDone, consoleSink.console()::partialLine, System::nanoTime)).orElse(null);
     }
 
     /**
@@ -201,6 +205,9 @@ public final class Machine implements AutoCloseable {
         vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end, haltWatch::inspect, this::guestStopped);
         vcpu.start();
         config.timeout().ifPresent(this::scheduleTimeout);
+        if (silence != null) {
+            silence.start();
+        }
     }
 
     private void scheduleTimeout(Duration timeout) {
@@ -217,7 +224,17 @@ public final class Machine implements AutoCloseable {
     private void consoleByte(int b) {
         // First, on the vCPU thread: the kernel's last words must be read before any exit that follows them.
         events.accept(b);
+        if (silence != null) {
+            silence.output();
+        }
         consoleSink.accept(b);
+    }
+
+    /** Each completed console line: on the vCPU thread, with the console's lock held; heap only. */
+    private void consoleLine(String line) {
+        if (silence != null) {
+            silence.line(line);
+        }
     }
 
     /**

@@ -121,7 +121,7 @@ public final class Main {
     private static MachineConfig bootConfig(Options options, PrintStream stderr) {
         MachineConfig given = options.config();
         return new MachineConfig(given.kernel(), Initrd.of(options, stderr), given.cmdline(), given.memoryMiB(),
-                given.timeout(), given.kvmDevice(), options.exec().isPresent());
+                given.timeout(), given.kvmDevice(), options.exec().isPresent(), given.silenceTimeout());
     }
 
     /**
