@@ -49,10 +49,12 @@ public record GuestExit(Kind kind, int status, String detail) {
          */
         POWEROFF,
         /**
-         * The kernel panicked ({@code Kernel panic - not syncing}) and then reset, as {@code panic=-1}
-         * (the default command line) asks; detail is the panic line. With {@code panic=0} the kernel
-         * spins after the panic with interrupts on and the machine shows nothing: such a guest runs
-         * until its time limit or {@code close()}.
+         * The kernel panicked ({@code Kernel panic - not syncing}); detail starts with the panic
+         * line. The guest then ended by resetting, as {@code panic=-1} (the default command line)
+         * asks, or the monitor ended it: at once at the kernel's {@code ---[ end Kernel panic}
+         * line ({@code panic=0}, after which the kernel spins and the machine would show
+         * nothing), else 5 s after the panic line, or when it went silent after it. Either way
+         * the console holds the whole report.
          */
         PANIC,
         /**

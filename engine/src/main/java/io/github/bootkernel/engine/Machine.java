@@ -78,7 +78,7 @@ public final class Machine implements AutoCloseable {
      */
     private final SerialChannel com2 = new SerialChannel("ttyS1", level -> irq(Platform.COM2.irq(), level));
     private final HaltWatch haltWatch = new HaltWatch(this::inspectVcpu, exit::isDone, this::powerDownLine);
-    private final KernelEvents events = new KernelEvents(haltWatch::arm);
+    private final KernelEvents events = new KernelEvents(haltWatch::arm, new PanicGrace(this::end), System::nanoTime);
     /** The console's write side: only this machine feeds and ends it. */
     private final ConsoleSink consoleSink;
     /** The silence watchdog, with {@link MachineConfig#silenceTimeout()}; {@code null} without. */
