@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
 
 /**
  * A running virtual machine booting a Linux kernel: one vCPU on its own platform thread, guest RAM,
@@ -81,14 +82,18 @@ public final class Machine implements AutoCloseable {
     private final KernelEvents events = new KernelEvents(haltWatch::arm, new PanicGrace(this::end), System::nanoTime);
     /** The console's write side: only this machine feeds and ends it. */
     private final ConsoleSink consoleSink;
+    /** When the boot's phases were reached. */
+    private final PhaseClock phases;
     /** The silence watchdog, with {@link MachineConfig#silenceTimeout()}; {@code null} without. */
     private final SilenceWatch silence;
     private VcpuThread vcpu;
     private boolean released;
     private boolean closed;
 
-    private Machine(MachineConfig config, IntConsumer rawOutput) {
+    private Machine(MachineConfig config, IntConsumer rawOutput, long startedAt) {
         this.config = config;
+        this.phases = new PhaseClock(startedAt, config.readyLine().map(Pattern::compile).orElse(null), System::nanoTime);
+        exit.thenRun(phases::ended);
         String description = "the machine booting " + config.kernel();
         this.client = config.agent() ? new AgentClient(com2.fromGuest(), com2.toGuest(), description) : null;
         this.agent = client != null ? client : new AbsentAgent(description);
@@ -127,6 +132,7 @@ public final class Machine implements AutoCloseable {
      * @throws MachineException when KVM or the host refuses a step of building the machine
      */
     public static Machine start(MachineConfig config, IntConsumer rawOutput) {
+        long startedAt = System.nanoTime();
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(rawOutput, "rawOutput");
         // Every input is checked against the plan from its size before any of it is read beyond the
@@ -137,7 +143,7 @@ public final class Machine implements AutoCloseable {
             List<GuestMemory.Region> ram = Layout.ram((long) config.memoryMiB() << 20);
             LoadPlan plan = KernelLoader.plan(image, config.initrd().orElse(null), initrd == null ? 0 : initrd.size(),
                     config.cmdline(), ram);
-            Machine machine = new Machine(config, rawOutput);
+            Machine machine = new Machine(config, rawOutput, startedAt);
             try {
                 machine.build(image, kernel, initrd, plan, ram);
                 return machine;
@@ -202,7 +208,8 @@ public final class Machine implements AutoCloseable {
                 GuestExit.Kind.POWEROFF, "ACPI S5 (soft off) through the sleep control register")));
         PortBus bus = Platform.wire(com1, com2.uart(), i8042, new CmosRtc(), exitPort, sleep,
                 msg -> LOG.log(System.Logger.Level.DEBUG, msg));
-        vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end, haltWatch::inspect, this::guestStopped);
+        vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end, haltWatch::inspect, this::guestStopped,
+                phases::monitorReady);
         vcpu.start();
         config.timeout().ifPresent(this::scheduleTimeout);
         if (silence != null) {
@@ -224,6 +231,7 @@ public final class Machine implements AutoCloseable {
     private void consoleByte(int b) {
         // First, on the vCPU thread: the kernel's last words must be read before any exit that follows them.
         events.accept(b);
+        phases.output();
         if (silence != null) {
             silence.output();
         }
@@ -232,6 +240,7 @@ public final class Machine implements AutoCloseable {
 
     /** Each completed console line: on the vCPU thread, with the console's lock held; heap only. */
     private void consoleLine(String line) {
+        phases.line(line);
         if (silence != null) {
             silence.line(line);
         }
@@ -375,6 +384,17 @@ public final class Machine implements AutoCloseable {
      */
     public int sendInput(String text) {
         return sendInput(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Returns where the guest's time went so far: when the monitor was ready, the first console
+     * byte, the kernel's {@code Run /init} line, the {@linkplain MachineConfig#readyLine() ready
+     * line} and the end came, each counted from the call to {@link #start(MachineConfig)}.
+     *
+     * @return a snapshot of the phases reached
+     */
+    public BootPhases bootPhases() {
+        return phases.phases();
     }
 
     /** @return how the guest ended, if it has */
