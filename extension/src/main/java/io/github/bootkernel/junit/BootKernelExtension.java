@@ -43,7 +43,8 @@ import org.junit.platform.commons.support.ReflectionSupport;
  *       of the test instance (and of the enclosing instances of a {@code @Nested} test);</li>
  *   <li>parameters: a guest for each {@code @BootKernel} parameter, in the scope of the method's
  *       context (the class for {@code @BeforeAll}, the test otherwise);</li>
- *   <li>after each test and after all tests: when they failed, the failure report.</li>
+ *   <li>after each test and after all tests: the boot phases of the guests they started
+ *       ({@link PhaseReport}) and, when they failed, the failure report.</li>
  * </ul>
  *
  * <p>Checking KVM in the callbacks rather than while resolving a parameter matters: JUnit turns
@@ -79,6 +80,7 @@ final class BootKernelExtension implements BeforeAllCallback, BeforeClassTemplat
 
     @Override
     public void afterClassTemplateInvocation(ExtensionContext context) {
+        PhaseReport.publish(context);
         FailureReport.writeIfFailed(context, Guests.visibleFrom(context));
     }
 
@@ -111,11 +113,13 @@ final class BootKernelExtension implements BeforeAllCallback, BeforeClassTemplat
 
     @Override
     public void afterEach(ExtensionContext context) {
+        PhaseReport.publish(context);
         FailureReport.writeIfFailed(context, Guests.visibleFrom(context));
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
+        PhaseReport.publish(context);
         FailureReport.writeIfFailed(context, Guests.visibleFrom(context));
     }
 

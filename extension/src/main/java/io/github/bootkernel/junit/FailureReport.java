@@ -64,6 +64,7 @@ final class FailureReport {
             out.append("cmdline: ").append(config.cmdline()).append('\n');
             out.append("memory:  ").append(config.memoryMiB()).append(" MiB\n");
             out.append("end:     ").append(guest.exit().map(Object::toString).orElse("still running")).append('\n');
+            out.append("phases:  ").append(guest.machine().bootPhases()).append(" (from the machine's start)\n");
             long dropped = guest.console().droppedLines();
             out.append("=== console").append(dropped > 0 ? " (the first " + dropped + " lines were dropped)" : "")
                     .append(":\n");

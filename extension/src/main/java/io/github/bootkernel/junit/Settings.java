@@ -28,6 +28,7 @@ final class Settings {
     static final String BOOT_TIMEOUT = "bootkernel.bootTimeout";
     static final String TIMEOUT = "bootkernel.timeout";
     static final String EXEC_TIMEOUT = "bootkernel.execTimeout";
+    static final String SILENCE_TIMEOUT = "bootkernel.silenceTimeout";
 
     static final String DEFAULT_KERNEL = Catalog.DEBIAN_CLOUD.id();
     static final Path DEFAULT_REPORT_DIR = Path.of("target", "bootkernel");
@@ -80,7 +81,10 @@ final class Settings {
         return parameter(context, REPORT_DIR).map(Path::of).orElse(DEFAULT_REPORT_DIR);
     }
 
-    /** The annotation's seconds if positive, else the configured default, else {@code fallback}. */
+    /**
+     * The annotation's seconds if positive, else the configured default, else {@code fallback}
+     * (which may be null: none).
+     */
     static Duration seconds(ExtensionContext context, int annotated, String key, Duration fallback) {
         if (annotated > 0) {
             return Duration.ofSeconds(annotated);

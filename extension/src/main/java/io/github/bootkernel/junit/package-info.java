@@ -47,6 +47,9 @@
  *   <tr><td>{@code bootkernel.execTimeout}</td><td>seconds a command or file copy through the
  *       guest agent may take when neither the request nor the annotation
  *       ({@link io.github.bootkernel.junit.BootKernel#execTimeout()}) sets a limit</td><td>60</td></tr>
+ *   <tr><td>{@code bootkernel.silenceTimeout}</td><td>seconds a guest may print nothing on its
+ *       console before it is stopped as {@code SILENT}, when the annotation sets no
+ *       {@link io.github.bootkernel.junit.BootKernel#silenceTimeout()}</td><td>off</td></tr>
  * </table>
  *
  * <p>Built-in kernel ids: {@code probe} (a tiny test double from the {@code kernels} module,
@@ -71,6 +74,13 @@
  * is published as the report entry {@code bootkernel.console}, and the file is attached with
  * {@code ExtensionContext.publishFile} when the launcher has an output directory. Assertion
  * messages end with the last 30 console lines.
+ *
+ * <h2>Where the time went</h2>
+ * Every guest's boot phases ({@link io.github.bootkernel.engine.BootPhases}: monitor ready, first
+ * console byte, the kernel's {@code Run /init} line, the
+ * {@link io.github.bootkernel.junit.BootKernel#awaitLine()} line, end) are published as the report
+ * entry {@code bootkernel.phases} of the test or class the guest belongs to, when that ends
+ * (Surefire shows report entries in the test's output), and written in the failure log.
  *
  * <h2>Without KVM</h2>
  * When {@code /dev/kvm} is missing, not accessible, or lacks a capability the engine needs, tests
