@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,13 +28,10 @@ class MainWatchTest {
     private final ByteArrayOutputStream stderrBytes = new ByteArrayOutputStream();
 
     private int run(byte[] guest, String... more) throws Exception {
-        String[] args = new String[4 + more.length];
-        args[0] = "--kernel";
-        args[1] = TinyGuests.write(dir, "guest", guest).toString();
-        args[2] = "--memory";
-        args[3] = "32";
-        System.arraycopy(more, 0, args, 4, more.length);
-        return Main.run(args, new ByteArrayInputStream(new byte[0]), stdout,
+        List<String> args = new ArrayList<>(List.of("--kernel", TinyGuests.write(dir, "guest", guest).toString(),
+                "--memory", "32"));
+        args.addAll(List.of(more));
+        return Main.run(args.toArray(String[]::new), new ByteArrayInputStream(new byte[0]), stdout,
                 new PrintStream(stderrBytes, true, StandardCharsets.UTF_8));
     }
 
