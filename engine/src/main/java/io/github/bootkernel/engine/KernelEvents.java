@@ -161,7 +161,7 @@ final class KernelEvents implements IntConsumer {
 
     /**
      * A console line without the prefixes printk puts before the kernel's message: the log level
-     * ({@code <0>}), the timestamp ({@code [    1.234567]}) and the caller ({@code [    T1]},
+     * ({@code <0>}, digits only, so a call trace's {@code <TASK>} stays), the timestamp ({@code [    1.234567]}) and the caller ({@code [    T1]},
      * {@code CONFIG_PRINTK_CALLER}), with the blanks around them.
      *
      * @param line a console line
@@ -176,11 +176,15 @@ final class KernelEvents implements IntConsumer {
             char open = i < line.length() ? line.charAt(i) : 0;
             char close = open == '[' ? ']' : open == '<' ? '>' : 0;
             int end = close == 0 ? -1 : line.indexOf(close, i + 1);
-            if (end < 0 || end - i > 20) {
+            if (end < 0 || end - i > 20 || open == '<' && !isNumber(line, i + 1, end)) {
                 return line.substring(i);
             }
             i = end + 1;
         }
+    }
+
+    private static boolean isNumber(String text, int from, int to) {
+        return from < to && text.substring(from, to).chars().allMatch(Character::isDigit);
     }
 
     private static String from(String text, String start) {

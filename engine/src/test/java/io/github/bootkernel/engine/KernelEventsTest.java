@@ -163,6 +163,8 @@ class KernelEventsTest {
         assertThat(KernelEvents.message("[    2.345678][    T1] Kernel panic - not syncing: Attempted to kill init!"))
                 .isEqualTo("Kernel panic - not syncing: Attempted to kill init!");
         assertThat(KernelEvents.message("<0>Kernel panic")).isEqualTo("Kernel panic");
+        assertThat(KernelEvents.message("[    3.101500]  <TASK>")).isEqualTo("<TASK>");
+        assertThat(KernelEvents.message("<>x")).isEqualTo("<>x");
         assertThat(KernelEvents.message("/ # echo 'Kernel panic - not syncing'"))
                 .isEqualTo("/ # echo 'Kernel panic - not syncing'");
         assertThat(KernelEvents.message("[ a bracket that is far too long to be a prefix ] text"))
