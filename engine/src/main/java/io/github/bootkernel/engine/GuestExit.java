@@ -8,8 +8,8 @@ package io.github.bootkernel.engine;
  * control register with S5, a KVM shutdown event), stops its only vCPU for good (halted with
  * interrupts off, checked after the kernel says {@code reboot: System halted} or
  * {@code reboot: Power down}), makes a VM exit the monitor cannot handle, or the host ends it
- * (its time limit, {@code close()}). No console line ends a guest by itself, so a program that
- * prints the kernel's words cannot end it.
+ * (its time limit, its silence watchdog, {@code close()}). Only one console line ends a guest,
+ * and only when nothing else did: the kernel's panic line (see {@link Kind#PANIC}).
  *
  * <p>What the kernel printed before that end decides how the end is read, because the machine
  * alone cannot tell an orderly reboot from a crash: a reset or triple fault after
@@ -49,10 +49,12 @@ public record GuestExit(Kind kind, int status, String detail) {
          */
         POWEROFF,
         /**
-         * The kernel panicked ({@code Kernel panic - not syncing}) and then reset, as {@code panic=-1}
-         * (the default command line) asks; detail is the panic line. With {@code panic=0} the kernel
-         * spins after the panic with interrupts on and the machine shows nothing: such a guest runs
-         * until its time limit or {@code close()}.
+         * The kernel panicked ({@code Kernel panic - not syncing}); detail starts with the panic
+         * line. The guest then ended by resetting, as {@code panic=-1} (the default command line)
+         * asks, or the monitor ended it: at once at the kernel's {@code ---[ end Kernel panic}
+         * line ({@code panic=0}, after which the kernel spins and the machine would show
+         * nothing), else 5 s after the panic line, or when it went silent after it. Either way
+         * the console holds the whole report.
          */
         PANIC,
         /**
@@ -75,6 +77,13 @@ public record GuestExit(Kind kind, int status, String detail) {
         UNHANDLED_EXIT,
         /** The machine's time limit expired before the guest ended. */
         TIMEOUT,
+        /**
+         * The guest printed nothing on its console for the machine's silence time
+         * ({@link MachineConfig#silenceTimeout()}); detail says how long, names the last line
+         * (and an unterminated one after it, such as a prompt) and how long ago each came. A guest
+         * that went quiet after the kernel's panic line ends as {@link #PANIC} instead.
+         */
+        SILENT,
         /** The host stopped the machine ({@code close()}) while it was running. */
         STOPPED,
         /**

@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
 
 /**
  * A running virtual machine booting a Linux kernel: one vCPU on its own platform thread, guest RAM,
@@ -80,23 +81,31 @@ public final class Machine implements AutoCloseable {
      */
     private final SerialChannel com2 = new SerialChannel("ttyS1", level -> irq(Platform.COM2.irq(), level));
     private final HaltWatch haltWatch = new HaltWatch(this::inspectVcpu, exit::isDone, this::powerDownLine);
-    private final KernelEvents events = new KernelEvents(haltWatch::arm);
+    private final KernelEvents events = new KernelEvents(haltWatch::arm, new PanicGrace(this::end), System::nanoTime);
     /** The kernel's reports, read from the console's lines as they complete. */
     private final ReportWatch reports = new ReportWatch();
     /** The console's write side: only this machine feeds and ends it. */
     private final ConsoleSink consoleSink;
+    /** When the boot's phases were reached. */
+    private final PhaseClock phases;
+    /** The silence watchdog, with {@link MachineConfig#silenceTimeout()}; {@code null} without. */
+    private final SilenceWatch silence;
     private VcpuThread vcpu;
     private boolean released;
     private boolean closed;
 
-    private Machine(MachineConfig config, IntConsumer rawOutput) {
+    private Machine(MachineConfig config, IntConsumer rawOutput, long startedAt) {
         this.config = config;
+        this.phases = new PhaseClock(startedAt, config.readyLine().map(Pattern::compile).orElse(null), System::nanoTime);
+        exit.thenRun(phases::ended);
         String description = "the machine booting " + config.kernel();
         this.client = config.agent() ? new AgentClient(com2.fromGuest(), com2.toGuest(), description) : null;
         this.agent = client != null ? client : new AbsentAgent(description);
-        // The kernel's last words are read byte by byte on the vCPU thread (consoleByte); its reports
-        // from the console's lines, as the console's watcher.
-        this.consoleSink = ConsoleSink.create(reports::accept, rawOutput == NO_RAW_OUTPUT ? null : rawOutput);
+        // The kernel's last words are read byte by byte on the vCPU thread (consoleByte); its reports,
+        // the boot's phases and the silence watchdog from the console's lines (consoleLine).
+        this.consoleSink = ConsoleSink.create(this::consoleLine, rawOutput == NO_RAW_OUTPUT ? null : rawOutput);
+        this.silence = config.silenceTimeout().map(t -> new SilenceWatch(t.toNanos(), seconds(t), this::end,
+                exit::isDone, consoleSink.console()::partialLine, System::nanoTime)).orElse(null);
     }
 
     /**
@@ -128,6 +137,7 @@ public final class Machine implements AutoCloseable {
      * @throws MachineException when KVM or the host refuses a step of building the machine
      */
     public static Machine start(MachineConfig config, IntConsumer rawOutput) {
+        long startedAt = System.nanoTime();
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(rawOutput, "rawOutput");
         // Every input is checked against the plan from its size before any of it is read beyond the
@@ -138,7 +148,7 @@ public final class Machine implements AutoCloseable {
             List<GuestMemory.Region> ram = Layout.ram((long) config.memoryMiB() << 20);
             LoadPlan plan = KernelLoader.plan(image, config.initrd().orElse(null), initrd == null ? 0 : initrd.size(),
                     config.cmdline(), ram);
-            Machine machine = new Machine(config, rawOutput);
+            Machine machine = new Machine(config, rawOutput, startedAt);
             try {
                 machine.build(image, kernel, initrd, plan, ram);
                 return machine;
@@ -203,9 +213,13 @@ public final class Machine implements AutoCloseable {
                 GuestExit.Kind.POWEROFF, "ACPI S5 (soft off) through the sleep control register")));
         PortBus bus = Platform.wire(com1, com2.uart(), i8042, new CmosRtc(), exitPort, sleep,
                 msg -> LOG.log(System.Logger.Level.DEBUG, msg));
-        vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end, haltWatch::inspect, this::guestStopped);
+        vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end, haltWatch::inspect, this::guestStopped,
+                phases::monitorReady);
         vcpu.start();
         config.timeout().ifPresent(this::scheduleTimeout);
+        if (silence != null) {
+            silence.start();
+        }
     }
 
     private void scheduleTimeout(Duration timeout) {
@@ -222,7 +236,20 @@ public final class Machine implements AutoCloseable {
     private void consoleByte(int b) {
         // First, on the vCPU thread: the kernel's last words must be read before any exit that follows them.
         events.accept(b);
+        phases.output();
+        if (silence != null) {
+            silence.output();
+        }
         consoleSink.accept(b);
+    }
+
+    /** Each completed console line: on the vCPU thread, with the console's lock held; heap only. */
+    private void consoleLine(String line) {
+        reports.accept(line);
+        phases.line(line);
+        if (silence != null) {
+            silence.line(line);
+        }
     }
 
     /**
@@ -393,6 +420,17 @@ public final class Machine implements AutoCloseable {
      */
     public void onKernelReport(Consumer<KernelReport> listener) {
         reports.listen(listener);
+    }
+
+    /**
+     * Returns where the guest's time went so far: when the monitor was ready, the first console
+     * byte, the kernel's {@code Run /init} line, the {@linkplain MachineConfig#readyLine() ready
+     * line} and the end came, each counted from the call to {@link #start(MachineConfig)}.
+     *
+     * @return a snapshot of the phases reached
+     */
+    public BootPhases bootPhases() {
+        return phases.phases();
     }
 
     /** @return how the guest ended, if it has */

@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * What to boot and how: kernel, optional initrd, command line, memory, optional time limit.
+ * What to boot and how: kernel, optional initrd, command line, memory, optional time limit and
+ * silence time.
  * Build with {@link #builder(Path)}.
  *
  * @param kernel the bzImage
@@ -18,9 +20,19 @@ import java.util.Optional;
  * @param agent whether the guest runs {@code bootkernel-agent} on its second serial port (ttyS1),
  *     as the busybox image built with {@code BusyboxInitramfs.withAgent()} does; without it,
  *     {@link Machine#agent()} refuses every request at once
+ * @param silenceTimeout when set, the machine stops itself with {@link GuestExit.Kind#SILENT} once
+ *     the guest has written nothing to its console for this long (counted from the start until
+ *     the first byte); off by default. A guest that is quiet on purpose (a shell waiting for
+ *     input, a long command that prints nothing) is silent too: choose the time accordingly
+ * @param readyLine a regular expression ({@link java.util.regex.Pattern}, found anywhere in a
+ *     line) for the line that says the guest is ready, such as {@code init: ready}: the first
+ *     console line it matches is the {@link BootPhases#readyLine()} phase. It is matched on the
+ *     vCPU thread against each line until it first matches, so keep it simple (a literal, an
+ *     anchored pattern); empty for none
  */
 public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, int memoryMiB,
-                            Optional<Duration> timeout, Path kvmDevice, boolean agent) {
+                            Optional<Duration> timeout, Path kvmDevice, boolean agent,
+                            Optional<Duration> silenceTimeout, Optional<String> readyLine) {
 
     /** The usual KVM device node. */
     public static final Path DEFAULT_KVM_DEVICE = Path.of("/dev/kvm");
@@ -46,13 +58,21 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
         Objects.requireNonNull(cmdline, "cmdline");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(kvmDevice, "kvmDevice");
+        Objects.requireNonNull(silenceTimeout, "silenceTimeout");
+        Objects.requireNonNull(readyLine, "readyLine");
+        readyLine.ifPresent(Pattern::compile); // a PatternSyntaxException is an IllegalArgumentException
         if (memoryMiB < MIN_MEMORY_MIB || memoryMiB > MAX_MEMORY_MIB) {
             throw new IllegalArgumentException("memory must be between " + MIN_MEMORY_MIB + " and "
                     + MAX_MEMORY_MIB + " MiB, got " + memoryMiB);
         }
-        timeout.ifPresent(t -> {
+        requirePositive("timeout", timeout);
+        requirePositive("silenceTimeout", silenceTimeout);
+    }
+
+    private static void requirePositive(String name, Optional<Duration> value) {
+        value.ifPresent(t -> {
             if (t.isNegative() || t.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, got " + t);
+                throw new IllegalArgumentException(name + " must be positive, got " + t);
             }
         });
     }
@@ -76,6 +96,8 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
         private Duration timeout;
         private Path kvmDevice = DEFAULT_KVM_DEVICE;
         private boolean agent;
+        private Duration silenceTimeout;
+        private String readyLine;
 
         private Builder(Path kernel) {
             this.kernel = Objects.requireNonNull(kernel, "kernel");
@@ -154,10 +176,33 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
             return this;
         }
 
+        /**
+         * Sets the silence watchdog: the guest ends as {@link GuestExit.Kind#SILENT} once its
+         * console has been quiet for this long.
+         *
+         * @param value the silence time, or null for none (the default)
+         * @return this
+         */
+        public Builder silenceTimeout(Duration value) {
+            this.silenceTimeout = value;
+            return this;
+        }
+
+        /**
+         * @param regex the ready line's regular expression (see {@link MachineConfig#readyLine()}),
+         *     or null for none (the default)
+         * @return this
+         */
+        public Builder readyLine(String regex) {
+            this.readyLine = regex;
+            return this;
+        }
+
         /** @return the validated configuration */
         public MachineConfig build() {
             return new MachineConfig(kernel, Optional.ofNullable(initrd), cmdline, memoryMiB,
-                    Optional.ofNullable(timeout), kvmDevice, agent);
+                    Optional.ofNullable(timeout), kvmDevice, agent, Optional.ofNullable(silenceTimeout),
+                    Optional.ofNullable(readyLine));
         }
     }
 }

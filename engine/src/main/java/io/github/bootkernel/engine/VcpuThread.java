@@ -48,6 +48,7 @@ final class VcpuThread implements AutoCloseable {
     private final Inspector inspector;
     private final AtomicBoolean inspectionAsked = new AtomicBoolean();
     private final Runnable stopped;
+    private final Runnable entering;
     private final Thread thread;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile Vcpu vcpu;
@@ -58,9 +59,11 @@ final class VcpuThread implements AutoCloseable {
      * @param inspector looks at the vCPU's state on this thread when {@link #inspect()} asks
      * @param stopped called on this thread once it stopped running the guest (after {@code end},
      *     nothing more of the guest runs): the machine ends the console then
+     * @param entering called on this thread once the vCPU is set up, right before it first enters
+     *     the guest
      */
     VcpuThread(Kvm kvm, Vm vm, PortBus bus, LoadPlan plan, CompletableFuture<GuestExit> exit,
-               Consumer<GuestExit> end, Inspector inspector, Runnable stopped) {
+               Consumer<GuestExit> end, Inspector inspector, Runnable stopped, Runnable entering) {
         this.kvm = kvm;
         this.vm = vm;
         this.handler = new ExitHandler(bus, msg -> LOG.log(System.Logger.Level.DEBUG, msg), this::registers);
@@ -69,6 +72,7 @@ final class VcpuThread implements AutoCloseable {
         this.end = end;
         this.inspector = inspector;
         this.stopped = stopped;
+        this.entering = entering;
         this.thread = new Thread(this::main, "bootkernel-vcpu-0");
         this.thread.setDaemon(true);
     }
@@ -155,6 +159,7 @@ final class VcpuThread implements AutoCloseable {
             ready.completeExceptionally(e);
             return;
         }
+        entering.run();
         ready.complete(null);
         try {
             loop(v);

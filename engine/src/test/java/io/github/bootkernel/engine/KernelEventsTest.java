@@ -153,4 +153,65 @@ class KernelEventsTest {
         print("Kernel panic - not syncing: " + "y".repeat(10_000) + "\n");
         assertThat(events.panicLine()).hasSize(KernelEvents.MAX_LINE);
     }
+
+    @Test
+    void printksPrefixesAreNotPartOfTheMessage() {
+        // Prefixes as Linux 6.1 prints them: timestamp; timestamp and caller (CONFIG_PRINTK_CALLER);
+        // a log level as /dev/kmsg writers leave it.
+        assertThat(KernelEvents.message("[    1.234567] Kernel panic - not syncing: VFS"))
+                .isEqualTo("Kernel panic - not syncing: VFS");
+        assertThat(KernelEvents.message("[    2.345678][    T1] Kernel panic - not syncing: Attempted to kill init!"))
+                .isEqualTo("Kernel panic - not syncing: Attempted to kill init!");
+        assertThat(KernelEvents.message("<0>Kernel panic")).isEqualTo("Kernel panic");
+        assertThat(KernelEvents.message("[    3.101500]  <TASK>")).isEqualTo("<TASK>");
+        assertThat(KernelEvents.message("<>x")).isEqualTo("<>x");
+        assertThat(KernelEvents.message("/ # echo 'Kernel panic - not syncing'"))
+                .isEqualTo("/ # echo 'Kernel panic - not syncing'");
+        assertThat(KernelEvents.message("[ a bracket that is far too long to be a prefix ] text"))
+                .isEqualTo("[ a bracket that is far too long to be a prefix ] text");
+        assertThat(KernelEvents.message("[unterminated")).isEqualTo("[unterminated");
+        assertThat(KernelEvents.message("")).isEmpty();
+    }
+
+    @Test
+    void thePanicListenerHearsTheKernelsPanicLineOnceAndTheEndOfItsReport() {
+        java.util.List<String> heard = new java.util.ArrayList<>();
+        KernelEvents withListener = new KernelEvents(() -> { }, new KernelEvents.PanicListener() {
+            @Override
+            public void panicSaid(String line) {
+                heard.add("panic: " + line);
+            }
+
+            @Override
+            public void reportEnded() {
+                heard.add("end");
+            }
+        }, now::get);
+        // A panic=0 guest, Linux 6.1 (tiny): the line, its trace, the end line; details replaced.
+        for (String line : new String[] {
+            "/ # echo 'Kernel panic - not syncing: typed at the shell'",
+            "---[ end Kernel panic - not syncing: an end line before any panic ]---",
+            "[    3.101234] Kernel panic - not syncing: sysrq triggered crash",
+            "[    3.101300] CPU: 0 PID: 61 Comm: sh Not tainted 6.1.0 #1",
+            "[    3.101400] Call Trace:",
+            "[    3.101500]  <TASK>",
+            "[    3.101600]  dump_stack_lvl+0x33/0x46",
+            "[    3.101700]  panic+0x107/0x2b8",
+            "[    3.101800] Kernel panic - not syncing: a second panic",
+            "[    3.102000] ---[ end Kernel panic - not syncing: sysrq triggered crash ]---"}) {
+            for (byte b : (line + "\r\n").getBytes(StandardCharsets.ISO_8859_1)) {
+                withListener.accept(b & 0xff);
+            }
+        }
+        assertThat(heard).containsExactly("panic: Kernel panic - not syncing: sysrq triggered crash", "end");
+    }
+
+    @Test
+    void aGuestThatWentSilentAfterAPanicLinePanicked() {
+        GuestExit silent = GuestExit.of(GuestExit.Kind.SILENT, "no console output for 10 s");
+        assertThat(events.classify(silent)).isSameAs(silent);
+        print("[    1.0] Kernel panic - not syncing: Fatal exception\r\n");
+        assertThat(events.classify(silent)).isEqualTo(GuestExit.of(GuestExit.Kind.PANIC,
+                "Kernel panic - not syncing: Fatal exception; then SILENT: no console output for 10 s"));
+    }
 }

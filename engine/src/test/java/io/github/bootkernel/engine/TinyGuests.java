@@ -21,7 +21,7 @@ public final class TinyGuests {
     /** out dx, al. */
     static final byte OUT_DX_AL = (byte) 0xee;
     /** jmp $ (spin). */
-    static final byte[] SPIN = {(byte) 0xeb, (byte) 0xfe};
+    public static final byte[] SPIN = {(byte) 0xeb, (byte) 0xfe};
 
     /** Code that prints {@code text} on COM1 and then reports {@code status} through port 0xf4. */
     public static byte[] printThenExit(String text, int status) {
@@ -29,7 +29,7 @@ public final class TinyGuests {
     }
 
     /** Code that prints {@code text} on COM1 and then runs {@code then}. */
-    static byte[] printThen(String text, byte[] then) {
+    public static byte[] printThen(String text, byte[] then) {
         ByteArrayOutputStream code = new ByteArrayOutputStream();
         code.writeBytes(DX_COM1);
         for (byte b : text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)) {

@@ -57,6 +57,8 @@ final class Boot {
                     .appendCmdline(spec.cmdline())
                     .memoryMiB(spec.memory() > 0 ? spec.memory() : MachineConfig.DEFAULT_MEMORY_MIB)
                     .timeout(Settings.seconds(context, spec.timeout(), Settings.TIMEOUT, Settings.DEFAULT_TIMEOUT))
+                    .silenceTimeout(Settings.seconds(context, spec.silenceTimeout(), Settings.SILENCE_TIMEOUT, null))
+                    .readyLine(ready == null ? null : ready.pattern())
                     .kvmDevice(Settings.kvmDevice(context))
                     .build();
         } catch (IllegalArgumentException e) {

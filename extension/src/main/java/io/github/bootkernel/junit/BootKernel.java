@@ -165,6 +165,18 @@ public @interface BootKernel {
     int timeout() default 0;
 
     /**
+     * The silence watchdog: once the guest has printed nothing on its console for this long, the
+     * machine stops it and its end is {@link io.github.bootkernel.engine.GuestExit.Kind#SILENT},
+     * naming the last line and how long ago it came, so a hang fails at once and says where the
+     * guest went quiet. A guest that is quiet on purpose (a shell waiting between the tests of a
+     * guest per class, a command that prints nothing) is silent too: choose the time accordingly.
+     *
+     * @return seconds, or 0 (the default) for {@code bootkernel.silenceTimeout}, itself off by
+     *     default
+     */
+    int silenceTimeout() default 0;
+
+    /**
      * The time limit of each command and file copy through {@link Guest#exec(String...)} and its
      * siblings, unless a request sets its own: after it the command is killed (its result says
      * {@link io.github.bootkernel.engine.agent.ExecResult#timedOut() timed out}) or the copy fails.

@@ -43,7 +43,8 @@ import org.junit.platform.commons.support.ReflectionSupport;
  *       of the test instance (and of the enclosing instances of a {@code @Nested} test);</li>
  *   <li>parameters: a guest for each {@code @BootKernel} parameter, in the scope of the method's
  *       context (the class for {@code @BeforeAll}, the test otherwise);</li>
- *   <li>after each test and after all tests: the kernel reports the guests printed meanwhile
+ *   <li>after each test and after all tests: the boot phases of the guests they started
+ *       ({@link PhaseReport}), the kernel reports the guests printed meanwhile
  *       ({@link ReportCheck}), which may fail them; when they failed, the failure report.</li>
  * </ul>
  *
@@ -125,6 +126,7 @@ final class BootKernelExtension implements BeforeAllCallback, BeforeClassTemplat
      * report if the context failed or the policy fails it, and then fails it.
      */
     private static void checkThenReport(ExtensionContext context) {
+        PhaseReport.publish(context);
         List<Guest> guests = Guests.visibleFrom(context);
         AssertionError policy = ReportCheck.check(context, guests);
         FailureReport.writeIfFailed(context, guests, policy);

@@ -72,6 +72,7 @@ final class FailureReport {
             out.append("cmdline: ").append(config.cmdline()).append('\n');
             out.append("memory:  ").append(config.memoryMiB()).append(" MiB\n");
             out.append("end:     ").append(guest.exit().map(Object::toString).orElse("still running")).append('\n');
+            out.append("phases:  ").append(guest.machine().bootPhases()).append(" (from the machine's start)\n");
             for (KernelReport report : guest.kernelReports()) {
                 out.append("report:  ").append(report.summary()).append(" (console line ")
                         .append(report.consoleLine() + 1).append(guest.reportPolicy().fails(report) ? ")" : ", allowed)")

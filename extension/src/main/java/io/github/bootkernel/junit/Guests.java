@@ -36,6 +36,12 @@ final class Guests implements AutoCloseable {
         return all;
     }
 
+    /** Returns the guests of exactly this context, oldest first; none if it started none. */
+    static List<Guest> ownedBy(ExtensionContext context) {
+        Guests own = context.getStore(NAMESPACE).get(key(context), Guests.class);
+        return own == null ? List.of() : List.copyOf(own.guests);
+    }
+
     private static String key(ExtensionContext context) {
         return "guests " + context.getUniqueId();
     }

@@ -31,6 +31,7 @@ final class Settings {
     static final String TIMEOUT = "bootkernel.timeout";
     static final String EXEC_TIMEOUT = "bootkernel.execTimeout";
     static final String FAIL_ON_REPORTS = "bootkernel.failOnReports";
+    static final String SILENCE_TIMEOUT = "bootkernel.silenceTimeout";
 
     static final String DEFAULT_KERNEL = Catalog.DEBIAN_CLOUD.id();
     static final Path DEFAULT_REPORT_DIR = Path.of("target", "bootkernel");
@@ -105,7 +106,10 @@ final class Settings {
         }).orElse(ReportPolicy.DEFAULT);
     }
 
-    /** The annotation's seconds if positive, else the configured default, else {@code fallback}. */
+    /**
+     * The annotation's seconds if positive, else the configured default, else {@code fallback}
+     * (which may be null: none).
+     */
     static Duration seconds(ExtensionContext context, int annotated, String key, Duration fallback) {
         if (annotated > 0) {
             return Duration.ofSeconds(annotated);

@@ -51,6 +51,9 @@
  *       whose guest printed one, when the annotation names none
  *       ({@link io.github.bootkernel.junit.BootKernel#failOnReports()}): kind ids separated by
  *       commas, or {@code none}</td><td>{@code panic,oops,bug,gpf,unable-to-handle,kasan,kmsan,kfence}</td></tr>
+ *   <tr><td>{@code bootkernel.silenceTimeout}</td><td>seconds a guest may print nothing on its
+ *       console before it is stopped as {@code SILENT}, when the annotation sets no
+ *       {@link io.github.bootkernel.junit.BootKernel#silenceTimeout()}</td><td>off</td></tr>
  * </table>
  *
  * <p>Built-in kernel ids: {@code probe} (a tiny test double from the {@code kernels} module,
@@ -104,6 +107,13 @@
  * log (so a test that passes while its kernel oopsed still fails); a guest that crashes on purpose
  * sets {@code failOnReports = "none"}. {@link io.github.bootkernel.junit.GuestAssert#hasNoKernelReports()}
  * checks all kinds, with an allowlist by kind and title.
+ *
+ * <h2>Where the time went</h2>
+ * Every guest's boot phases ({@link io.github.bootkernel.engine.BootPhases}: monitor ready, first
+ * console byte, the kernel's {@code Run /init} line, the
+ * {@link io.github.bootkernel.junit.BootKernel#awaitLine()} line, end) are published as the report
+ * entry {@code bootkernel.phases} of the test or class the guest belongs to, when that ends
+ * (Surefire shows report entries in the test's output), and written in the failure log.
  *
  * <h2>Without KVM</h2>
  * When {@code /dev/kvm} is missing, not accessible, or lacks a capability the engine needs, tests

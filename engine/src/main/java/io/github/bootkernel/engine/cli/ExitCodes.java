@@ -5,7 +5,7 @@ import io.github.bootkernel.engine.GuestExit;
 /**
  * The command-line tool's exit statuses. A guest's own status (0-255, through port 0xf4) is passed
  * through unchanged, so it can collide with the reserved values below; guests that need to tell
- * them apart should avoid 122-125.
+ * them apart should avoid 121-125.
  */
 public final class ExitCodes {
 
@@ -23,6 +23,11 @@ public final class ExitCodes {
      * has no handling for.
      */
     public static final int GUEST_CRASH = 122;
+    /**
+     * The guest printed nothing on its console for {@code --silence-timeout} seconds
+     * ({@link GuestExit.Kind#SILENT}).
+     */
+    public static final int SILENT = 121;
     /** The kernel panicked, or said its boot failed ({@code Initramfs unpacking failed}) before it ended. */
     public static final int PANIC = 123;
     /** The time limit expired. */
@@ -49,6 +54,7 @@ public final class ExitCodes {
             case PANIC, BOOT_FAILED -> PANIC;
             case TRIPLE_FAULT, INTERNAL_ERROR, FAIL_ENTRY, UNHANDLED_EXIT -> GUEST_CRASH;
             case TIMEOUT -> TIMEOUT;
+            case SILENT -> SILENT;
             case VMM_ERROR -> VMM_ERROR;
         };
     }

@@ -127,7 +127,8 @@ public final class Main {
     private static MachineConfig bootConfig(Options options, PrintStream stderr) {
         MachineConfig given = options.config();
         return new MachineConfig(given.kernel(), Initrd.of(options, stderr), given.cmdline(), given.memoryMiB(),
-                given.timeout(), given.kvmDevice(), options.exec().isPresent());
+                given.timeout(), given.kvmDevice(), options.exec().isPresent(), given.silenceTimeout(),
+                given.readyLine());
     }
 
     /**
@@ -205,12 +206,15 @@ public final class Main {
         return machine.exit().orElseThrow();
     }
 
-    /** The summary line: how the guest ended, seconds, VM exits, console bytes lost, a stop request. */
+    /**
+     * The summary line: how the guest ended, seconds, the boot's phases (from the machine's start),
+     * VM exits, console bytes lost, a stop request.
+     */
     private static void summary(Machine machine, GuestExit exit, ConsoleOut sink, StopRequest stop, PrintStream stderr,
             long t0) {
         String dropped = sink.finish(machine.rawOutputDropped());
-        stderr.printf(Locale.ROOT, "bootkernel: guest ended: %s (%.2f s, %d VM exits%s)%s%n", exit,
-                (System.nanoTime() - t0) / 1e9, machine.exitCount(), dropped,
+        stderr.printf(Locale.ROOT, "bootkernel: guest ended: %s (%.2f s: %s; %d VM exits%s)%s%n", exit,
+                (System.nanoTime() - t0) / 1e9, machine.bootPhases(), machine.exitCount(), dropped,
                 stop.requested().map(r -> " after " + r).orElse(""));
         if (exit.kind() == GuestExit.Kind.TIMEOUT) {
             KvmAvailability kvm = KvmAvailability.probe(machine.config().kvmDevice());

@@ -33,7 +33,8 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
 
     static final String USAGE = String.join("\n",
             "usage: java -jar bootkernel.jar --kernel PATH [--initrd PATH] [--cmdline TEXT]",
-            "                                [--memory MIB] [--timeout SECONDS] [--no-default-cmdline]",
+            "                                [--memory MIB] [--timeout SECONDS] [--silence-timeout SECONDS]",
+            "                                [--no-default-cmdline]",
             "                                [--exec COMMAND] [--put HOST:GUEST]... [--console-log FILE] [--verbose]",
             "                                [--fail-on KINDS]",
             "",
@@ -52,6 +53,9 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
             "  --no-default-cmdline   use --cmdline alone, without the defaults",
             "  --memory MIB           guest RAM, default " + MachineConfig.DEFAULT_MEMORY_MIB,
             "  --timeout SECONDS      stop the guest after this long (exit status 124); default none",
+            "  --silence-timeout SECONDS",
+            "                         stop the guest once its console has been quiet this long, naming its",
+            "                         last line (exit status 121); default none",
             "  --exec COMMAND         run COMMAND with the guest's /bin/sh -c once its agent connects,",
             "                         then stop the guest; stdin is not read",
             "  --put HOST:GUEST       add a host file or directory (with its modes) to the initramfs at",
@@ -73,7 +77,8 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
             "",
             "Exit status: the guest's status written to port 0xf4; 0 after a reset or power-off without",
             "one; 122 guest crash (triple fault, KVM internal error, an exit the monitor cannot handle);",
-            "123 kernel panic or failed boot (initramfs unpacking failed); 124 timeout;",
+            "123 kernel panic or failed boot (initramfs unpacking failed); 124 timeout; 121 silent (nothing",
+            "on the console for --silence-timeout seconds);",
             "125 monitor error (bad kernel, initrd or command line, KVM unavailable); 2 usage error;",
             "130 or 143 stopped by SIGINT (or Ctrl-A x) or SIGTERM; " + ExitCodes.KERNEL_REPORT
                     + " the guest (or, with --exec, the command)",
@@ -90,6 +95,7 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
         boolean defaults = true;
         int memory = MachineConfig.DEFAULT_MEMORY_MIB;
         Duration timeout = null;
+        Duration silence = null;
         String exec = null;
         List<HostPath> puts = new ArrayList<>();
         Path consoleLog = null;
@@ -109,6 +115,8 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
                 case "--memory" -> memory = number(value(args, ++i, arg), arg, MachineConfig.MIN_MEMORY_MIB,
                         MachineConfig.MAX_MEMORY_MIB);
                 case "--timeout" -> timeout = Duration.ofSeconds(number(value(args, ++i, arg), arg, 1, 1_000_000));
+                case "--silence-timeout" -> silence = Duration.ofSeconds(number(value(args, ++i, arg), arg, 1,
+                        1_000_000));
                 case "--exec" -> exec = value(args, ++i, arg);
                 case "--put" -> puts.add(put(value(args, ++i, arg)));
                 case "--console-log" -> consoleLog = Path.of(value(args, ++i, arg));
@@ -129,7 +137,8 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
         if (verbose && consoleLog != null) {
             throw new UsageException("--verbose and --console-log both say where the console goes: give one");
         }
-        MachineConfig.Builder b = MachineConfig.builder(kernel).initrd(initrd).memoryMiB(memory).timeout(timeout);
+        MachineConfig.Builder b = MachineConfig.builder(kernel).initrd(initrd).memoryMiB(memory).timeout(timeout)
+                .silenceTimeout(silence);
         if (defaults) {
             b.appendCmdline(cmdline);
         } else {

@@ -27,6 +27,7 @@ class ExitCodesTest {
         assertThat(of(Kind.UNHANDLED_EXIT)).isEqualTo(122);
         assertThat(of(Kind.BOOT_FAILED)).isEqualTo(123);
         assertThat(of(Kind.TIMEOUT)).isEqualTo(124);
+        assertThat(of(Kind.SILENT)).isEqualTo(121);
         assertThat(of(Kind.VMM_ERROR)).isEqualTo(125);
         assertThat(ExitCodes.of(new GuestExit(Kind.EXIT_STATUS, 0, ""))).isEqualTo(0);
     }
@@ -35,7 +36,7 @@ class ExitCodesTest {
     @EnumSource(value = Kind.class, names = "EXIT_STATUS", mode = EnumSource.Mode.EXCLUDE)
     void everyOtherKindMapsToAReservedOrCleanCode(Kind kind) {
         assertThat(of(kind)).isIn(ExitCodes.CLEAN, ExitCodes.GUEST_CRASH, ExitCodes.PANIC, ExitCodes.TIMEOUT,
-                ExitCodes.VMM_ERROR);
+                ExitCodes.VMM_ERROR, ExitCodes.SILENT);
     }
 
     @ParameterizedTest
@@ -52,5 +53,6 @@ class ExitCodesTest {
         assertThat(ExitCodes.PANIC).isEqualTo(123);
         assertThat(ExitCodes.TIMEOUT).isEqualTo(124);
         assertThat(ExitCodes.VMM_ERROR).isEqualTo(125);
+        assertThat(ExitCodes.SILENT).isEqualTo(121);
     }
 }

@@ -121,6 +121,16 @@ class OptionsTest {
     }
 
     @Test
+    void silenceTimeout() throws Exception {
+        assertThat(parse("--kernel", "k").config().silenceTimeout()).isEmpty();
+        assertThat(parse("--kernel", "k", "--silence-timeout", "30").config().silenceTimeout())
+                .contains(Duration.ofSeconds(30));
+        assertUsage("--silence-timeout must be between 1 and 1000000, got 0", "--kernel", "k", "--silence-timeout", "0");
+        assertUsage("--silence-timeout needs a value", "--kernel", "k", "--silence-timeout");
+        assertThat(Options.USAGE).contains("--silence-timeout SECONDS", "121");
+    }
+
+    @Test
     void usageTextNamesEveryOptionAndTheDefaults() {
         assertThat(Options.USAGE).contains("--kernel", "--initrd", "--cmdline", "--no-default-cmdline", "--memory",
                 "--timeout", MachineConfig.DEFAULT_CMDLINE, "122", "123", "124", "125");

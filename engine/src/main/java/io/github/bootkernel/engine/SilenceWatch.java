@@ -1,0 +1,136 @@
+package io.github.bootkernel.engine;
+
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The silence watchdog: ends the guest as {@link GuestExit.Kind#SILENT} once it has written
+ * nothing to its console for {@link MachineConfig#silenceTimeout()}, naming the last line and how
+ * long ago it came, so a hang says where the guest went quiet.
+ *
+ * <p>The vCPU thread notes each console byte ({@link #output()}) and each completed line
+ * ({@link #line(String)}): a clock read and a field write, nothing that waits. The checks run on
+ * the JDK's shared delay thread, one at a time: each looks at the time of the last byte and either
+ * ends the guest or schedules the next check for the moment the silence would be complete, so a
+ * guest that keeps talking costs one check per silence time.
+ */
+final class SilenceWatch {
+
+    private final long timeoutNanos;
+    private final String timeoutText;
+    private final Consumer<GuestExit> end;
+    private final BooleanSupplier ended;
+    private final Supplier<String> partialLine;
+    private final LongSupplier nanoTime;
+    private final long startedAt;
+    /** When the last console byte came; {@link #startedAt} before the first. */
+    private volatile long lastOutputAt;
+    private volatile boolean anyOutput;
+    /** The last complete line that is not blank, or null; and when it completed. */
+    private volatile String lastLine;
+    private volatile long lastLineAt;
+
+    /**
+     * @param timeoutNanos the silence time, positive
+     * @param timeoutText the silence time in words, for the detail ({@code "30 s"})
+     * @param end ends the guest (the machine's first end wins)
+     * @param ended whether the guest has ended, so the checks stop
+     * @param partialLine the console's unterminated line (a prompt), read when the silence is complete
+     * @param nanoTime the clock
+     */
+    SilenceWatch(long timeoutNanos, String timeoutText, Consumer<GuestExit> end, BooleanSupplier ended,
+            Supplier<String> partialLine, LongSupplier nanoTime) {
+        if (timeoutNanos <= 0) {
+            throw new IllegalArgumentException("the silence time must be positive, got " + timeoutNanos + " ns");
+        }
+        this.timeoutNanos = timeoutNanos;
+        this.timeoutText = timeoutText;
+        this.end = end;
+        this.ended = ended;
+        this.partialLine = partialLine;
+        this.nanoTime = nanoTime;
+        this.startedAt = nanoTime.getAsLong();
+        this.lastOutputAt = startedAt;
+    }
+
+    /** Starts the checks: the first comes one silence time after this watch was made. */
+    void start() {
+        schedule(timeoutNanos);
+    }
+
+    /** The guest wrote a console byte; vCPU thread. */
+    void output() {
+        lastOutputAt = nanoTime.getAsLong();
+        anyOutput = true;
+    }
+
+    /** The console completed a line; vCPU thread, after {@link #output()} for its last byte. */
+    void line(String text) {
+        if (!text.isBlank()) {
+            lastLine = text;
+            lastLineAt = lastOutputAt;
+        }
+    }
+
+    private void schedule(long delayNanos) {
+        CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS, Runnable::run).execute(this::tick);
+    }
+
+    private void tick() {
+        if (ended.getAsBoolean()) {
+            return;
+        }
+        long next = check();
+        if (next > 0) {
+            schedule(next);
+        }
+    }
+
+    /**
+     * Ends the guest if the silence is complete, otherwise says when to look again.
+     *
+     * @return nanoseconds until the silence would be complete, or 0 after ending the guest
+     */
+    long check() {
+        long now = nanoTime.getAsLong();
+        long quiet = now - lastOutputAt;
+        if (quiet < timeoutNanos) {
+            return timeoutNanos - quiet;
+        }
+        end.accept(GuestExit.of(GuestExit.Kind.SILENT, detail(now)));
+        return 0;
+    }
+
+    /**
+     * What the guest last said: {@code no console output for 30 s; the last line, 31.2 s ago:
+     * 'init: ready'; after it, unterminated, 30.0 s ago: '/ # '}.
+     */
+    private String detail(long now) {
+        if (!anyOutput) {
+            return "no console output for " + timeoutText + ": the guest has printed nothing since it started "
+                    + ago(now, startedAt);
+        }
+        StringBuilder said = new StringBuilder("no console output for " + timeoutText);
+        String line = lastLine;
+        if (line != null) {
+            said.append("; the last line, ").append(ago(now, lastLineAt)).append(": '").append(line).append('\'');
+        }
+        String partial = partialLine.get();
+        if (!partial.isBlank()) {
+            said.append(line == null ? "; the only output, " : "; after it, ").append("unterminated, ")
+                    .append(ago(now, lastOutputAt)).append(": '").append(partial).append('\'');
+        } else if (line == null) {
+            said.append("; the guest printed only empty lines, the last ").append(ago(now, lastOutputAt));
+        }
+        return said.toString();
+    }
+
+    private static String ago(long now, long then) {
+        return String.format(Locale.ROOT, "%.1f s ago", (now - then) / 1e9);
+    }
+}
