@@ -13,8 +13,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class KunitDemo {
 
     // tag::kunit[]
-    // KUnit's built-in tests run at boot; `loglevel=7` shows their KTAP on the console.
-    @BootKernel(kernel = "tiny-kunit", cmdline = "loglevel=7")
+    // KUnit's built-in tests run at boot; `loglevel=7` shows their KTAP on the console. The busybox
+    // image gives the kernel a userspace to go on to (without one it panics, which fails the class).
+    @BootKernel(kernel = "tiny-kunit", initramfs = "busybox", cmdline = "loglevel=7")
     static Guest guest;
 
     @TestFactory
