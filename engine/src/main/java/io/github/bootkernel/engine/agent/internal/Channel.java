@@ -49,6 +49,8 @@ final class Channel {
     private final Duration killGrace;
     private final Outbox outbox;
     private final ScheduledThreadPoolExecutor timer;
+    /** The timer's one thread, once it has started; joined by {@link #close()}. */
+    private volatile Thread timerThread;
     private final Thread reader;
     private final String writerName;
     // Guarded by this.
@@ -79,6 +81,7 @@ final class Channel {
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "bootkernel-agent-timer-" + n);
             t.setDaemon(true);
+            timerThread = t;
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
@@ -245,6 +248,11 @@ final class Channel {
                 }
             }
             timer.awaitTermination(JOIN.toMillis(), TimeUnit.MILLISECONDS);
+            // A terminated pool's worker may still be on its way out of run(): wait for the thread.
+            Thread timerDone = timerThread;
+            if (timerDone != null && timerDone != Thread.currentThread()) {
+                timerDone.join(JOIN.toMillis());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
