@@ -22,6 +22,8 @@ final class ConsoleOut implements IntConsumer {
     private volatile int writing;
     private long failed;
     private IOException failure;
+    /** The last byte written to {@link #out}, or {@code '\n'} before the first. */
+    private int lastWritten = '\n';
 
     /**
      * @param out where the console goes
@@ -54,6 +56,7 @@ final class ConsoleOut implements IntConsumer {
         try {
             out.write(buf, 0, len);
             out.flush();
+            lastWritten = buf[len - 1];
         } catch (IOException e) {
             // the output is gone: keep running the guest, count its output as dropped
             failed += len;
@@ -61,6 +64,28 @@ final class ConsoleOut implements IntConsumer {
         }
         writing = 0;
         len = 0;
+    }
+
+    /**
+     * Ends the console's last line when the console goes to {@code stream} and stopped in the
+     * middle of one (a shell's prompt), so the tool's own messages that follow start a line. Does
+     * nothing while a write is blocked.
+     *
+     * @param stream the stream the tool's messages go to
+     */
+    void breakLineBefore(OutputStream stream) {
+        if (stream != out || !lock.tryLock()) {
+            return;
+        }
+        try {
+            flush();
+            if (lastWritten != '\n' && failure == null) {
+                buf[len++] = '\n';
+                flush();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

@@ -145,6 +145,7 @@ public final class Main {
             Optional<CommandRun.Outcome> outcome = CommandRun.run(machine::awaitExit, machine.agent(),
                     options.exec().orElseThrow(), config.timeout().orElse(CommandRun.NO_LIMIT), stop, stdout, stderr);
             GuestExit exit = stopGuest(machine, stderr);
+            console.breakLineBefore(stderr);
             int status = outcome.map(o -> CommandRun.status(o, exit, stderr))
                     .orElseGet(() -> stop.requested().orElseThrow().exitStatus());
             boolean ranToItsEnd = outcome.map(o -> o.result() != null && !o.result().timedOut()).orElse(false);
@@ -212,6 +213,7 @@ public final class Main {
      */
     private static void summary(Machine machine, GuestExit exit, ConsoleOut sink, StopRequest stop, PrintStream stderr,
             long t0) {
+        sink.breakLineBefore(stderr);
         String dropped = sink.finish(machine.rawOutputDropped());
         stderr.printf(Locale.ROOT, "bootkernel: guest ended: %s (%.2f s: %s; %d VM exits%s)%s%n", exit,
                 (System.nanoTime() - t0) / 1e9, machine.bootPhases(), machine.exitCount(), dropped,
