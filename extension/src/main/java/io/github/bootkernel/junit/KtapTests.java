@@ -24,7 +24,9 @@ import org.junit.jupiter.api.DynamicTest;
  * Failsafe reports and IDEs list every case.
  *
  * <pre>{@code
- * @BootKernel(kernel = "tiny-kunit", cmdline = "loglevel=7")
+ * // the busybox image gives the kernel a userspace after its tests; without one it panics,
+ * // which fails the class (BootKernel#failOnReports)
+ * @BootKernel(kernel = "tiny-kunit", initramfs = "busybox", cmdline = "loglevel=7")
  * static Guest guest;
  *
  * @TestFactory

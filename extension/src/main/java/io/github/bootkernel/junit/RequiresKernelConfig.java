@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * @KernelMatrix({"tiny", "tiny-kunit"})
  * @RequiresKernelConfig("KUNIT")
  * class KunitTest {
- *     @BootKernel(cmdline = "loglevel=7", awaitLine = "# Totals:")
+ *     @BootKernel(initramfs = "busybox", cmdline = "loglevel=7", awaitLine = "# Totals:")
  *     static Guest guest;
  *     ...
  * }

@@ -59,8 +59,10 @@
  * <p>Built-in kernel ids: {@code probe} (a tiny test double from the {@code kernels} module,
  * <b>not Linux</b>: it boots in milliseconds on any KVM and acts on command-line words such as
  * {@code probe.echo} or {@code probe.exit=N}), {@code debian-cloud} and {@code debian-generic}
- * (Debian's kernels, fetched through apt into {@code ~/.cache/bootkernel} on first use). Built-in
- * initramfs id: {@code busybox}. A configured {@code bootkernel.kernel.<id>} overrides a built-in
+ * (Debian's kernels, fetched through apt into {@code ~/.cache/bootkernel} on first use),
+ * {@code tiny} and {@code tiny-kunit} (about 1 MB kernels built from Debian's kernel source on first
+ * use; {@code tiny-kunit} prints KUnit's KTAP results at boot). Built-in initramfs id:
+ * {@code busybox} (also {@code busybox-initramfs}). A configured {@code bootkernel.kernel.<id>} overrides a built-in
  * id of the same name. Anything else containing a {@code /}, or naming an existing file, is a
  * path.
  *

@@ -4,8 +4,9 @@ import io.github.bootkernel.engine.GuestExit;
 
 /**
  * The command-line tool's exit statuses. A guest's own status (0-255, through port 0xf4) is passed
- * through unchanged, so it can collide with the reserved values below; guests that need to tell
- * them apart should avoid 121-125.
+ * through unchanged, so it can collide with the reserved values below (and with 130 and 143, the
+ * statuses after SIGINT and SIGTERM); guests that need to tell them apart should avoid 2, 120-125,
+ * 130 and 143.
  */
 public final class ExitCodes {
 
