@@ -27,8 +27,8 @@ class FilesDemo {
     @Test
     void copiesFilesInAndOut(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("app.conf"), "level=3\n");
-        guest.copyToGuest(config, "/etc/app.conf");
-        assertThat(guest.sh("grep -q level=3 /etc/app.conf && dmesg > /tmp/dmesg.txt")).succeeds();
+        guest.copyToGuest(config, "/tmp/app.conf");   // the directory must exist
+        assertThat(guest.sh("grep -q level=3 /tmp/app.conf && dmesg > /tmp/dmesg.txt")).succeeds();
         guest.copyFromGuest("/tmp/dmesg.txt", dir.resolve("dmesg.txt"));
         assertThat(dir.resolve("dmesg.txt")).content().contains("Linux version");
     }
