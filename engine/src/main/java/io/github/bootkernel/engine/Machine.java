@@ -107,8 +107,9 @@ public final class Machine implements AutoCloseable {
         this.phases = new PhaseClock(startedAt, config.readyLine().map(Pattern::compile).orElse(null), System::nanoTime);
         exit.thenRun(phases::ended);
         String description = "the machine booting " + config.kernel();
-        // TODO(issue 14, branch s14-channel): hand the client kernelLogSink when config.kernelLog() (the KLOG request).
-        this.client = config.agent() ? new AgentClient(com2.fromGuest(), com2.toGuest(), description) : null;
+        // With the kernel log on, the client asks the agent for /dev/kmsg's records after every WELCOME.
+        this.client = config.agent() ? new AgentClient(com2.fromGuest(), com2.toGuest(), description,
+                config.kernelLog() ? kernelLogSink : null) : null;
         this.agent = client != null ? client : new AbsentAgent(description);
         // The kernel's last words are read byte by byte on the vCPU thread (consoleByte); its reports,
         // the boot's phases and the silence watchdog from the console's lines (consoleLine).
