@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code --kernel-log FILE}: writes the guest's kernel log to a file as its records arrive, on a
@@ -23,11 +24,20 @@ import java.util.Optional;
  * counts them (the kernel's {@code Documentation/ABI/testing/dev-kmsg}), as a line
  * {@code --- N records lost (sequence A to B): the kernel's ring overwrote them ---} in its place.
  *
+ * <p>With {@code --exec}, the guest is stopped once the command ends, and records still on their way
+ * (those the command made the kernel log, and, on a slow channel, the rest of the boot's) would be
+ * lost with it: the tool first waits, {@link #awaitQuiet}, until no record has arrived for
+ * {@value #QUIET_MILLIS} ms, at most {@value #SETTLE_SECONDS} s.
+ *
  * <p>Without the option everything here does nothing. A write that fails stops the writing; the
  * tool names the failure on stderr at the end and goes on.
  */
 final class KernelLogFile implements AutoCloseable {
 
+    /** How long no record must arrive before the log counts as caught up with the guest. */
+    static final long QUIET_MILLIS = 300;
+    /** The longest {@link #awaitQuiet} waits. */
+    static final long SETTLE_SECONDS = 10;
     /** How long the writer may take, after the guest ended, to write what is left. */
     private static final Duration FINISH = Duration.ofSeconds(10);
     /** The longest the writer waits for a record: longer than any guest runs. */
@@ -39,6 +49,8 @@ final class KernelLogFile implements AutoCloseable {
     // Written by the writer thread; read after it ended.
     private volatile IOException failure;
     private volatile long written;
+    /** When the last record arrived (System.nanoTime()), or the writing started. */
+    private volatile long lastRecordNanos;
 
     private KernelLogFile(Path path, Writer out) {
         this.path = path;
@@ -70,9 +82,41 @@ final class KernelLogFile implements AutoCloseable {
         if (out == null) {
             return;
         }
+        lastRecordNanos = System.nanoTime();
         thread = new Thread(() -> write(log), "bootkernel-kernel-log");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Waits until no record has arrived for {@value #QUIET_MILLIS} ms, or the log ended, at most
+     * {@value #SETTLE_SECONDS} s; says so on stderr when records were still arriving then.
+     *
+     * @param stderr where the tool's messages go
+     * @throws InterruptedException if the thread is interrupted
+     */
+    void awaitQuiet(PrintStream stderr) throws InterruptedException {
+        if (thread == null) {
+            return;
+        }
+        long quiet = TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
+        synchronized (this) {
+            while (thread.isAlive()) {
+                long now = System.nanoTime();
+                long quietFor = now - lastRecordNanos;
+                if (quietFor >= quiet) {
+                    return;
+                }
+                if (now - end >= 0) {
+                    stderr.println("bootkernel: --kernel-log: records were still arriving " + SETTLE_SECONDS + " s after"
+                            + " the command ended; " + path + " ends where the guest was stopped");
+                    return;
+                }
+                // Wakes when the quiet time since the last record would be over; the writer's end wakes it too.
+                TimeUnit.NANOSECONDS.timedWait(this, Math.min(quiet - quietFor, end - now));
+            }
+        }
     }
 
     /**
@@ -134,6 +178,7 @@ final class KernelLogFile implements AutoCloseable {
                     out.flush();
                     expected[0] = Math.max(expected[0], record.sequence() + 1);
                     written++;
+                    lastRecordNanos = System.nanoTime();
                     return false;
                 } catch (IOException e) {
                     failure = e;
@@ -147,6 +192,10 @@ final class KernelLogFile implements AutoCloseable {
             // the tool is ending
         } catch (IOException e) {
             failure = e;
+        } finally {
+            synchronized (this) {
+                notifyAll();
+            }
         }
     }
 }

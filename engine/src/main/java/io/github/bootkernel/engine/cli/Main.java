@@ -156,6 +156,9 @@ public final class Main {
             kmsg.follow(machine.kernelLog());
             Optional<CommandRun.Outcome> outcome = CommandRun.run(machine::awaitExit, machine.agent(),
                     options.exec().orElseThrow(), config.timeout().orElse(CommandRun.NO_LIMIT), stop, stdout, stderr);
+            if (outcome.isPresent() && stop.requested().isEmpty()) {
+                settle(kmsg, stderr);
+            }
             GuestExit exit = stopGuest(machine, stderr);
             console.breakLineBefore(stderr);
             kmsg.finish(machine.kernelLog(), stderr);
@@ -166,6 +169,15 @@ public final class Main {
                 summary(machine, exit, console, stop, stderr, t0);
             }
             return ranToItsEnd && stop.requested().isEmpty() ? failOn(options, machine, status, stderr) : status;
+        }
+    }
+
+    /** Lets the kernel log catch up with the guest before it is stopped ({@link KernelLogFile#awaitQuiet}). */
+    private static void settle(KernelLogFile kmsg, PrintStream stderr) {
+        try {
+            kmsg.awaitQuiet(stderr);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.bootkernel.engine.kmsg.KernelLog;
 import io.github.bootkernel.engine.kmsg.KernelRecord;
+import io.github.bootkernel.engine.kmsg.internal.KernelLogSink;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,39 @@ class KernelLogFileTest {
                 "<4>[    2.000000] second line",
                 "--- 5 records lost (sequence 4 to 8): the kernel's ring overwrote them ---",
                 "<12>[12345.678901] from user space");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void awaitQuietWaitsWhileRecordsArriveAndReturnsOnceTheyPause() throws Exception {
+        Path file = dir.resolve("live.log");
+        KernelLogSink sink = new KernelLogSink(r -> { });
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
+        try (KernelLogFile kmsg = KernelLogFile.open(Options.parse(List.of("--kernel", "k", "--kernel-log",
+                file.toString())))) {
+            kmsg.follow(sink.log());
+            Thread feeder = new Thread(() -> {
+                for (int i = 0; i < 8; i++) {
+                    sink.record(("6," + i + ",1,-;record " + i + "\n").getBytes(StandardCharsets.UTF_8));
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            long start = System.nanoTime();
+            feeder.start();
+            kmsg.awaitQuiet(stderr);
+            long waited = System.nanoTime() - start;
+            feeder.join();
+
+            assertThat(waited).as("8 records 100 ms apart, then 300 ms quiet").isBetween(900_000_000L, 5_000_000_000L);
+            sink.end();
+            kmsg.finish(sink.log(), stderr);
+        }
+        assertThat(Files.readAllLines(file)).hasSize(8).last().isEqualTo("<6>[    0.000001] record 7");
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 
