@@ -27,7 +27,11 @@ import java.util.concurrent.TimeUnit;
  * <p>With {@code --exec}, the guest is stopped once the command ends, and records still on their way
  * (those the command made the kernel log, and, on a slow channel, the rest of the boot's) would be
  * lost with it: the tool first waits, {@link #awaitQuiet}, until no record has arrived for
- * {@value #QUIET_MILLIS} ms, at most {@value #SETTLE_SECONDS} s.
+ * {@value #QUIET_MILLIS} ms, at most {@value #SETTLE_SECONDS} s. Records come in RECORDS frames of
+ * up to 4 KiB, so on a slow channel they arrive in bursts: a frame takes about 0.8 s at the 5 KB/s
+ * the serial channel moves under nested emulation (a 300 ms quiet time ended the wait between two
+ * frames there, with most of the boot's log still in the guest); on hardware KVM it takes
+ * milliseconds.
  *
  * <p>Without the option everything here does nothing. A write that fails stops the writing; the
  * tool names the failure on stderr at the end and goes on.
@@ -35,9 +39,9 @@ import java.util.concurrent.TimeUnit;
 final class KernelLogFile implements AutoCloseable {
 
     /** How long no record must arrive before the log counts as caught up with the guest. */
-    static final long QUIET_MILLIS = 300;
+    static final long QUIET_MILLIS = 1500;
     /** The longest {@link #awaitQuiet} waits. */
-    static final long SETTLE_SECONDS = 10;
+    static final long SETTLE_SECONDS = 30;
     /** How long the writer may take, after the guest ended, to write what is left. */
     private static final Duration FINISH = Duration.ofSeconds(10);
     /** The longest the writer waits for a record: longer than any guest runs. */

@@ -78,7 +78,7 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
             "                         '--- N records lost ...' line for records the ring overwrote; needs",
             "                         the agent: the busybox image without --initrd, or an initrd whose",
             "                         /init starts bootkernel-agent; with --exec the guest is stopped once",
-            "                         no record came for 0.3 s (at most 10 s after the command ended)",
+            "                         no record came for 1.5 s (at most 30 s after the command ended)",
             "  --verbose              with --exec: the console on stderr, and a summary line at the end",
             "  --fail-on KINDS        kinds of kernel report (comma-separated, or none) that make a normal",
             "                         end exit with status " + ExitCodes.KERNEL_REPORT + "; default panic; kinds:",
