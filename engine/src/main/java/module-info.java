@@ -6,8 +6,9 @@
  * ended, the KVM probe and the typed exceptions), {@code io.github.bootkernel.engine.console}
  * (the console as lines to read, wait on and follow), {@code io.github.bootkernel.engine.agent}
  * (commands and files through the guest agent), {@code io.github.bootkernel.engine.ktap} (KTAP
- * test results read from console lines) and {@code io.github.bootkernel.engine.report} (the
- * kernel's reports found on the console). Everything else (KVM ioctls, guest memory,
+ * test results read from console lines), {@code io.github.bootkernel.engine.kmsg} (the kernel's
+ * log, record by record, through the guest agent) and {@code io.github.bootkernel.engine.report}
+ * (the kernel's reports found on the console and in its log). Everything else (KVM ioctls, guest memory,
  * the boot protocol, device models, the command-line tool) is internal: no exported type exposes
  * it, and no public type anywhere exposes native memory.
  */
@@ -23,6 +24,7 @@ module io.github.bootkernel.engine {
     exports io.github.bootkernel.engine.console;
     exports io.github.bootkernel.engine.agent;
     exports io.github.bootkernel.engine.ktap;
+    exports io.github.bootkernel.engine.kmsg;
     exports io.github.bootkernel.engine.report;
 
     // JNA's direct mapping binds the native methods of kvm.Native by reflection.

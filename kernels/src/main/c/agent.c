@@ -1,21 +1,26 @@
 /*
  * bootkernel-agent: the guest side of bootkernel's command channel.
  *
- * Usage: bootkernel-agent [DEVICE]   serve on a serial port (default /dev/ttyS1)
- *        bootkernel-agent --stdio    serve on standard input and output (tests on the host)
+ * Usage: bootkernel-agent [--kmsg PATH] [DEVICE]   serve on a serial port (default /dev/ttyS1)
+ *        bootkernel-agent [--kmsg PATH] --stdio    serve on standard input and output (tests on the host)
+ * --kmsg PATH reads the kernel log from PATH instead of /dev/kmsg (tests on the host).
  *
  * The busybox image's /init starts it in the background. It speaks the protocol of
- * docs/guest-agent-protocol.md, version 1: frames with a magic, a type, a request id, a length and
+ * docs/guest-agent-protocol.md, version 2: frames with a magic, a type, a request id, a length and
  * a CRC-32. It sends HELLO first, waits for the host's WELCOME, then serves any number of requests
  * at once: EXEC runs a program (its output comes back in STDOUT and STDERR frames, then EXITED or
  * SIGNALED), KILL signals a program's process group, PUT and GET copy a file in or out, checked by
- * size and CRC-32.
+ * size and CRC-32, KLOG streams the kernel's log records from /dev/kmsg in RECORDS frames (LOST
+ * when the kernel's ring overwrote some before they were read).
  *
  * How it works: one thread, one poll() loop. Frames for the host are appended to a queue in memory
  * and written whenever the channel takes them (the channel is non-blocking), so the agent keeps
  * reading the host's frames (a KILL, the rest of a PUT) even while a program floods its output.
  * Program output and file contents are read only while the queue is short: a program that writes
- * faster than the host reads blocks in its own write(), which is the backpressure. A program's end
+ * faster than the host reads blocks in its own write(), which is the backpressure. The kernel log
+ * is read last in a round and only while the queue is shorter still (KLOG_BELOW): when the host
+ * reads slowly, records wait in the kernel's ring, which overwrites the oldest; nothing piles up
+ * here, and program output goes first. A program's end
  * is noticed through SIGCHLD, whose handler writes a byte to a pipe that the loop polls.
  *
  * Everything that comes from the host is checked before use: a frame with a bad magic, non-zero
@@ -46,8 +51,8 @@
 
 /* ---- The protocol (docs/guest-agent-protocol.md) ---- */
 
-#define PROTOCOL_VERSION 1
-#define AGENT_NAME "bootkernel-agent 1"
+#define PROTOCOL_VERSION 2
+#define AGENT_NAME "bootkernel-agent 2"
 #define MAGIC_0 0xBC
 #define MAGIC_1 0x4B
 #define HEADER_SIZE 12            /* magic 2, type 1, flags 1, request id 4, payload length 4 */
@@ -75,6 +80,9 @@ enum frame_type {
 	T_DONE = 0x30,
 	T_ERROR = 0x3E,
 	T_FATAL = 0x3F,
+	T_KLOG = 0x40,
+	T_RECORDS = 0x41,
+	T_LOST = 0x42,
 };
 
 /* ---- Tuning ---- */
@@ -85,6 +93,10 @@ enum frame_type {
 #define READ_BELOW (1024u * 1024)     /* read the host's frames only while less waits */
 #define DRAIN_LIMIT (1024u * 1024)    /* read at most this much from a pipe when the grace ends */
 #define EXIT_FLUSH_MS 5000            /* how long a FATAL may wait for the host to take it */
+#define KLOG_BELOW 4096u              /* read the kernel log only while less waits for the host */
+#define RECORDS_PAYLOAD 4096u         /* the largest RECORDS payload, unless it holds one longer record */
+#define KMSG_RECORD_MAX 8192u         /* the longest record /dev/kmsg gives (the kernel's CONSOLE_EXT_LOG_MAX) */
+#define KLOG_READS_PER_ROUND 256      /* reads of /dev/kmsg in one round at most, records skipped included */
 
 #define EXIT_CLOSED 0
 #define EXIT_FATAL 1
@@ -155,7 +167,7 @@ static uint32_t crc32_update(uint32_t crc, const uint8_t *data, size_t n)
 
 /* ---- State ---- */
 
-enum request_kind { REQ_EXEC, REQ_PUT, REQ_GET };
+enum request_kind { REQ_EXEC, REQ_PUT, REQ_GET, REQ_KLOG };
 
 /* One request in flight. */
 struct request {
@@ -172,7 +184,8 @@ struct request {
 	int64_t exit_ms;
 
 	/* PUT and GET: the file's path, the file (-1 when closed; for a PUT, open means the temporary
-	 * file is unfinished), its size, the bytes moved so far and their CRC. */
+	 * file is unfinished), its size, the bytes moved so far and their CRC. KLOG: fd is the kernel
+	 * log (-1 once a test source ended). */
 	char *path;
 	int fd;
 	uint64_t size;
@@ -194,6 +207,16 @@ static int chan_is_tty;
 static int stdio_flags[2] = {-1, -1};   /* fds 0 and 1's flags before --stdio changed them */
 static int welcomed;              /* the host's WELCOME has arrived */
 static int sigchld_pipe[2] = {-1, -1};
+static const char *kmsg_path = "/dev/kmsg";
+
+/* The KLOG request's reading of the kernel log (at most one KLOG is in flight). */
+static struct {
+	uint8_t record[KMSG_RECORD_MAX];   /* a record read but not yet sent: record[0 .. pending) */
+	size_t pending;
+	uint64_t next;        /* the sequence number expected next: from_sequence, then one past the last read */
+	int next_known;       /* 0 after a record whose sequence number did not parse */
+	int lost;             /* a read failed with EPIPE or EINVAL: LOST goes out before the next record */
+} klog;
 
 /* Frames waiting for the host: data[head .. head+len). */
 static struct {
@@ -750,7 +773,7 @@ static void handle_exec(const struct frame *f)
 	struct reader r = reader_of(f);
 	uint32_t flags = get_u32(&r, "the flags");
 	if (flags != 0)
-		frame_fatal(f, "EXEC flags 0x%x; version 1 knows none", flags);
+		frame_fatal(f, "EXEC flags 0x%x; version 2 knows none", flags);
 	uint16_t argc = get_u16(&r, "argc");
 	if (argc == 0 || argc > MAX_ARGS)
 		frame_fatal(f, "argc %u is not within 1 to %u", argc, MAX_ARGS);
@@ -786,7 +809,8 @@ static void handle_kill(const struct frame *f)
 	if (req == NULL)
 		return;   /* the request ended already: this KILL crossed its last frame on the way */
 	if (req->kind != REQ_EXEC)
-		frame_fatal(f, "KILL for request %u, which is a file transfer", f->id);
+		frame_fatal(f, "KILL for request %u, which is %s", f->id,
+			    req->kind == REQ_KLOG ? "the kernel log's stream" : "a file transfer");
 	/* The whole group: also the program's own children, even after the program itself exited. */
 	kill(-req->pid, (int)sig);
 }
@@ -1112,6 +1136,159 @@ static int gets_pending(void)
 	return 0;
 }
 
+/* ---- KLOG ---- */
+
+static struct request *klog_request(void)
+{
+	for (struct request *r = requests; r != NULL; r = r->next)
+		if (r->kind == REQ_KLOG)
+			return r;
+	return NULL;
+}
+
+/*
+ * The sequence number of a /dev/kmsg record, "<level and facility>,<sequence>,<timestamp>,<flags>...;"
+ * (the kernel's Documentation/ABI/testing/dev-kmsg); returns 0 and sets *seq, or -1 if the record
+ * does not start that way.
+ */
+static int record_sequence(const uint8_t *p, size_t n, uint64_t *seq)
+{
+	size_t i = 0;
+	while (i < n && p[i] >= '0' && p[i] <= '9')
+		i++;
+	if (i == 0 || i == n || p[i] != ',')
+		return -1;
+	size_t start = ++i;
+	uint64_t v = 0;
+	while (i < n && p[i] >= '0' && p[i] <= '9') {
+		unsigned digit = p[i] - '0';
+		if (v > (UINT64_MAX - digit) / 10)
+			return -1;
+		v = v * 10 + digit;
+		i++;
+	}
+	if (i == start || i == n || (p[i] != ',' && p[i] != ';'))
+		return -1;
+	*seq = v;
+	return 0;
+}
+
+/* KLOG: u64 from_sequence. Opens the kernel log; RECORDS follow as the queue has room. */
+static void handle_klog(const struct frame *f)
+{
+	expect_new_id(f);
+	struct reader rd = reader_of(f);
+	uint64_t from = get_u64(&rd, "the first sequence number");
+	expect_end(&rd);
+	struct request *busy = klog_request();
+	if (busy != NULL) {
+		send_error(f->id, EBUSY, "the kernel log is streaming already, on request %u", busy->id);
+		return;
+	}
+	int fd = open(kmsg_path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		int err = errno;
+		send_error(f->id, err, "cannot read the kernel log %s: %s", kmsg_path, strerror(err));
+		return;
+	}
+	struct request *r = add_request(f->id, REQ_KLOG);
+	r->fd = fd;
+	klog.pending = 0;
+	klog.next = from;
+	klog.next_known = 1;
+	klog.lost = 0;
+}
+
+/* Sends LOST: u64 count_hint, the records between the one expected and seq (0: not known). */
+static void send_lost(uint32_t id, int seq_known, uint64_t seq)
+{
+	uint64_t hint = seq_known && klog.next_known && seq > klog.next ? seq - klog.next : 0;
+	frame_begin(T_LOST, id);
+	put_u64(hint);
+	frame_end();
+	klog.lost = 0;
+}
+
+/*
+ * Reads records of the kernel log into one RECORDS frame: one record per read(2), as /dev/kmsg gives
+ * them, until the payload would pass RECORDS_PAYLOAD or no record is there. A record that would not
+ * fit stays pending for the next round. Records below from_sequence are skipped. A read that fails
+ * with EPIPE (the ring overwrote records: the kernel moved this reader to its oldest record) or
+ * EINVAL (a record longer than the buffer: the kernel skipped it) is a gap: the frame built so far
+ * goes out, then LOST before the next record, and the round ends. Any other failure ends the
+ * request with ERROR.
+ */
+static void pump_klog(struct request *r)
+{
+	size_t payload = 0;
+	frame_begin(T_RECORDS, r->id);
+	for (int reads = 0; reads < KLOG_READS_PER_ROUND && r->fd >= 0; reads++) {
+		if (klog.pending == 0) {
+			ssize_t n = read(r->fd, klog.record, sizeof klog.record);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				if (klog.lost && payload == 0) {
+					frame_cancel();
+					send_lost(r->id, 0, 0);
+					return;
+				}
+				break;
+			}
+			if (n < 0 && (errno == EPIPE || errno == EINVAL)) {
+				klog.lost = 1;
+				continue;
+			}
+			if (n < 0) {
+				int err = errno;
+				frame_cancel();
+				send_error(r->id, err, "cannot read the kernel log %s: %s", kmsg_path, strerror(err));
+				remove_request(r);
+				return;
+			}
+			if (n == 0) {
+				/* Only a test's source ends (/dev/kmsg never does): nothing more will come. */
+				close_fd(&r->fd);
+				break;
+			}
+			uint64_t seq = 0;
+			int seq_known = record_sequence(klog.record, (size_t)n, &seq) == 0;
+			if (seq_known && klog.next_known && seq < klog.next) {
+				/* Below from_sequence: the host has it, and it has what the ring overwrote before it. */
+				klog.lost = 0;
+				continue;
+			}
+			if (klog.lost) {
+				klog.pending = (size_t)n;
+				if (payload > 0)
+					frame_end();
+				else
+					frame_cancel();
+				send_lost(r->id, seq_known, seq);
+				klog.next = seq + 1;
+				klog.next_known = seq_known;
+				return;   /* the record goes out next round */
+			}
+			klog.pending = (size_t)n;
+			klog.next = seq + 1;
+			klog.next_known = seq_known;
+		}
+		/* A record longer than RECORDS_PAYLOAD - 2 goes out alone, in a frame of its own. */
+		if (payload > 0 && payload + 2 + klog.pending > RECORDS_PAYLOAD)
+			break;
+		put_u16((uint16_t)klog.pending);
+		put_bytes(klog.record, klog.pending);
+		payload += 2 + klog.pending;
+		klog.pending = 0;
+		if (payload + 2 >= RECORDS_PAYLOAD)
+			break;
+	}
+	if (payload > 0)
+		frame_end();
+	else
+		frame_cancel();
+}
+
 /* ---- Frames from the host ---- */
 
 /* WELCOME: u16 version, u32 max_payload. */
@@ -1157,6 +1334,9 @@ static void handle_frame(const struct frame *f)
 	case T_GET:
 		handle_get(f);
 		break;
+	case T_KLOG:
+		handle_klog(f);
+		break;
 	case T_WELCOME:
 		frame_fatal(f, "a second WELCOME");
 	default:
@@ -1174,7 +1354,7 @@ static void parse_frames(void)
 		if (h[0] != MAGIC_0 || h[1] != MAGIC_1)
 			frame_fatal(&f, "bad magic 0x%02x 0x%02x (expected 0x%02x 0x%02x)", h[0], h[1], MAGIC_0, MAGIC_1);
 		if (h[3] != 0)
-			frame_fatal(&f, "flags 0x%02x; version 1 knows none", h[3]);
+			frame_fatal(&f, "flags 0x%02x; version 2 knows none", h[3]);
 		if (f.len > MAX_PAYLOAD)
 			frame_fatal(&f, "payload length %u is above the maximum %u", f.len, MAX_PAYLOAD);
 		size_t total = HEADER_SIZE + (size_t)f.len + CRC_SIZE;
@@ -1230,7 +1410,7 @@ static void serve(void)
 		/* Decided after the flush: deciding before it could leave a drained queue and no pipe polled. */
 		int producing = out.len < PRODUCE_BELOW;
 
-		size_t need = 3;
+		size_t need = 4;
 		for (struct request *r = requests; r != NULL; r = r->next)
 			need += 2;
 		if (need > cap) {
@@ -1254,6 +1434,12 @@ static void serve(void)
 		}
 		size_t sigchld_index = n;
 		fds[n] = (struct pollfd){.fd = sigchld_pipe[0], .events = POLLIN};
+		owners[n++] = NULL;
+		/* The kernel log: only while the queue is short, and not at all while a record waits for room. */
+		struct request *klog_r = klog_request();
+		int klog_now = klog_r != NULL && klog_r->fd >= 0 && out.len < KLOG_BELOW;
+		size_t klog_index = n;
+		fds[n] = (struct pollfd){.fd = klog_now && klog.pending == 0 ? klog_r->fd : -1, .events = POLLIN};
 		owners[n++] = NULL;
 		size_t first_pipe = n;
 
@@ -1280,6 +1466,8 @@ static void serve(void)
 		}
 		if (producing && gets_pending())
 			timeout = 0;
+		if (klog_now && klog.pending > 0)
+			timeout = 0;
 
 		if (poll(fds, n, timeout) < 0) {
 			if (errno == EINTR)
@@ -1305,6 +1493,13 @@ static void serve(void)
 			else if (fds[i].fd == r->err_fd)
 				read_output(r, &r->err_fd, T_STDERR);
 		}
+		/* Last: the kernel log, after everything else of this round. POLLERR: the ring overwrote
+		 * records this reader had not read (the read then fails with EPIPE). The request may have
+		 * ended this round (an agent restart does not happen within one); look it up again. */
+		klog_r = klog_request();
+		if (klog_now && klog_r != NULL && klog_r->fd >= 0 && out.len < KLOG_BELOW
+		    && (klog.pending > 0 || (fds[klog_index].revents & (POLLIN | POLLERR | POLLHUP))))
+			pump_klog(klog_r);
 	}
 }
 
@@ -1412,20 +1607,30 @@ static void send_hello(void)
 	frame_end();
 }
 
+static int usage(void)
+{
+	fprintf(stderr, "usage: bootkernel-agent [--kmsg PATH] [DEVICE]   (default /dev/ttyS1)\n"
+			"       bootkernel-agent [--kmsg PATH] --stdio    (the channel on standard input and output)\n"
+			"  --kmsg PATH: read the kernel log from PATH instead of /dev/kmsg (for tests)\n");
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	const char *device = "/dev/ttyS1";
 	int use_stdio = 0;
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-' && strcmp(argv[1], "--stdio") != 0)) {
-		fprintf(stderr, "usage: bootkernel-agent [DEVICE]   (default /dev/ttyS1)\n"
-				"       bootkernel-agent --stdio    (the channel on standard input and output)\n");
-		return EXIT_USAGE;
-	}
-	if (argc == 2) {
-		if (strcmp(argv[1], "--stdio") == 0)
+	int have_device = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--stdio") == 0 && !use_stdio && !have_device) {
 			use_stdio = 1;
-		else
-			device = argv[1];
+		} else if (strcmp(argv[i], "--kmsg") == 0 && i + 1 < argc && argv[i + 1][0] != '\0') {
+			kmsg_path = argv[++i];
+		} else if (argv[i][0] != '-' && argv[i][0] != '\0' && !use_stdio && !have_device) {
+			device = argv[i];
+			have_device = 1;
+		} else {
+			return usage();
+		}
 	}
 	crc_init();
 	ensure_standard_fds();

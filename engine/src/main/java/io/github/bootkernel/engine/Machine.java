@@ -17,6 +17,8 @@ import io.github.bootkernel.engine.devices.ExitStatusPort;
 import io.github.bootkernel.engine.devices.I8042;
 import io.github.bootkernel.engine.devices.PortBus;
 import io.github.bootkernel.engine.devices.Uart16550;
+import io.github.bootkernel.engine.kmsg.KernelLog;
+import io.github.bootkernel.engine.kmsg.internal.KernelLogSink;
 import io.github.bootkernel.engine.kvm.Kvm;
 import io.github.bootkernel.engine.kvm.KvmException;
 import io.github.bootkernel.engine.kvm.Vm;
@@ -82,8 +84,14 @@ public final class Machine implements AutoCloseable {
     private final SerialChannel com2 = new SerialChannel("ttyS1", level -> irq(Platform.COM2.irq(), level));
     private final HaltWatch haltWatch = new HaltWatch(this::inspectVcpu, exit::isDone, this::powerDownLine);
     private final KernelEvents events = new KernelEvents(haltWatch::arm, new PanicGrace(this::end), System::nanoTime);
-    /** The kernel's reports, read from the console's lines as they complete. */
+    /** The kernel's reports, read from the console's lines and the kernel log's records as they complete. */
     private final ReportWatch reports = new ReportWatch();
+    /**
+     * The kernel log's write side: the agent channel's receiver of the KLOG request, with
+     * {@link MachineConfig#agent()} and {@link MachineConfig#kernelLog()}; without, it stays
+     * empty. Ended with the guest.
+     */
+    private final KernelLogSink kernelLogSink = new KernelLogSink(reports::accept);
     /** The console's write side: only this machine feeds and ends it. */
     private final ConsoleSink consoleSink;
     /** When the boot's phases were reached. */
@@ -99,7 +107,9 @@ public final class Machine implements AutoCloseable {
         this.phases = new PhaseClock(startedAt, config.readyLine().map(Pattern::compile).orElse(null), System::nanoTime);
         exit.thenRun(phases::ended);
         String description = "the machine booting " + config.kernel();
-        this.client = config.agent() ? new AgentClient(com2.fromGuest(), com2.toGuest(), description) : null;
+        // With the kernel log on, the client asks the agent for /dev/kmsg's records after every WELCOME.
+        this.client = config.agent() ? new AgentClient(com2.fromGuest(), com2.toGuest(), description,
+                config.kernelLog() ? kernelLogSink : null) : null;
         this.agent = client != null ? client : new AbsentAgent(description);
         // The kernel's last words are read byte by byte on the vCPU thread (consoleByte); its reports,
         // the boot's phases and the silence watchdog from the console's lines (consoleLine).
@@ -259,6 +269,7 @@ public final class Machine implements AutoCloseable {
      */
     private void guestStopped() {
         String how = guestEnd();
+        kernelLogSink.end();
         reports.end();
         consoleSink.end(how);
         if (client == null) {
@@ -394,12 +405,34 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
+     * Returns the guest's kernel log: every record of the kernel's ring buffer, at every level, as
+     * the guest agent streams it from {@code /dev/kmsg} (see {@link KernelLog}). It needs
+     * {@link MachineConfig#agent()} and {@link MachineConfig#kernelLog()}; without them, or before
+     * the agent connects, it holds nothing and is not {@linkplain KernelLog#isAvailable()
+     * available}. It ends with the guest.
+     *
+     * @return the kernel log of this machine
+     */
+    public KernelLog kernelLog() {
+        return kernelLogSink.log();
+    }
+
+    /**
      * Returns the reports the kernel printed about bugs and hangs in itself (panics, oopses,
      * {@code BUG:}, {@code WARNING:}, sanitizer reports, hung tasks, stalls, lockups, lockdep, OOM
-     * kills), found on the console as its lines arrive by a {@link
-     * io.github.bootkernel.engine.report.KernelReportScanner}, whose Javadoc says how a report is
-     * recognised, where it ends and what is kept. The report still being read, if any, comes last
-     * with its lines so far; once the guest ended, every report is complete.
+     * kills), found by a {@link io.github.bootkernel.engine.report.KernelReportScanner} (whose
+     * Javadoc says how a report is recognised, where it ends and what is kept) in two sources: the
+     * console's lines as they arrive, and the {@linkplain #kernelLog() kernel log}'s records, each
+     * record's lines as the console would print them. A report in both (the same kind with the
+     * same uptime, or, without an uptime on the console, the same title) is listed once, as the
+     * kernel log's ({@link KernelReport.Source#KERNEL_LOG}): it has every line, also those a
+     * {@code quiet} console hides. The console stays the source before the agent runs, without it,
+     * and for a panic's last words, which the agent may not live to read.
+     *
+     * <p>The list is ordered by uptime (a console report without one comes right after the console
+     * report before it); the reports still being read, if any, are there with their lines so far;
+     * once the guest ended, every report is complete. A report the kernel log delivers late (it is
+     * read after the boot's records) may thus appear before reports listed earlier.
      *
      * @return the reports so far, oldest first; an immutable snapshot
      */
@@ -409,7 +442,8 @@ public final class Machine implements AutoCloseable {
 
     /**
      * Tells {@code listener} of each kernel report once it is complete (see
-     * {@link #kernelReports()}), in order, starting with those completed before this call. It runs
+     * {@link #kernelReports()}), in the order they complete, starting with those completed before
+     * this call; a report in both sources once, as the source that completed it first saw it. It runs
      * on a thread of this machine's ({@code bootkernel-reports-N}), never on the vCPU thread, so it
      * cannot stall the guest; one that throws is logged and told of the next report.
      * {@link #close()} gives the listeners a second to take what is left, then abandons them;
@@ -512,6 +546,7 @@ public final class Machine implements AutoCloseable {
             }
         } finally {
             String how = guestEnd();
+            kernelLogSink.end();
             reports.end();
             consoleSink.end(how);
             endCom2(how);

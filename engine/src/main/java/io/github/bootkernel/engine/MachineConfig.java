@@ -29,10 +29,13 @@ import java.util.regex.Pattern;
  *     console line it matches is the {@link BootPhases#readyLine()} phase. It is matched on the
  *     vCPU thread against each line until it first matches, so keep it simple (a literal, an
  *     anchored pattern); empty for none
+ * @param kernelLog whether, with {@code agent}, the agent streams the kernel's log
+ *     ({@link Machine#kernelLog()}); on by default. It costs the channel the log's bytes, sent
+ *     after everything else the agent has to send; without the agent it means nothing
  */
 public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, int memoryMiB,
                             Optional<Duration> timeout, Path kvmDevice, boolean agent,
-                            Optional<Duration> silenceTimeout, Optional<String> readyLine) {
+                            Optional<Duration> silenceTimeout, Optional<String> readyLine, boolean kernelLog) {
 
     /** The usual KVM device node. */
     public static final Path DEFAULT_KVM_DEVICE = Path.of("/dev/kvm");
@@ -69,6 +72,25 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
         requirePositive("silenceTimeout", silenceTimeout);
     }
 
+    /**
+     * A configuration with the kernel log on, as before {@code kernelLog} was a component.
+     *
+     * @param kernel the bzImage
+     * @param initrd the initrd, if any
+     * @param cmdline the complete command line
+     * @param memoryMiB guest RAM in MiB
+     * @param timeout the time limit, if any
+     * @param kvmDevice the KVM device node
+     * @param agent whether the guest runs the agent
+     * @param silenceTimeout the silence time, if any
+     * @param readyLine the ready line's regular expression, if any
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, int memoryMiB, Optional<Duration> timeout,
+                         Path kvmDevice, boolean agent, Optional<Duration> silenceTimeout, Optional<String> readyLine) {
+        this(kernel, initrd, cmdline, memoryMiB, timeout, kvmDevice, agent, silenceTimeout, readyLine, true);
+    }
+
     private static void requirePositive(String name, Optional<Duration> value) {
         value.ifPresent(t -> {
             if (t.isNegative() || t.isZero()) {
@@ -98,6 +120,7 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
         private boolean agent;
         private Duration silenceTimeout;
         private String readyLine;
+        private boolean kernelLog = true;
 
         private Builder(Path kernel) {
             this.kernel = Objects.requireNonNull(kernel, "kernel");
@@ -198,11 +221,23 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
             return this;
         }
 
+        /**
+         * Says whether the agent streams the kernel's log ({@link Machine#kernelLog()}), with
+         * {@link #agent(boolean)}; on by default.
+         *
+         * @param value false to leave the kernel log out of the agent's channel
+         * @return this
+         */
+        public Builder kernelLog(boolean value) {
+            this.kernelLog = value;
+            return this;
+        }
+
         /** @return the validated configuration */
         public MachineConfig build() {
             return new MachineConfig(kernel, Optional.ofNullable(initrd), cmdline, memoryMiB,
                     Optional.ofNullable(timeout), kvmDevice, agent, Optional.ofNullable(silenceTimeout),
-                    Optional.ofNullable(readyLine));
+                    Optional.ofNullable(readyLine), kernelLog);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.bootkernel.engine;
 
+import io.github.bootkernel.engine.kmsg.KernelRecord;
 import io.github.bootkernel.engine.report.KernelReport;
 import io.github.bootkernel.engine.report.KernelReportScanner;
 import java.time.Duration;
@@ -13,18 +14,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A machine's kernel reports: the scanner fed with every console line (on the vCPU thread, as the
- * console's watcher), and the listeners told of each completed report on a thread of their own
- * ({@code bootkernel-reports-N}, started with the first listener), never on the vCPU thread.
+ * A machine's kernel reports: a scanner fed with every console line (on the vCPU thread, as the
+ * console's watcher) and one fed with every record of the kernel's log (on the agent channel's
+ * reader thread, {@link KernelLogReports}), their reports merged ({@link ReportMerge}); and the
+ * listeners told of each distinct completed report once, whichever source completed it first, on
+ * a thread of their own ({@code bootkernel-reports-N}, started with the first listener), never on
+ * the vCPU thread.
  */
 final class ReportWatch {
 
     private static final System.Logger LOG = System.getLogger(ReportWatch.class.getName());
     private static final AtomicInteger THREADS = new AtomicInteger();
 
+    /** Guards the lists below; taken inside a scanner's lock (by {@link #completed}), never around a scanner call. */
+    private final Object lock = new Object();
     private final KernelReportScanner scanner = new KernelReportScanner(this::completed);
-    /** Guarded by {@link #scanner}'s lock, which the scanner holds while it calls {@link #completed}. */
+    private final KernelLogReports kernelLog = new KernelLogReports(this::completed);
+    /** The distinct reports completed, in order: what the listeners are told. */
     private final List<KernelReport> done = new ArrayList<>();
+    /** Whether each of {@link #done} already stands for a report of the other source. */
+    private final List<Boolean> paired = new ArrayList<>();
     private final List<Consumer<KernelReport>> listeners = new ArrayList<>();
     private ExecutorService delivery;
     private boolean finished;
@@ -34,23 +43,42 @@ final class ReportWatch {
         scanner.accept(line);
     }
 
-    /** The console ended: the report being read completes. */
+    /** Takes a record of the kernel's log; on the agent channel's reader thread. */
+    void accept(KernelRecord record) {
+        kernelLog.accept(record);
+    }
+
+    /** The guest ended: the reports being read complete. */
     void end() {
         scanner.end();
+        kernelLog.end();
     }
 
+    /** @return the kernel log's reports and the console's that are not also among them, by uptime */
     List<KernelReport> reports() {
-        return scanner.reports();
+        return ReportMerge.merge(kernelLog.reports(), scanner.reports());
     }
 
-    /** Called by the scanner with its lock held: only queues the report for the listeners. */
+    /**
+     * Called by a scanner with its lock held: queues the report for the listeners unless it is one
+     * the other source completed already.
+     */
     private void completed(KernelReport report) {
-        done.add(report);
-        if (finished) {
-            return;
-        }
-        for (Consumer<KernelReport> listener : listeners) {
-            delivery.execute(() -> tell(listener, report));
+        synchronized (lock) {
+            for (int i = 0; i < done.size(); i++) {
+                if (!paired.get(i) && done.get(i).source() != report.source() && done.get(i).isSameReport(report)) {
+                    paired.set(i, true);
+                    return;
+                }
+            }
+            done.add(report);
+            paired.add(false);
+            if (finished) {
+                return;
+            }
+            for (Consumer<KernelReport> listener : listeners) {
+                delivery.execute(() -> tell(listener, report));
+            }
         }
     }
 
@@ -61,7 +89,7 @@ final class ReportWatch {
     void listen(Consumer<KernelReport> listener) {
         Objects.requireNonNull(listener, "listener");
         List<KernelReport> replay;
-        synchronized (scanner) {
+        synchronized (lock) {
             replay = List.copyOf(done);
             if (!finished) {
                 if (delivery == null) {
@@ -85,7 +113,7 @@ final class ReportWatch {
      */
     void finish(Duration timeout) {
         ExecutorService executor;
-        synchronized (scanner) {
+        synchronized (lock) {
             finished = true;
             executor = delivery;
         }

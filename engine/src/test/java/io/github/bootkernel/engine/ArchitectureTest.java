@@ -91,6 +91,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void theKernelLogDependsOnNothingButTheJdkItselfAndTheAgentsReceiver() {
+        classes().that().resideInAPackage(ENGINE + ".kmsg..")
+                .should().onlyDependOnClassesThat(describe("are in the JDK, the kmsg packages or the agent channel's"
+                        + " KlogReceiver", (JavaClass c) -> c.getPackageName().startsWith("java.")
+                        || c.getPackageName().startsWith(ENGINE + ".kmsg")
+                        || c.getName().equals(ENGINE + ".agent.internal.KlogReceiver")))
+                .because("records are parsed from bytes, wherever they come from; the channel only delivers them")
+                .check(MAIN);
+    }
+
+    @Test
     void onlyTheCommandLineToolUsesTheKernelsModule() {
         noClasses().that().resideOutsideOfPackage(ENGINE + ".cli..")
                 .should().dependOnClassesThat().resideInAPackage("io.github.bootkernel.kernels..")
@@ -120,7 +131,7 @@ class ArchitectureTest {
     @Test
     void theExportedPackagesAreTheApiAndTheConsole() throws IOException {
         assertThat(exportedPackages()).containsExactlyInAnyOrder(ENGINE, ENGINE + ".console", ENGINE + ".agent",
-                ENGINE + ".ktap",
+                ENGINE + ".ktap", ENGINE + ".kmsg",
                 ENGINE + ".report");
     }
 

@@ -85,11 +85,11 @@ class MachineAgentTest {
         }
     }
 
-    /** HELLO: versions 1 to 1, 65,536 bytes of payload at most, agent "tiny-hello". */
+    /** HELLO: versions 2 to 2, 65,536 bytes of payload at most, agent "tiny-hello". */
     private static byte[] hello() {
         byte[] name = "tiny-hello".getBytes(StandardCharsets.UTF_8);
         ByteBuffer payload = ByteBuffer.allocate(2 + 2 + 4 + 2 + name.length).order(ByteOrder.LITTLE_ENDIAN)
-                .putShort((short) 1).putShort((short) 1).putInt(65_536).putShort((short) name.length).put(name);
+                .putShort((short) 2).putShort((short) 2).putInt(65_536).putShort((short) name.length).put(name);
         ByteBuffer frame = ByteBuffer.allocate(12 + payload.capacity() + 4).order(ByteOrder.LITTLE_ENDIAN);
         frame.put((byte) 0xBC).put((byte) 0x4B).put((byte) 0x01).put((byte) 0).putInt(0).putInt(payload.capacity())
                 .put(payload.array());

@@ -17,7 +17,9 @@ import org.opentest4j.TestAbortedException;
  * Writes the full console of every guest a failed test could see (its own and its class's) to
  * {@code <reportDir>/<test id>.log} and attaches the file to the test: a report entry
  * {@code bootkernel.console} with its path, and {@link ExtensionContext#publishFile} when the
- * launcher has an output directory.
+ * launcher has an output directory. When a guest's kernel log holds records, their kernel logs go
+ * to {@code <test id>.kmsg.log} beside it ({@link KernelLogFile}), attached the same way as
+ * {@code bootkernel.kernelLog}.
  */
 final class FailureReport {
 
@@ -41,15 +43,25 @@ final class FailureReport {
         if (failure == null || failure instanceof TestAbortedException || guests.isEmpty()) {
             return;
         }
-        Path file = Settings.reportDir(context).resolve(testId(context) + ".log");
+        String id = testId(context);
+        Path file = Settings.reportDir(context).resolve(id + ".log");
+        attach(context, "bootkernel.console", file, render(context, guests, failure));
+        if (guests.stream().anyMatch(g -> !g.kernelLog().records().isEmpty())) {
+            attach(context, "bootkernel.kernelLog", file.resolveSibling(id + ".kmsg.log"),
+                    KernelLogFile.render(context, guests));
+        }
+    }
+
+    /** Writes {@code text} to {@code file} and attaches it to the test under {@code key}. */
+    private static void attach(ExtensionContext context, String key, Path file, String text) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, render(context, guests, failure));
+            Files.writeString(file, text);
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot write the bootkernel console report " + file, e);
+            LOG.log(System.Logger.Level.WARNING, "cannot write the bootkernel report " + file, e);
             return;
         }
-        context.publishReportEntry("bootkernel.console", file.toAbsolutePath().toString());
+        context.publishReportEntry(key, file.toAbsolutePath().toString());
         try {
             context.publishFile(file.getFileName().toString(), MediaType.TEXT_PLAIN_UTF_8,
                     target -> Files.copy(file, target));
@@ -74,9 +86,8 @@ final class FailureReport {
             out.append("end:     ").append(guest.exit().map(Object::toString).orElse("still running")).append('\n');
             out.append("phases:  ").append(guest.machine().bootPhases()).append(" (from the machine's start)\n");
             for (KernelReport report : guest.kernelReports()) {
-                out.append("report:  ").append(report.summary()).append(" (console line ")
-                        .append(report.consoleLine() + 1).append(guest.reportPolicy().fails(report) ? ")" : ", allowed)")
-                        .append('\n');
+                out.append("report:  ").append(report.summary()).append(" (").append(report.location())
+                        .append(guest.reportPolicy().fails(report) ? ")" : ", allowed)").append('\n');
             }
             long dropped = guest.console().droppedLines();
             out.append("=== console").append(dropped > 0 ? " (the first " + dropped + " lines were dropped)" : "")

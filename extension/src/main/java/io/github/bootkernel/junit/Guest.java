@@ -9,6 +9,7 @@ import io.github.bootkernel.engine.agent.ExecResult;
 import io.github.bootkernel.engine.agent.Execution;
 import io.github.bootkernel.engine.agent.GuestAgent;
 import io.github.bootkernel.engine.console.Console;
+import io.github.bootkernel.engine.kmsg.KernelLog;
 import io.github.bootkernel.engine.report.KernelReport;
 import io.github.bootkernel.kernels.initramfs.HostPath;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +102,26 @@ public final class Guest implements AutoCloseable {
      */
     public Console console() {
         return machine.console();
+    }
+
+    /**
+     * Returns the kernel's log: every record of its ring buffer, at every level (also those a
+     * {@code quiet} console hides), with sequence numbers, levels, timestamps and dictionaries,
+     * apart from what programs print on the console. The guest agent streams it from
+     * {@code /dev/kmsg}, so it needs an image with the agent ({@code initramfs = "busybox"}); it
+     * starts with the oldest record still in the ring when the agent connects (normally the
+     * boot's first), and ends with the guest. Records the ring overwrote before the agent read
+     * them are {@linkplain KernelLog#gaps() gaps}.
+     *
+     * <pre>{@code
+     * guest.sh("echo '<4>mydriver: fallback' > /dev/kmsg");
+     * assertThat(guest.kernelLog()).atLevel(4).emitsWithin(Duration.ofSeconds(10), "mydriver: fallback");
+     * }</pre>
+     *
+     * @return the log; without the agent, an empty one that is never available
+     */
+    public KernelLog kernelLog() {
+        return machine.kernelLog();
     }
 
     /**
@@ -332,8 +353,10 @@ public final class Guest implements AutoCloseable {
      * {@code BUG:}, {@code WARNING:}, sanitizer reports (KASAN, KMSAN, KFENCE, KCSAN, UBSAN), hung
      * tasks, RCU stalls, soft and hard lockups, lockdep splats, OOM kills; each with its kind, a
      * title that stays the same across runs of the same bug, its console lines, and where it
-     * started. They are found on the console as its lines arrive (the engine's
-     * {@code KernelReportScanner} says how); the one still being read comes last. Assert on them
+     * started. They are found on the console as its lines arrive and in the {@linkplain #kernelLog()
+     * kernel log} as its records arrive (the engine's {@code KernelReportScanner} says how;
+     * {@code Machine.kernelReports()} how the two are merged, each report once); the ones still
+     * being read are there with their lines so far. Assert on them
      * with {@link GuestAssert#hasNoKernelReports()}; {@link BootKernel#failOnReports()} fails a
      * test on some kinds by itself.
      *

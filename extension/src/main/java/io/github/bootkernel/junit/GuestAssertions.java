@@ -2,6 +2,7 @@ package io.github.bootkernel.junit;
 
 import io.github.bootkernel.engine.agent.ExecResult;
 import io.github.bootkernel.engine.console.Console;
+import io.github.bootkernel.engine.kmsg.KernelLog;
 
 /**
  * Entry point of the AssertJ assertions on guests and their consoles. Import it statically next
@@ -18,10 +19,11 @@ import io.github.bootkernel.engine.console.Console;
  * assertThat(guest).endsWithin(Duration.ofSeconds(10)).exitedWith(0);
  * assertThat(guest.kernelName()).isEqualTo("debian-cloud");
  * assertThat(guest.exec("uname", "-r")).succeeds().stdout().startsWith("6.");
+ * assertThat(guest.kernelLog()).atLevel(4).doesNotContainMessage("mydriver");
  * }</pre>
  *
  * <p>Every failure message ends with the last 30 console lines (for a command's result, after the
- * tails of its output).
+ * tails of its output; for a kernel log, its last 20 records instead).
  */
 public final class GuestAssertions {
 
@@ -46,6 +48,16 @@ public final class GuestAssertions {
      */
     public static GuestAssert assertThat(Guest actual) {
         return new GuestAssert(actual);
+    }
+
+    /**
+     * Starts assertions on a kernel log.
+     *
+     * @param actual the log, usually {@link Guest#kernelLog()}
+     * @return the assertion
+     */
+    public static KernelLogAssert assertThat(KernelLog actual) {
+        return new KernelLogAssert(actual);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.bootkernel.junit;
 
 import io.github.bootkernel.engine.report.KernelReport;
 import io.github.bootkernel.engine.report.KernelReport.Kind;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -27,7 +28,8 @@ final class ReportPolicy {
     static final String NONE = "none";
 
     private final Set<Kind> failOn;
-    private int judged;
+    /** The reports judged so far, as they were then. */
+    private final List<KernelReport> judged = new ArrayList<>();
 
     ReportPolicy(Set<Kind> failOn) {
         this.failOn = failOn.isEmpty() ? EnumSet.noneOf(Kind.class) : EnumSet.copyOf(failOn);
@@ -67,12 +69,30 @@ final class ReportPolicy {
     }
 
     /**
-     * Returns the reports of {@code all} (a guest's reports so far, oldest first) not judged by an
-     * earlier call, and marks them judged.
+     * Returns the reports of {@code all} (a guest's reports so far) not judged by an earlier call,
+     * and marks them judged. A report judged before is recognised by
+     * {@link KernelReport#isSameReport}, also when it comes back from the other source (the
+     * console showed it first, the kernel log's version replaced it) or with more lines (it was
+     * still being read); the list need not only grow at its end (the kernel log's reports are
+     * ordered by uptime and may arrive after later console reports).
      */
     synchronized List<KernelReport> takeNew(List<KernelReport> all) {
-        List<KernelReport> fresh = all.subList(Math.min(judged, all.size()), all.size());
-        judged = all.size();
+        boolean[] used = new boolean[judged.size()];
+        List<KernelReport> fresh = new ArrayList<>();
+        for (KernelReport report : all) {
+            int same = -1;
+            for (int i = 0; i < judged.size() && same < 0; i++) {
+                if (!used[i] && judged.get(i).isSameReport(report)) {
+                    same = i;
+                }
+            }
+            if (same >= 0) {
+                used[same] = true;
+            } else {
+                fresh.add(report);
+            }
+        }
+        judged.addAll(fresh);
         return List.copyOf(fresh);
     }
 

@@ -37,7 +37,8 @@
  *       a guest starts (tests point it at a missing file to simulate a host without KVM)</td>
  *       <td>{@code /dev/kvm}</td></tr>
  *   <tr><td>{@code bootkernel.reportDir}</td><td>where failed tests' consoles are written, as
- *       {@code <test id>.log}; relative to the working directory</td>
+ *       {@code <test id>.log}, and their kernel logs, as {@code <test id>.kmsg.log}; relative to
+ *       the working directory</td>
  *       <td>{@code target/bootkernel}</td></tr>
  *   <tr><td>{@code bootkernel.bootTimeout}</td><td>seconds to wait for
  *       {@link io.github.bootkernel.junit.BootKernel#awaitLine()} when the annotation sets
@@ -97,13 +98,15 @@
  * The full console of every guest the test could see (its own and its class's), with the kernel,
  * command line and how the guest ended, goes to {@code target/bootkernel/<test id>.log}; the path
  * is published as the report entry {@code bootkernel.console}, and the file is attached with
- * {@code ExtensionContext.publishFile} when the launcher has an output directory. Assertion
- * messages end with the last 30 console lines.
+ * {@code ExtensionContext.publishFile} when the launcher has an output directory. The guests'
+ * kernel logs ({@link io.github.bootkernel.junit.Guest#kernelLog()}), when the agent streamed
+ * them, go to {@code <test id>.kmsg.log} beside it (report entry {@code bootkernel.kernelLog}).
+ * Assertion messages end with the last 30 console lines (for a kernel log, its last 20 records).
  *
  * <h2>Kernel reports</h2>
  * Panics, oopses, {@code BUG:}, {@code WARNING:}, sanitizer reports, hung tasks, stalls, lockups,
- * lockdep splats and OOM kills are found on the console as the kernel prints them
- * ({@link io.github.bootkernel.junit.Guest#kernelReports()}). After each test, every report a
+ * lockdep splats and OOM kills are found on the console as the kernel prints them, and in its
+ * log through the agent ({@link io.github.bootkernel.junit.Guest#kernelReports()}). After each test, every report a
  * guest printed during it is published as the report entry {@code bootkernel.kernelReport}, and
  * one of the kinds of {@code failOnReports} fails the test with the report in the message and the
  * log (so a test that passes while its kernel oopsed still fails); a guest that crashes on purpose

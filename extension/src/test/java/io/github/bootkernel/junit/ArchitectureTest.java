@@ -46,7 +46,7 @@ class ArchitectureTest {
     void theDescriptorsExportWhatTheirDocumentationSays() throws IOException {
         assertThat(exports(Machine.class)).containsExactlyInAnyOrder("io.github.bootkernel.engine",
                 "io.github.bootkernel.engine.console", "io.github.bootkernel.engine.agent",
-                "io.github.bootkernel.engine.ktap",
+                "io.github.bootkernel.engine.ktap", "io.github.bootkernel.engine.kmsg",
                 "io.github.bootkernel.engine.report");
         assertThat(exports(Catalog.class)).containsExactlyInAnyOrder("io.github.bootkernel.kernels",
                 "io.github.bootkernel.kernels.initramfs", "io.github.bootkernel.kernels.probe");

@@ -38,6 +38,19 @@ class ReportPolicyTest {
         assertThat(ReportPolicy.none().fails(panic)).isFalse();
     }
 
+    @Test
+    void aReportIsJudgedOnceAlsoWhenTheKernelLogsVersionReplacesItOrEarlierOnesArrive() {
+        ReportPolicy policy = new ReportPolicy(EnumSet.of(Kind.PANIC));
+        KernelReport onConsole = new KernelReport(Kind.WARNING, "w", List.of("a"), 300, Optional.of(Duration.ofSeconds(2)));
+        assertThat(policy.takeNew(List.of(onConsole))).containsExactly(onConsole);
+        KernelReport inLog = new KernelReport(Kind.WARNING, "w", List.of("a", "b"), 40, Optional.of(Duration.ofSeconds(2)),
+                KernelReport.Source.KERNEL_LOG);
+        KernelReport earlier = new KernelReport(Kind.BUG, "b", List.of("c"), 12, Optional.of(Duration.ofSeconds(1)),
+                KernelReport.Source.KERNEL_LOG);
+        assertThat(policy.takeNew(List.of(earlier, inLog))).containsExactly(earlier);
+        assertThat(policy.takeNew(List.of(earlier, inLog))).isEmpty();
+    }
+
     private static KernelReport report(Kind kind) {
         return new KernelReport(kind, "t", List.of("line"), 0, Optional.of(Duration.ZERO));
     }

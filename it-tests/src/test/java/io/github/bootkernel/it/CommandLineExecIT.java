@@ -61,6 +61,47 @@ class CommandLineExecIT {
     }
 
     @Test
+    void kernelLogWritesEveryRecordOfTheBootAndOfTheCommand() throws Exception {
+        Path kmsg = dir.resolve("kmsg.log");
+        long t0 = System.nanoTime();
+        // The file grows record by record: when it first and last grew is how long the log took to arrive.
+        long[] growth = {0, 0, 0}; // size, first growth, last growth (nanoTime)
+        Thread watch = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                long size = kmsg.toFile().length();
+                if (size > growth[0]) {
+                    growth[1] = growth[0] == 0 ? System.nanoTime() : growth[1];
+                    growth[2] = System.nanoTime();
+                    growth[0] = size;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        watch.start();
+
+        Run run = tool("--kernel", Catalog.DEBIAN_CLOUD.get().path().toString(), "--timeout", "300", "--cmdline", "quiet",
+                "--kernel-log", kmsg.toString(), "--exec", "echo '<4>bootkernel: written by the command' > /dev/kmsg");
+
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        watch.interrupt();
+        watch.join();
+        List<String> lines = Files.readAllLines(kmsg, StandardCharsets.UTF_8);
+        System.out.printf("bootkernel --kernel-log on debian-cloud (quiet): %.1f s from java -jar to the end; %d bytes,"
+                + " %d lines, arriving over %.1f s (from %.1f s after java -jar)%n", seconds, Files.size(kmsg), lines.size(),
+                (growth[2] - growth[1]) / 1e9, (growth[1] - t0) / 1e9);
+        assertThat(run.status()).as("stderr: %s", run.stderr()).isZero();
+        assertThat(run.stderr()).as("the kernel log is complete").doesNotContain("--kernel-log");
+        assertThat(lines).as("the boot's first record, which quiet hides from the console")
+                .anyMatch(l -> l.matches("<5>\\[ +0\\.0+\\] Linux version 6\\..*"));
+        assertThat(lines).as("the command's record: facility user, level 4")
+                .anyMatch(l -> l.matches("<12>\\[ *\\d+\\.\\d{6}\\] bootkernel: written by the command"));
+    }
+
+    @Test
     void aSignalEndsTheToolWith128PlusItsNumberAndVerboseShowsTheConsole() throws Exception {
         Run run = tool("--kernel", Catalog.TINY.get().path().toString(), "--timeout", "300", "--verbose",
                 "--exec", "echo before; kill -TERM $$");

@@ -26,7 +26,9 @@ class AgentItemTest {
 
     @Test
     void rejectsUnknownOptionsWithUsage() throws Exception {
-        assertThat(run("--bogus")).startsWith("2: ").contains("usage: bootkernel-agent [DEVICE]", "--stdio");
+        assertThat(run("--bogus")).startsWith("2: ").contains("usage: bootkernel-agent [--kmsg PATH] [DEVICE]", "--stdio");
+        assertThat(run("--kmsg")).as("--kmsg without its path").startsWith("2: ").contains("usage: ");
+        assertThat(run("--stdio", "/dev/ttyS1")).as("a device and --stdio").startsWith("2: ").contains("usage: ");
     }
 
     @Test
@@ -35,9 +37,11 @@ class AgentItemTest {
                 .isEqualTo("2: bootkernel-agent: cannot open /nonexistent/ttyS1: No such file or directory\n");
     }
 
-    /** Runs the agent with one argument; returns its exit status, ": " and its output. */
-    private static String run(String argument) throws Exception {
-        Process process = new ProcessBuilder(Catalog.AGENT.get().path().toString(), argument)
+    /** Runs the agent with these arguments; returns its exit status, ": " and its output. */
+    private static String run(String... arguments) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Catalog.AGENT.get().path().toString()));
+        command.addAll(java.util.List.of(arguments));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The initrd the tool boots: {@code --initrd} as given; without it, the catalog's busybox image
- * (whose {@code /init} starts the guest agent) when {@code --exec} or {@code --put} needs an image;
+ * (whose {@code /init} starts the guest agent) when {@code --exec}, {@code --kernel-log} or
+ * {@code --put} needs an image;
  * and the {@code --put} files appended to it as a second archive, the whole stored once per content
  * in the cache ({@link StoredImages}), so {@code --kernel K --exec CMD} just works, as
  * {@code vng -- CMD} does.
@@ -33,7 +34,7 @@ final class Initrd {
      */
     static Optional<Path> of(Options options, PrintStream progress) {
         Optional<Path> given = options.config().initrd();
-        if (given.isEmpty() && options.exec().isEmpty() && options.puts().isEmpty()) {
+        if (given.isEmpty() && !options.agent() && options.puts().isEmpty()) {
             return Optional.empty();
         }
         Path base = given.orElseGet(() -> Catalog.BUSYBOX_INITRAMFS.get(line -> progress.println("bootkernel: " + line))

@@ -96,16 +96,24 @@ public final class Main {
             stderr.println("bootkernel: " + e.getMessage());
             return ExitCodes.VMM_ERROR;
         }
-        try (ConsoleLog log = ConsoleLog.open(options, stdout, stderr)) {
+        KernelLogFile kmsg;
+        try {
+            kmsg = KernelLogFile.open(options);
+        } catch (IOException e) {
+            stderr.println("bootkernel: cannot write the kernel log: " + e.getMessage());
+            return ExitCodes.VMM_ERROR;
+        }
+        try (kmsg; ConsoleLog log = ConsoleLog.open(options, stdout, stderr)) {
             if (options.exec().isPresent()) {
-                return runCommand(options, config, log.out(), stdout, stderr, handleSignals, t0);
+                return runCommand(options, config, log.out(), kmsg, stdout, stderr, handleSignals, t0);
             }
             RawTerminal raw = terminal ? RawTerminal.enter(stderr) : RawTerminal.none();
             StopRequest stop = new StopRequest(first -> exitAtOnce(first, raw, stderr));
             Signals signals = handleSignals ? Signals.install(stop) : Signals.none();
             try (raw; signals; Machine machine = Machine.start(config, log.out())) {
                 printReports(machine, stderr);
-                int status = drive(machine, stdin, raw.isRaw(), stop, log.out(), stderr, t0);
+                kmsg.follow(machine.kernelLog());
+                int status = drive(machine, stdin, raw.isRaw(), stop, log.out(), kmsg, stderr, t0);
                 GuestExit exit = machine.exit().orElseThrow();
                 boolean normalEnd = stop.requested().isEmpty() && (exit.kind() == GuestExit.Kind.EXIT_STATUS
                         || exit.kind() == GuestExit.Kind.RESET || exit.kind() == GuestExit.Kind.POWEROFF);
@@ -123,11 +131,14 @@ public final class Main {
         }
     }
 
-    /** The machine to boot: the options', with the initrd {@link Initrd} chose and the agent for --exec. */
+    /**
+     * The machine to boot: the options', with the initrd {@link Initrd} chose and the agent for
+     * --exec and --kernel-log (whose client then streams the kernel log, as a machine's does by default).
+     */
     private static MachineConfig bootConfig(Options options, PrintStream stderr) {
         MachineConfig given = options.config();
         return new MachineConfig(given.kernel(), Initrd.of(options, stderr), given.cmdline(), given.memoryMiB(),
-                given.timeout(), given.kvmDevice(), options.exec().isPresent(), given.silenceTimeout(),
+                given.timeout(), given.kvmDevice(), options.agent(), given.silenceTimeout(),
                 given.readyLine());
     }
 
@@ -136,16 +147,21 @@ public final class Main {
      * guest and returns the command's status; the summary line only with {@code --verbose} or when
      * the command did not end by itself.
      */
-    private static int runCommand(Options options, MachineConfig config, ConsoleOut console, OutputStream stdout,
-            PrintStream stderr, boolean handleSignals, long t0) {
+    private static int runCommand(Options options, MachineConfig config, ConsoleOut console, KernelLogFile kmsg,
+            OutputStream stdout, PrintStream stderr, boolean handleSignals, long t0) {
         StopRequest stop = new StopRequest(first -> exitAtOnce(first, RawTerminal.none(), stderr));
         Signals signals = handleSignals ? Signals.install(stop) : Signals.none();
         try (signals; Machine machine = Machine.start(config, console)) {
             printReports(machine, stderr);
+            kmsg.follow(machine.kernelLog());
             Optional<CommandRun.Outcome> outcome = CommandRun.run(machine::awaitExit, machine.agent(),
                     options.exec().orElseThrow(), config.timeout().orElse(CommandRun.NO_LIMIT), stop, stdout, stderr);
+            if (outcome.isPresent() && stop.requested().isEmpty()) {
+                settle(kmsg, stderr);
+            }
             GuestExit exit = stopGuest(machine, stderr);
             console.breakLineBefore(stderr);
+            kmsg.finish(machine.kernelLog(), stderr);
             int status = outcome.map(o -> CommandRun.status(o, exit, stderr))
                     .orElseGet(() -> stop.requested().orElseThrow().exitStatus());
             boolean ranToItsEnd = outcome.map(o -> o.result() != null && !o.result().timedOut()).orElse(false);
@@ -153,6 +169,15 @@ public final class Main {
                 summary(machine, exit, console, stop, stderr, t0);
             }
             return ranToItsEnd && stop.requested().isEmpty() ? failOn(options, machine, status, stderr) : status;
+        }
+    }
+
+    /** Lets the kernel log catch up with the guest before it is stopped ({@link KernelLogFile#awaitQuiet}). */
+    private static void settle(KernelLogFile kmsg, PrintStream stderr) {
+        try {
+            kmsg.awaitQuiet(stderr);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -182,12 +207,14 @@ public final class Main {
      * the exit status.
      */
     private static int drive(Machine machine, InputStream stdin, boolean raw, StopRequest stop, ConsoleOut sink,
-            PrintStream stderr, long t0) {
+            KernelLogFile kmsg, PrintStream stderr, long t0) {
         Thread pump = new Thread(() -> pumpInput(stdin, raw, machine, stop, stderr), "bootkernel-stdin");
         pump.setDaemon(true);
         pump.start();
         stop.awaitGuestOrStop(machine::awaitExit);
         GuestExit exit = stopGuest(machine, stderr);
+        sink.breakLineBefore(stderr);
+        kmsg.finish(machine.kernelLog(), stderr);
         summary(machine, exit, sink, stop, stderr, t0);
         return stop.requested().map(StopRequest.Reason::exitStatus).orElseGet(() -> ExitCodes.of(exit));
     }

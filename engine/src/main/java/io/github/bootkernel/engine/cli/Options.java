@@ -24,9 +24,20 @@ import java.util.stream.Collectors;
  * @param consoleLog where {@code --console-log} sends the console
  * @param verbose whether {@code --verbose} shows the console (on stderr) next to a command's output
  * @param failOn the kinds of kernel report of {@code --fail-on} (default: panic)
+ * @param kernelLog where {@code --kernel-log} writes the kernel's log, as the agent streams it
  */
 record Options(MachineConfig config, boolean help, Optional<String> exec, List<HostPath> puts,
-               Optional<Path> consoleLog, boolean verbose, Set<KernelReport.Kind> failOn) {
+               Optional<Path> consoleLog, boolean verbose, Set<KernelReport.Kind> failOn, Optional<Path> kernelLog) {
+
+    /**
+     * Returns whether the tool speaks to the guest agent: for {@code --exec} and for
+     * {@code --kernel-log}.
+     *
+     * @return whether the machine gets the agent's channel
+     */
+    boolean agent() {
+        return exec.isPresent() || kernelLog.isPresent();
+    }
 
     /** {@code --fail-on}'s default. */
     static final Set<KernelReport.Kind> DEFAULT_FAIL_ON = Set.of(KernelReport.Kind.PANIC);
@@ -36,7 +47,7 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
             "                                [--memory MIB] [--timeout SECONDS] [--silence-timeout SECONDS]",
             "                                [--no-default-cmdline]",
             "                                [--exec COMMAND] [--put HOST:GUEST]... [--console-log FILE] [--verbose]",
-            "                                [--fail-on KINDS]",
+            "                                [--kernel-log FILE] [--fail-on KINDS]",
             "",
             "Boots a Linux bzImage in a KVM virtual machine. The serial console goes to stdout,",
             "stdin goes to the guest's serial input (held until the guest's serial driver listens).",
@@ -61,6 +72,13 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
             "  --put HOST:GUEST       add a host file or directory (with its modes) to the initramfs at",
             "                         GUEST, an absolute path; repeatable",
             "  --console-log FILE     write the console to FILE instead of stdout",
+            "  --kernel-log FILE      write the kernel's log to FILE as the guest agent streams it from",
+            "                         /dev/kmsg: every record at every level (also what a quiet console",
+            "                         hides), as dmesg -r prints it ('<4>[    1.234567] message'), and a",
+            "                         '--- N records lost ...' line for records the ring overwrote; needs",
+            "                         the agent: the busybox image without --initrd, or an initrd whose",
+            "                         /init starts bootkernel-agent; with --exec the guest is stopped once",
+            "                         no record came for 1.5 s (at most 30 s after the command ended)",
             "  --verbose              with --exec: the console on stderr, and a summary line at the end",
             "  --fail-on KINDS        kinds of kernel report (comma-separated, or none) that make a normal",
             "                         end exit with status " + ExitCodes.KERNEL_REPORT + "; default panic; kinds:",
@@ -99,6 +117,7 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
         String exec = null;
         List<HostPath> puts = new ArrayList<>();
         Path consoleLog = null;
+        Path kernelLog = null;
         boolean verbose = false;
         Set<KernelReport.Kind> failOn = DEFAULT_FAIL_ON;
         for (int i = 0; i < args.size(); i++) {
@@ -106,7 +125,7 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
             switch (arg) {
                 case "-h", "--help" -> {
                     return new Options(null, true, Optional.empty(), List.of(), Optional.empty(), false,
-                            DEFAULT_FAIL_ON);
+                            DEFAULT_FAIL_ON, Optional.empty());
                 }
                 case "--kernel" -> kernel = Path.of(value(args, ++i, arg));
                 case "--initrd" -> initrd = Path.of(value(args, ++i, arg));
@@ -120,6 +139,7 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
                 case "--exec" -> exec = value(args, ++i, arg);
                 case "--put" -> puts.add(put(value(args, ++i, arg)));
                 case "--console-log" -> consoleLog = Path.of(value(args, ++i, arg));
+                case "--kernel-log" -> kernelLog = Path.of(value(args, ++i, arg));
                 case "--verbose" -> verbose = true;
                 case "--fail-on" -> failOn = kinds(value(args, ++i, arg));
                 default -> throw new UsageException("unknown option " + arg);
@@ -137,6 +157,9 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
         if (verbose && consoleLog != null) {
             throw new UsageException("--verbose and --console-log both say where the console goes: give one");
         }
+        if (kernelLog != null && kernelLog.equals(consoleLog)) {
+            throw new UsageException("--kernel-log and --console-log name the same file " + kernelLog + ": give two");
+        }
         MachineConfig.Builder b = MachineConfig.builder(kernel).initrd(initrd).memoryMiB(memory).timeout(timeout)
                 .silenceTimeout(silence);
         if (defaults) {
@@ -145,7 +168,7 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
             b.cmdline(cmdline);
         }
         return new Options(b.build(), false, Optional.ofNullable(exec), List.copyOf(puts),
-                Optional.ofNullable(consoleLog), verbose, failOn);
+                Optional.ofNullable(consoleLog), verbose, failOn, Optional.ofNullable(kernelLog));
     }
 
     /** The ids of the kinds from {@code from} to {@code to}, joined by commas. */

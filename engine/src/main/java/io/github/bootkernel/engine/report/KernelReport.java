@@ -9,12 +9,14 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * A report the kernel printed on its console about a bug or a hang in itself: a panic, an oops, a
- * {@code BUG:}, a {@code WARNING:}, a sanitizer's finding, a hung task, a stall, a lockup, a
- * lockdep splat or an out-of-memory kill. Found by {@link KernelReportScanner}.
+ * A report the kernel printed about a bug or a hang in itself: a panic, an oops, a {@code BUG:}, a
+ * {@code WARNING:}, a sanitizer's finding, a hung task, a stall, a lockup, a lockdep splat or an
+ * out-of-memory kill. Found by {@link KernelReportScanner} in the lines of the console or of the
+ * kernel's log ({@link Source}).
  *
  * <pre>{@code
- * KernelReport[kind=PANIC, title="kernel panic: sysrq triggered crash", consoleLine=212, uptime=12.345678 s]
+ * KernelReport[kind=PANIC, title="kernel panic: sysrq triggered crash", consoleLine=212, uptime=12.345678 s,
+ *         source=CONSOLE]
  * }</pre>
  *
  * @param kind what the kernel reported
@@ -24,12 +26,16 @@ import java.util.stream.Collectors;
  *     see {@link KernelReportScanner} for how each kind gets its title
  * @param lines the report's console lines as printed (printk prefixes included), from the line
  *     that opens it to the line that ends it; long reports are cut (see {@link KernelReportScanner})
- * @param consoleLine the absolute index, from 0, of the report's header line in its console, as
- *     {@code Console.lineCount()} counts lines
+ * @param consoleLine where the report starts: for {@link Source#CONSOLE}, the absolute index, from
+ *     0, of its header line in its console, as {@code Console.lineCount()} counts lines; for
+ *     {@link Source#KERNEL_LOG}, the sequence number of the record holding its header line
  * @param uptime the guest's uptime printed in the header's printk timestamp; empty when the
- *     kernel prints none ({@code CONFIG_PRINTK_TIME} off, or {@code printk.time=0})
+ *     kernel prints none ({@code CONFIG_PRINTK_TIME} off, or {@code printk.time=0}); a report
+ *     from the kernel log always has one
+ * @param source where it was found
  */
-public record KernelReport(Kind kind, String title, List<String> lines, long consoleLine, Optional<Duration> uptime) {
+public record KernelReport(Kind kind, String title, List<String> lines, long consoleLine, Optional<Duration> uptime,
+                           Source source) {
 
     /**
      * Checks and copies the components.
@@ -42,12 +48,60 @@ public record KernelReport(Kind kind, String title, List<String> lines, long con
         Objects.requireNonNull(title, "title");
         lines = List.copyOf(lines);
         Objects.requireNonNull(uptime, "uptime");
+        Objects.requireNonNull(source, "source");
         if (lines.isEmpty()) {
             throw new IllegalArgumentException("a kernel report has at least its header line");
         }
         if (consoleLine < 0) {
             throw new IllegalArgumentException("consoleLine must be at least 0, got " + consoleLine);
         }
+    }
+
+    /**
+     * A report found on the console, as {@link KernelReportScanner} makes it.
+     *
+     * @param kind what the kernel reported
+     * @param title the title
+     * @param lines the report's console lines
+     * @param consoleLine the index of its header line in its console
+     * @param uptime the header's timestamp, if any
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if {@code lines} is empty or {@code consoleLine} negative
+     */
+    public KernelReport(Kind kind, String title, List<String> lines, long consoleLine, Optional<Duration> uptime) {
+        this(kind, title, lines, consoleLine, uptime, Source.CONSOLE);
+    }
+
+    /**
+     * Returns where the report starts, in words.
+     *
+     * @return {@code "console line N"} (N from 1) or {@code "kernel log record N"} (the sequence number)
+     */
+    public String location() {
+        return source == Source.CONSOLE ? "console line " + (consoleLine + 1) : "kernel log record " + consoleLine;
+    }
+
+    /**
+     * Returns whether {@code other} is this report, perhaps as the other source saw it. Within one
+     * source, a report is itself only: the same kind starting at the same place. Across sources (a
+     * report the kernel printed both on its console and in its log), the same kind and, when both
+     * have an uptime, the same uptime (the console prints the record's own timestamp, to the
+     * microsecond); when one has none, the same title.
+     *
+     * @param other another report
+     * @return whether they are the same report of the kernel's
+     */
+    public boolean isSameReport(KernelReport other) {
+        if (kind != other.kind) {
+            return false;
+        }
+        if (source == other.source) {
+            return consoleLine == other.consoleLine;
+        }
+        if (uptime.isPresent() && other.uptime.isPresent()) {
+            return uptime.equals(other.uptime);
+        }
+        return title.equals(other.title);
     }
 
     /**
@@ -67,7 +121,7 @@ public record KernelReport(Kind kind, String title, List<String> lines, long con
      * @return several lines, without a final newline
      */
     public String describe() {
-        StringBuilder out = new StringBuilder(summary()).append(" (console line ").append(consoleLine + 1);
+        StringBuilder out = new StringBuilder(summary()).append(" (").append(location());
         uptime.ifPresent(u -> out.append(String.format(Locale.ROOT, ", uptime %d.%06d s", u.toSeconds(),
                 u.toNanosPart() / 1000)));
         out.append(')');
@@ -75,6 +129,17 @@ public record KernelReport(Kind kind, String title, List<String> lines, long con
             out.append("\n  ").append(line);
         }
         return out.toString();
+    }
+
+    /** Where a report was found. */
+    public enum Source {
+        /** The guest's serial console: what the kernel printed at its console log level. */
+        CONSOLE,
+        /**
+         * The kernel's log as the guest agent streams it from {@code /dev/kmsg}: every record, at
+         * every level, each record's lines as the console would print them.
+         */
+        KERNEL_LOG
     }
 
     /**

@@ -25,8 +25,8 @@ class GuestAgentsTest {
 
     private static final HexFormat HEX = HexFormat.of();
     private static final String HELLO =
-            "bc4b0100000000001c00000001000100000001001200626f6f746b65726e656c2d6167656e7420312a0774fd";
-    private static final String WELCOME = "bc4b0200000000000600000001000000010095fc42b4";
+            "bc4b0100000000001c00000002000200000001001200626f6f746b65726e656c2d6167656e7420324fbcf494";
+    private static final String WELCOME = "bc4b020000000000060000000200000001003b8ed632";
     private static final String EXEC_TRUE = "bc4b10000100000010000000000000000100040074727565000000007afdc3af";
     private static final String STARTED_42 = "bc4b110001000000040000002a00000012a966fa";
     private static final String STDOUT_HI = "bc4b1200010000000300000068690a26336739";

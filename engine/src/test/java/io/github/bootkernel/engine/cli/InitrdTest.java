@@ -29,6 +29,9 @@ class InitrdTest {
 
     @Test
     void aGivenInitrdIsBootedAsItIs() throws Exception {
+        Path kernelLogInitrd = Files.write(dir.resolve("kmsg-initrd"), new byte[] {4});
+        assertThat(Initrd.of(parse("--kernel", "k", "--initrd", kernelLogInitrd.toString(), "--kernel-log", "k.log"),
+                System.err)).as("its /init is to start the agent").contains(kernelLogInitrd);
         Path initrd = Files.write(dir.resolve("initrd"), new byte[] {1, 2, 3});
         assertThat(Initrd.of(parse("--kernel", "k", "--initrd", initrd.toString()), System.err)).contains(initrd);
         assertThat(Initrd.of(parse("--kernel", "k", "--initrd", initrd.toString(), "--exec", "true"), System.err))

@@ -99,4 +99,13 @@ class MainExecTest {
                 .isEqualTo(ExitCodes.VMM_ERROR);
         assertThat(stderr()).startsWith("bootkernel: cannot write the console log: ").contains("no-such-dir");
     }
+
+    @Test
+    void aKernelLogThatCannotBeWrittenIsAMonitorError() throws Exception {
+        Path log = dir.resolve("no-such-dir/kmsg.log");
+
+        assertThat(run(TinyGuests.printThenExit("x", 0), "--kernel-log", log.toString()))
+                .isEqualTo(ExitCodes.VMM_ERROR);
+        assertThat(stderr()).startsWith("bootkernel: cannot write the kernel log: ").contains("no-such-dir");
+    }
 }

@@ -160,6 +160,22 @@ class OptionsTest {
     }
 
     @Test
+    void kernelLogTurnsTheAgentOn() throws Exception {
+        Options options = parse("--kernel", "k", "--kernel-log", "kmsg.log");
+        assertThat(options.kernelLog()).contains(Path.of("kmsg.log"));
+        assertThat(options.agent()).as("the agent streams the kernel log").isTrue();
+        assertThat(options.exec()).isEmpty();
+        assertThat(parse("--kernel", "k", "--exec", "true").agent()).isTrue();
+        assertThat(parse("--kernel", "k").agent()).isFalse();
+        assertThat(parse("--kernel", "k").kernelLog()).isEmpty();
+        assertUsage("--kernel-log needs a value", "--kernel", "k", "--kernel-log");
+        assertUsage("--kernel-log and --console-log name the same file same.log: give two", "--kernel", "k",
+                "--kernel-log", "same.log", "--console-log", "same.log");
+        assertThat(Options.USAGE).contains("[--kernel-log FILE]", "--kernel-log FILE      write the kernel's log",
+                "dmesg -r", "records lost");
+    }
+
+    @Test
     void failOnTakesKindIdsOrNone() throws Exception {
         assertThat(parse("--kernel", "k").failOn()).containsExactly(KernelReport.Kind.PANIC);
         assertThat(parse("--kernel", "k", "--fail-on", "oops, kasan,hung-task").failOn())

@@ -31,17 +31,17 @@ class AgentTest {
     Path temp;
 
     @Test
-    void saysHelloFirstWithVersion1AndItsMaximumPayload() throws Exception {
+    void saysHelloFirstWithVersion2AndItsMaximumPayload() throws Exception {
         try (AgentUnderTest agent = AgentUnderTest.start()) {
             Frame hello = agent.next();
 
             assertThat(hello.type()).isEqualTo(Frame.HELLO);
             assertThat(hello.id()).isZero();
             Frame.Fields fields = hello.fields();
-            assertThat(fields.u16()).as("min version").isEqualTo(1);
-            assertThat(fields.u16()).as("max version").isEqualTo(1);
+            assertThat(fields.u16()).as("min version").isEqualTo(2);
+            assertThat(fields.u16()).as("max version").isEqualTo(2);
             assertThat(fields.u32()).as("max payload").isEqualTo(65536);
-            assertThat(fields.str()).isEqualTo("bootkernel-agent 1");
+            assertThat(fields.str()).isEqualTo("bootkernel-agent 2");
             assertThat(fields.atEnd()).isTrue();
         }
     }

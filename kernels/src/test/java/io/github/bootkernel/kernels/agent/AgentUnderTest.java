@@ -64,17 +64,18 @@ final class AgentUnderTest implements AutoCloseable {
         });
     }
 
-    /** Starts the agent; its HELLO is the first frame to read. */
-    static AgentUnderTest start() throws IOException {
-        String agent = Catalog.AGENT.get().path().toString();
-        return new AgentUnderTest(new ProcessBuilder(agent, "--stdio").start());
+    /** Starts the agent with {@code --stdio} and these arguments; its HELLO is the first frame to read. */
+    static AgentUnderTest start(String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Catalog.AGENT.get().path().toString(), "--stdio"));
+        command.addAll(List.of(arguments));
+        return new AgentUnderTest(new ProcessBuilder(command).start());
     }
 
-    /** Starts the agent, reads its HELLO and answers WELCOME (version 1, 64 KiB payloads). */
-    static AgentUnderTest connected() throws IOException, InterruptedException {
-        AgentUnderTest agent = start();
+    /** Starts the agent, reads its HELLO and answers WELCOME (version 2, 64 KiB payloads). */
+    static AgentUnderTest connected(String... arguments) throws IOException, InterruptedException {
+        AgentUnderTest agent = start(arguments);
         assertThat(agent.next().type()).isEqualTo(Frame.HELLO);
-        agent.send(new Frame(Frame.WELCOME, 0, new Frame.Payload().u16(1).u32(65536).bytes()));
+        agent.send(new Frame(Frame.WELCOME, 0, new Frame.Payload().u16(2).u32(65536).bytes()));
         return agent;
     }
 

@@ -33,6 +33,9 @@ record Frame(int type, int id, byte[] payload) {
     static final int DONE = 0x30;
     static final int ERROR = 0x3E;
     static final int FATAL = 0x3F;
+    static final int KLOG = 0x40;
+    static final int RECORDS = 0x41;
+    static final int LOST = 0x42;
 
     static final int HEADER = 12;
 

@@ -20,6 +20,11 @@ import java.util.Objects;
  * <p>Every call waits for the agent's HELLO within its own time limit, honours its thread's
  * interrupt, and ends at once when the channel ends ({@link #end}, a bad frame, the agent's
  * FATAL, the end of {@code fromAgent}, {@link #close()}). The threads are those of {@link Channel}.
+ *
+ * <p>Given a {@link KlogReceiver}, the client streams the guest kernel's log: after every WELCOME
+ * (the first connection and every restart of the agent) it sends KLOG from the receiver's
+ * {@link KlogReceiver#nextSequence()}, and the records arrive at the receiver on the reader thread.
+ * That request's failure at the channel's end is not reported to anyone.
  */
 public final class AgentClient implements AgentConnection {
 
@@ -34,15 +39,29 @@ public final class AgentClient implements AgentConnection {
      *     bzImage"}
      */
     public AgentClient(InputStream fromAgent, OutputStream toAgent, String description) {
-        this(fromAgent, toAgent, description, ExecCall.KILL_GRACE);
+        this(fromAgent, toAgent, description, (KlogReceiver) null);
     }
 
     /**
-     * Like {@link #AgentClient(InputStream, OutputStream, String)} with another grace for the
-     * report of a program's end after its SIGKILL at the time limit: for tests.
+     * Starts reading {@code fromAgent} for the agent's HELLO, and streams the kernel log to
+     * {@code klog} once the agent is connected.
+     *
+     * @param fromAgent the bytes the agent writes; its end is the end of the channel
+     * @param toAgent the bytes the agent reads
+     * @param description where the agent is, for messages
+     * @param klog where the guest kernel's records go; null: the client does not ask for them
      */
-    AgentClient(InputStream fromAgent, OutputStream toAgent, String description, Duration killGrace) {
-        this.channel = new Channel(fromAgent, toAgent, description, killGrace);
+    public AgentClient(InputStream fromAgent, OutputStream toAgent, String description, KlogReceiver klog) {
+        this(fromAgent, toAgent, description, ExecCall.KILL_GRACE, klog);
+    }
+
+    /**
+     * Like {@link #AgentClient(InputStream, OutputStream, String, KlogReceiver)} with another grace
+     * for the report of a program's end after its SIGKILL at the time limit: for tests.
+     */
+    AgentClient(InputStream fromAgent, OutputStream toAgent, String description, Duration killGrace,
+            KlogReceiver klog) {
+        this.channel = new Channel(fromAgent, toAgent, description, killGrace, klog);
         channel.start();
     }
 

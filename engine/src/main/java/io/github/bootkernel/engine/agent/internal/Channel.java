@@ -29,6 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of the agent's stream, a failed read or write, {@link #close()}. Every request in flight then
  * fails with that reason, and so does every later one. A new HELLO while connected (the agent
  * restarted) fails the requests in flight and starts a new session.
+ *
+ * <p>With a {@link KlogReceiver}, every session starts with a KLOG request right after WELCOME
+ * (queued with it, in the same session), asking for the records from the receiver's
+ * {@link KlogReceiver#nextSequence()}: on the first connection and after every restart of the agent.
  */
 final class Channel {
 
@@ -47,6 +51,7 @@ final class Channel {
     private final OutputStream out;
     private final String description;
     private final Duration killGrace;
+    private final KlogReceiver klog;
     private final Outbox outbox;
     private final ScheduledThreadPoolExecutor timer;
     /** The timer's one thread, once it has started; joined by {@link #close()}. */
@@ -69,12 +74,14 @@ final class Channel {
      * @param description the agent's place, for messages
      * @param killGrace how long after the SIGKILL at its time limit a program's end may take to be
      *     reported (see {@link ExecCall})
+     * @param klog where the kernel log's records go; null: no KLOG request
      */
-    Channel(InputStream in, OutputStream out, String description, Duration killGrace) {
+    Channel(InputStream in, OutputStream out, String description, Duration killGrace, KlogReceiver klog) {
         this.in = Objects.requireNonNull(in, "in");
         this.out = Objects.requireNonNull(out, "out");
         this.description = Objects.requireNonNull(description, "description");
         this.killGrace = Objects.requireNonNull(killGrace, "killGrace");
+        this.klog = klog;
         this.outbox = new Outbox(out, e -> end(Reason.CHANNEL_BROKEN, "writing to the agent on " + description
                 + " failed: " + e));
         int n = CHANNELS.incrementAndGet();
@@ -149,6 +156,12 @@ final class Channel {
      */
     synchronized void submit(Call call, Deadline deadline, FrameType type, byte[] payload) throws InterruptedException {
         Session s = awaitSession(deadline, call.what());
+        register(call, s, type, payload);
+    }
+
+    /** Gives a request a new id in a session and queues its first frame; holding this. */
+    private void register(Call call, Session s, FrameType type, byte[] payload) {
+        assert Thread.holdsLock(this);
         int id;
         do {
             id = nextId++;
@@ -327,6 +340,8 @@ final class Channel {
                     + ", the host " + Payloads.VERSION + " to " + Payloads.VERSION);
             return false;
         }
+        // Asked here, on the reader thread, after every frame of the old session was handed on.
+        byte[] klogPayload = klogPayload();
         List<Call> lost;
         synchronized (this) {
             if (state == State.ENDED) {
@@ -338,6 +353,9 @@ final class Channel {
             outbox.newSession(session.id());
             byte[] welcome = new Payloads.Welcome(Payloads.VERSION, Frame.MAX_PAYLOAD).encode();
             outbox.send(Frame.of(FrameType.WELCOME, 0, welcome).encode(Frame.MAX_PAYLOAD), session.id());
+            if (klogPayload != null) {
+                register(new KlogCall(this, klog), session, FrameType.KLOG, klogPayload);
+            }
             state = State.CONNECTED;
             notifyAll();
         }
@@ -347,6 +365,19 @@ final class Channel {
                     + "): the request was lost with its old run");
         }
         return true;
+    }
+
+    /** @return the KLOG payload for a new session, or null without a receiver (or with a broken one) */
+    private byte[] klogPayload() {
+        if (klog == null) {
+            return null;
+        }
+        try {
+            return KlogCall.payload(klog);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the kernel log receiver of the agent on " + description + " failed; no KLOG", e);
+            return null;
+        }
     }
 
     private static void closeQuietly(Closeable c) {

@@ -3,7 +3,7 @@ package io.github.bootkernel.engine.agent.internal;
 import java.util.Optional;
 
 /**
- * The frame types of the guest agent protocol, version 1, with their codes and who sends them
+ * The frame types of the guest agent protocol, version 2, with their codes and who sends them
  * ({@code docs/guest-agent-protocol.md}, "Frame types").
  */
 enum FrameType {
@@ -23,7 +23,10 @@ enum FrameType {
     GET(0x24, Sender.HOST),
     DONE(0x30, Sender.AGENT),
     ERROR(0x3E, Sender.AGENT),
-    FATAL(0x3F, Sender.AGENT);
+    FATAL(0x3F, Sender.AGENT),
+    KLOG(0x40, Sender.HOST),
+    RECORDS(0x41, Sender.AGENT),
+    LOST(0x42, Sender.AGENT);
 
     /** One side of the channel. */
     enum Sender { HOST, AGENT }
@@ -65,7 +68,7 @@ enum FrameType {
 
     /**
      * @param code a type byte, 0-255
-     * @return the type, or empty if version 1 has none with this code
+     * @return the type, or empty if version 2 has none with this code
      */
     static Optional<FrameType> of(int code) {
         return Optional.ofNullable(BY_CODE[code & 0xff]);

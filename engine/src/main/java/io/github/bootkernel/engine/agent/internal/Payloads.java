@@ -1,6 +1,7 @@
 package io.github.bootkernel.engine.agent.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -9,18 +10,23 @@ import java.util.function.Function;
  * types"): a record per type that encodes itself and decodes and checks the wire bytes. The
  * records check their values (ranges, limits) when made, so a decoded payload is a valid one;
  * decoding turns every refusal into a {@link MalformedPayloadException}. STDOUT, STDERR and DATA
- * carry raw bytes, DONE nothing.
+ * carry raw bytes, DONE nothing; RECORDS carries length-prefixed records ({@link #records}).
  */
 final class Payloads {
 
-    /** The protocol versions this side speaks: 1 to 1. */
-    static final int VERSION = 1;
+    /** The protocol versions this side speaks: 2 to 2 (version 2 added KLOG, RECORDS and LOST). */
+    static final int VERSION = 2;
     /** The most arguments, and the most environment entries, of one EXEC. */
     static final int MAX_ENTRIES = 1024;
     /** The highest Linux signal number. */
     static final int MAX_SIGNAL = 64;
     /** The highest permission bits: setuid, setgid, sticky and rwx for all. */
     static final int MAX_MODE = 07777;
+    /**
+     * The longest kernel log record: the kernel formats a /dev/kmsg record into a buffer of
+     * {@code CONSOLE_EXT_LOG_MAX} (8192) bytes ({@code kernel/printk/printk.c}, {@code devkmsg_read}).
+     */
+    static final int MAX_RECORD = 8192;
 
     private Payloads() {
     }
@@ -230,6 +236,83 @@ final class Payloads {
         static Fatal decode(byte[] p) {
             return parse(p, r -> new Fatal(r.str()));
         }
+    }
+
+    /** KLOG: the sequence number of the first record wanted. */
+    record Klog(long fromSequence) {
+        Klog {
+            check(fromSequence >= 0, "sequence number " + fromSequence);
+        }
+
+        byte[] encode() {
+            return new PayloadWriter().u64(fromSequence).toBytes();
+        }
+
+        static Klog decode(byte[] p) {
+            return parse(p, r -> new Klog(r.u64()));
+        }
+    }
+
+    /** LOST: the agent's count of the records the ring overwrote, 0 if it does not know. */
+    record Lost(long countHint) {
+        byte[] encode() {
+            return new PayloadWriter().u64(countHint).toBytes();
+        }
+
+        static Lost decode(byte[] p) {
+            return parse(p, r -> new Lost(r.u64()));
+        }
+    }
+
+    /**
+     * The records of a RECORDS payload: one or more, each a {@code u16} length of 1 to
+     * {@link #MAX_RECORD} and that many bytes, together filling the payload exactly. Each length is
+     * checked against what is left of the payload before it is used.
+     *
+     * @param p the payload
+     * @return the records, copies, in order
+     * @throws MalformedPayloadException if the payload is empty, a length is 0 or above
+     *     {@link #MAX_RECORD}, or a record runs past the payload's end
+     */
+    static List<byte[]> records(byte[] p) {
+        if (p.length == 0) {
+            throw new MalformedPayloadException("a RECORDS payload holds no record");
+        }
+        List<byte[]> records = new ArrayList<>();
+        int at = 0;
+        while (at < p.length) {
+            if (p.length - at < 2) {
+                throw new MalformedPayloadException("the payload ends inside the length of record " + records.size()
+                        + " at byte " + at);
+            }
+            int length = (p[at] & 0xff) | (p[at + 1] & 0xff) << 8;
+            if (length == 0 || length > MAX_RECORD) {
+                throw new MalformedPayloadException("record " + records.size() + " at byte " + at + " has " + length
+                        + " bytes, expected 1 to " + MAX_RECORD);
+            }
+            if (length > p.length - at - 2) {
+                throw new MalformedPayloadException("record " + records.size() + " at byte " + at + " has " + length
+                        + " bytes, but only " + (p.length - at - 2) + " are left in the payload");
+            }
+            records.add(Arrays.copyOfRange(p, at + 2, at + 2 + length));
+            at += 2 + length;
+        }
+        return records;
+    }
+
+    /**
+     * A RECORDS payload, for tests and fakes.
+     *
+     * @param records the records, each 1 to {@link #MAX_RECORD} bytes
+     * @return the payload
+     */
+    static byte[] encodeRecords(List<byte[]> records) {
+        PayloadWriter w = new PayloadWriter();
+        for (byte[] r : records) {
+            check(r.length >= 1 && r.length <= MAX_RECORD, "a record of " + r.length + " bytes");
+            w.u16(r.length).bytes(r);
+        }
+        return w.toBytes();
     }
 
     /**

@@ -9,7 +9,8 @@
  * <p>The client: {@link io.github.bootkernel.engine.agent.internal.AgentClient} over any two byte
  * streams; its {@code Channel} (state, handshake, requests by id, the reader thread), its
  * {@code Outbox} (the writer thread) and one {@code Call} per request ({@code ExecCall},
- * {@code PutCall}, {@code GetCall}). The machine wires it to the second UART;
+ * {@code PutCall}, {@code GetCall}, and {@code KlogCall}, which hands the kernel log's records to a
+ * {@link io.github.bootkernel.engine.agent.internal.KlogReceiver}). The machine wires it to the second UART;
  * {@link io.github.bootkernel.engine.agent.internal.AbsentAgent} stands in without an agent.
  *
  * <p>It imports the JDK, the exported {@code agent} API and the engine's exception types, nothing

@@ -71,7 +71,7 @@ class AgentClientChannelTest {
         assertThat(client.isConnected()).isTrue();
         Frame welcome = agent.received.get(0);
         assertThat(welcome.type()).isEqualTo(FrameType.WELCOME);
-        assertThat(Payloads.Welcome.decode(welcome.payload())).isEqualTo(new Payloads.Welcome(1, 65536));
+        assertThat(Payloads.Welcome.decode(welcome.payload())).isEqualTo(new Payloads.Welcome(2, 65536));
     }
 
     @Test
@@ -80,9 +80,9 @@ class AgentClientChannelTest {
             client.awaitConnected(Duration.ofSeconds(60));
             return null;
         });
-        agent.hello(2, 3, Frame.MAX_PAYLOAD);
+        agent.hello(3, 4, Frame.MAX_PAYLOAD);
         assertFailsPromptly(waiting, Reason.CHANNEL_BROKEN, "cannot wait for the agent: no protocol version in common:"
-                + " the agent on the fake agent (\"fake-agent 1\") speaks versions 2 to 3, the host 1 to 1");
+                + " the agent on the fake agent (\"fake-agent 1\") speaks versions 3 to 4, the host 2 to 2");
         Thread.sleep(100);
         assertThat(agent.received).isEmpty();
     }

@@ -22,7 +22,7 @@ import java.util.zip.CRC32;
  * serves EXEC with programs written in Java (one thread each), PUT and GET with files kept in
  * memory, and follows the agent's rules of {@code docs/guest-agent-protocol.md} (KILL for an ended
  * request is ignored; the DATA and END of a refused PUT are discarded; a bad frame from the host
- * is answered with FATAL). Tests make it misbehave by sending frames or bytes of their own, by
+ * is answered with FATAL; KLOG is received and left to the test to answer). Tests make it misbehave by sending frames or bytes of their own, by
  * answering some request types themselves ({@link #manual}), or by closing its output.
  */
 final class FakeAgent implements AutoCloseable {
@@ -151,7 +151,12 @@ final class FakeAgent implements AutoCloseable {
 
     /** @return a client of this agent with another grace after a SIGKILL at a time limit */
     AgentClient client(Duration killGrace) {
-        return new AgentClient(toHost.in, toAgent.out, "the fake agent", killGrace);
+        return new AgentClient(toHost.in, toAgent.out, "the fake agent", killGrace, null);
+    }
+
+    /** @return a client of this agent that streams the kernel log to {@code klog} */
+    AgentClient client(KlogReceiver klog) {
+        return new AgentClient(toHost.in, toAgent.out, "the fake agent", ExecCall.KILL_GRACE, klog);
     }
 
     /**
@@ -186,9 +191,9 @@ final class FakeAgent implements AutoCloseable {
         ignoreKill = true;
     }
 
-    /** Sends HELLO for version 1; again, it is a restart: what ran is forgotten. */
+    /** Sends HELLO for version 2; again, it is a restart: what ran is forgotten. */
     void hello() throws IOException {
-        hello(1, 1, Frame.MAX_PAYLOAD);
+        hello(2, 2, Frame.MAX_PAYLOAD);
     }
 
     void hello(int min, int max, long maxPayload) throws IOException {
@@ -297,6 +302,7 @@ final class FakeAgent implements AutoCloseable {
         int id = f.requestId();
         switch (f.type()) {
             case WELCOME:
+            case KLOG: // the tests send its RECORDS, LOST or ERROR themselves
                 return;
             case EXEC: {
                 Payloads.ExecRequest request = Payloads.ExecRequest.decode(f.payload());

@@ -109,6 +109,35 @@ class PayloadsTest {
     }
 
     @Test
+    void klogLostAndRecordsAreAsTheSpecSays() {
+        assertThat(HEX.formatHex(new Payloads.Klog(0x0102).encode())).isEqualTo("0201000000000000");
+        assertThat(Payloads.Klog.decode(new Payloads.Klog(Long.MAX_VALUE).encode()).fromSequence()).isEqualTo(Long.MAX_VALUE);
+        assertThat(Payloads.Lost.decode(HEX.parseHex("0500000000000000")).countHint()).isEqualTo(5);
+        assertMalformed(new byte[7], Payloads.Lost::decode, "the payload ends inside a u64 at byte 0: it needs 8 bytes, 7 are left");
+
+        byte[] wire = HEX.parseHex("0300" + "616263" + "0100" + "0a");
+        assertThat(Payloads.records(wire)).containsExactly("abc".getBytes(StandardCharsets.US_ASCII), new byte[] {'\n'});
+        assertThat(Payloads.encodeRecords(List.of("abc".getBytes(StandardCharsets.US_ASCII), new byte[] {'\n'})))
+                .isEqualTo(wire);
+        byte[] longest = new byte[Payloads.MAX_RECORD];
+        assertThat(Payloads.records(Payloads.encodeRecords(List.of(longest)))).singleElement().isEqualTo(longest);
+    }
+
+    @Test
+    void recordsWhoseLengthsDoNotFitThePayloadAreRefused() {
+        assertMalformed(new byte[0], Payloads::records, "a RECORDS payload holds no record");
+        assertMalformed(HEX.parseHex("0000"), Payloads::records, "record 0 at byte 0 has 0 bytes, expected 1 to 8192");
+        assertMalformed(HEX.parseHex("0120" + "00".repeat(8193)), Payloads::records,
+                "record 0 at byte 0 has 8193 bytes, expected 1 to 8192");
+        assertMalformed(HEX.parseHex("0100" + "41" + "0500" + "41424344"), Payloads::records,
+                "record 1 at byte 3 has 5 bytes, but only 4 are left in the payload");
+        assertMalformed(HEX.parseHex("0100" + "41" + "05"), Payloads::records,
+                "the payload ends inside the length of record 1 at byte 3");
+        assertMalformed(HEX.parseHex("ffff"), Payloads::records, "record 0 at byte 0 has 65535 bytes, expected 1 to 8192");
+        assertThatThrownBy(() -> Payloads.encodeRecords(List.of(new byte[0]))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void theExecLayoutIsAsTheSpecSays() {
         byte[] p = new Payloads.ExecRequest(0, List.of("ls"), List.of("A=1"), "").encode();
         assertThat(HEX.formatHex(p)).isEqualTo("00000000" + "0100" + "0200" + "6c73" + "0100" + "0300" + "413d31" + "0000");

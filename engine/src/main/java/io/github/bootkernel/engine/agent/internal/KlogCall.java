@@ -1,0 +1,92 @@
+package io.github.bootkernel.engine.agent.internal;
+
+import io.github.bootkernel.engine.AgentException.Reason;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The KLOG request of one session ({@code docs/guest-agent-protocol.md}, "Stream the kernel's
+ * log"): the agent's RECORDS frames become one {@link KlogReceiver#record} call per record, LOST
+ * becomes {@link KlogReceiver#lost()}, and ERROR (the agent cannot read {@code /dev/kmsg})
+ * {@link KlogReceiver#unavailable}. Nobody waits for it: it never ends normally, and its failure at
+ * the channel's end or at an agent restart is silent ({@link AgentClient} asks again after the next
+ * WELCOME).
+ *
+ * <p>A RECORDS payload that does not parse ({@link Payloads#records}: every length is checked
+ * against what is left of the payload) is a bad frame, which ends the channel as any other does:
+ * the agent builds these payloads itself, so a bad one means a bug or a foreign writer, not a
+ * kernel's odd record. The records' bytes are the guest's and are handed on unchecked.
+ *
+ * <p>{@link #onFrame} runs on the channel's reader thread, and so do the receiver's calls. A
+ * receiver that throws gets no more calls (the failure is logged once); the channel goes on.
+ */
+final class KlogCall extends Call {
+
+    private static final System.Logger LOG = System.getLogger(KlogCall.class.getName());
+
+    private final KlogReceiver receiver;
+    // The reader thread's only.
+    private boolean receiving = true;
+
+    /**
+     * @param channel the channel
+     * @param receiver where the records go
+     */
+    KlogCall(Channel channel, KlogReceiver receiver) {
+        super(channel, "stream the kernel log");
+        this.receiver = Objects.requireNonNull(receiver, "receiver");
+    }
+
+    /**
+     * The KLOG payload asking for the records from the receiver's next sequence number.
+     *
+     * @param receiver the receiver
+     * @return the payload
+     * @throws IllegalStateException if the receiver's next sequence number is negative
+     */
+    static byte[] payload(KlogReceiver receiver) {
+        long from = receiver.nextSequence();
+        if (from < 0) {
+            throw new IllegalStateException("the kernel log receiver asks for sequence number " + from);
+        }
+        return new Payloads.Klog(from).encode();
+    }
+
+    @Override
+    boolean onFrame(Frame f) throws BadFrameException {
+        switch (f.type()) {
+            case RECORDS:
+                List<byte[]> records = Payloads.records(f.payload());
+                for (byte[] r : records) {
+                    deliver(() -> receiver.record(r));
+                }
+                return false;
+            case LOST:
+                Payloads.Lost.decode(f.payload()); // the hint is the agent's; the receiver counts from the sequence numbers
+                deliver(receiver::lost);
+                return false;
+            case ERROR:
+                Payloads.ErrorReply error = Payloads.ErrorReply.decode(f.payload());
+                String why = "the agent cannot stream the kernel log: " + error.message() + " (errno " + error.errno() + ")";
+                deliver(() -> receiver.unavailable(why));
+                fail(Reason.REQUEST_FAILED, why);
+                return true;
+            default:
+                throw unexpected(f, f.type() + " is not an answer to KLOG");
+        }
+    }
+
+    private void deliver(Runnable call) {
+        if (!receiving) {
+            return;
+        }
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            receiving = false;
+            LOG.log(Level.WARNING, "the kernel log receiver of the agent on " + channel().description()
+                    + " threw; it gets no more records", e);
+        }
+    }
+}
