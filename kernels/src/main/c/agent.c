@@ -11,7 +11,8 @@
  * at once: EXEC runs a program (its output comes back in STDOUT and STDERR frames, then EXITED or
  * SIGNALED), KILL signals a program's process group, PUT and GET copy a file in or out, checked by
  * size and CRC-32, KLOG streams the kernel's log records from /dev/kmsg in RECORDS frames (LOST
- * when the kernel's ring overwrote some before they were read).
+ * when the kernel's ring overwrote some before they were read), and SYNC on the KLOG is answered
+ * with SYNCED once the agent has read the ring to its end.
  *
  * How it works: one thread, one poll() loop. Frames for the host are appended to a queue in memory
  * and written whenever the channel takes them (the channel is non-blocking), so the agent keeps
@@ -83,6 +84,8 @@ enum frame_type {
 	T_KLOG = 0x40,
 	T_RECORDS = 0x41,
 	T_LOST = 0x42,
+	T_SYNC = 0x43,
+	T_SYNCED = 0x44,
 };
 
 /* ---- Tuning ---- */
@@ -216,6 +219,7 @@ static struct {
 	uint64_t next;        /* the sequence number expected next: from_sequence, then one past the last read */
 	int next_known;       /* 0 after a record whose sequence number did not parse */
 	int lost;             /* a read failed with EPIPE or EINVAL: LOST goes out before the next record */
+	uint32_t syncs;       /* SYNCs not yet answered: each gets a SYNCED at the next EAGAIN */
 } klog;
 
 /* Frames waiting for the host: data[head .. head+len). */
@@ -1197,6 +1201,38 @@ static void handle_klog(const struct frame *f)
 	klog.next = from;
 	klog.next_known = 1;
 	klog.lost = 0;
+	klog.syncs = 0;
+}
+
+/* Sends one SYNCED per pending SYNC: every record the ring held was read and is queued before it. */
+static void send_synced(uint32_t id)
+{
+	for (; klog.syncs > 0; klog.syncs--) {
+		frame_begin(T_SYNCED, id);
+		frame_end();
+	}
+}
+
+/*
+ * SYNC: empty, on the KLOG's id. Counted; answered by pump_klog when a read of the kernel log
+ * returns EAGAIN, after the RECORDS frames of what it read. A source that ended (only a test's)
+ * has nothing more to read: answered at once. A SYNC for a request not in flight crossed the
+ * KLOG's ERROR on the way and is ignored; one for another kind of request is a bad frame.
+ */
+static void handle_sync(const struct frame *f)
+{
+	struct reader rd = reader_of(f);
+	expect_end(&rd);
+	struct request *r = find_request(f->id);
+	if (r == NULL)
+		return;
+	if (r->kind != REQ_KLOG)
+		frame_fatal(f, "SYNC for request %u, which is not the kernel log's stream", f->id);
+	if (klog.syncs == UINT32_MAX)
+		frame_fatal(f, "more than %u SYNCs unanswered", UINT32_MAX);
+	klog.syncs++;
+	if (r->fd < 0)
+		send_synced(r->id);
 }
 
 /* Sends LOST: u64 count_hint, the records between the one expected and seq (0: not known). */
@@ -1228,12 +1264,15 @@ static void pump_klog(struct request *r)
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-				if (klog.lost && payload == 0) {
+				/* The ring is read to its end: what it held is in the frame or queued before it. */
+				if (payload > 0)
+					frame_end();
+				else
 					frame_cancel();
+				if (klog.lost)
 					send_lost(r->id, 0, 0);
-					return;
-				}
-				break;
+				send_synced(r->id);
+				return;
 			}
 			if (n < 0 && (errno == EPIPE || errno == EINVAL)) {
 				klog.lost = 1;
@@ -1249,7 +1288,12 @@ static void pump_klog(struct request *r)
 			if (n == 0) {
 				/* Only a test's source ends (/dev/kmsg never does): nothing more will come. */
 				close_fd(&r->fd);
-				break;
+				if (payload > 0)
+					frame_end();
+				else
+					frame_cancel();
+				send_synced(r->id);
+				return;
 			}
 			uint64_t seq = 0;
 			int seq_known = record_sequence(klog.record, (size_t)n, &seq) == 0;
@@ -1336,6 +1380,9 @@ static void handle_frame(const struct frame *f)
 		break;
 	case T_KLOG:
 		handle_klog(f);
+		break;
+	case T_SYNC:
+		handle_sync(f);
 		break;
 	case T_WELCOME:
 		frame_fatal(f, "a second WELCOME");
@@ -1466,8 +1513,8 @@ static void serve(void)
 		}
 		if (producing && gets_pending())
 			timeout = 0;
-		if (klog_now && klog.pending > 0)
-			timeout = 0;
+		if (klog_now && (klog.pending > 0 || klog.syncs > 0))
+			timeout = 0;   /* a SYNC is answered after a read that finds the ring empty */
 
 		if (poll(fds, n, timeout) < 0) {
 			if (errno == EINTR)
@@ -1498,7 +1545,7 @@ static void serve(void)
 		 * ended this round (an agent restart does not happen within one); look it up again. */
 		klog_r = klog_request();
 		if (klog_now && klog_r != NULL && klog_r->fd >= 0 && out.len < KLOG_BELOW
-		    && (klog.pending > 0 || (fds[klog_index].revents & (POLLIN | POLLERR | POLLHUP))))
+		    && (klog.pending > 0 || klog.syncs > 0 || (fds[klog_index].revents & (POLLIN | POLLERR | POLLHUP))))
 			pump_klog(klog_r);
 	}
 }

@@ -94,9 +94,10 @@ class ArchitectureTest {
     void theKernelLogDependsOnNothingButTheJdkItselfAndTheAgentsReceiver() {
         classes().that().resideInAPackage(ENGINE + ".kmsg..")
                 .should().onlyDependOnClassesThat(describe("are in the JDK, the kmsg packages or the agent channel's"
-                        + " KlogReceiver", (JavaClass c) -> c.getPackageName().startsWith("java.")
+                        + " KlogReceiver and KlogSyncer", (JavaClass c) -> c.getPackageName().startsWith("java.")
                         || c.getPackageName().startsWith(ENGINE + ".kmsg")
-                        || c.getName().equals(ENGINE + ".agent.internal.KlogReceiver")))
+                        || c.getName().equals(ENGINE + ".agent.internal.KlogReceiver")
+                        || c.getName().equals(ENGINE + ".agent.internal.KlogSyncer")))
                 .because("records are parsed from bytes, wherever they come from; the channel only delivers them")
                 .check(MAIN);
     }

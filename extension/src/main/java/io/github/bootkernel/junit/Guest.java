@@ -75,6 +75,7 @@ public final class Guest implements AutoCloseable {
     private final String declaration;
     private final AgentCalls agent;
     private final ReportPolicy reportPolicy;
+    private final GuestKernelLog kernelLog;
 
     Guest(Machine machine, String kernelName, String declaration, Duration execTimeout, ReportPolicy reportPolicy) {
         this(machine, machine.agent(), kernelName, declaration, execTimeout, reportPolicy);
@@ -92,6 +93,7 @@ public final class Guest implements AutoCloseable {
         this.declaration = Objects.requireNonNull(declaration, "declaration");
         this.agent = new AgentCalls(this, agent, execTimeout);
         this.reportPolicy = Objects.requireNonNull(reportPolicy, "reportPolicy");
+        this.kernelLog = new GuestKernelLog(machine.kernelLog(), execTimeout);
     }
 
     /**
@@ -111,7 +113,9 @@ public final class Guest implements AutoCloseable {
      * {@code /dev/kmsg}, so it needs an image with the agent ({@code initramfs = "busybox"}); it
      * starts with the oldest record still in the ring when the agent connects (normally the
      * boot's first), and ends with the guest. Records the ring overwrote before the agent read
-     * them are {@linkplain KernelLog#gaps() gaps}.
+     * them are {@linkplain KernelLog#gaps() gaps}. {@link KernelLogAssert}'s checks first wait
+     * for the log to catch up with the guest ({@link KernelLog#awaitCaughtUp}), at most
+     * {@link #execTimeout()}.
      *
      * <pre>{@code
      * guest.sh("echo '<4>mydriver: fallback' > /dev/kmsg");
@@ -121,7 +125,7 @@ public final class Guest implements AutoCloseable {
      * @return the log; without the agent, an empty one that is never available
      */
     public KernelLog kernelLog() {
-        return machine.kernelLog();
+        return kernelLog;
     }
 
     /**

@@ -20,7 +20,14 @@ import org.assertj.core.api.Assertions;
  *
  * <p>The checks look at the records' messages ({@link KernelRecord#message()}: the text after the
  * kernel's prefix, escapes decoded, several lines for a multi-line record). All but
- * {@link #emitsWithin(Duration, String) emitsWithin} look at a snapshot taken when they run.
+ * {@link #emitsWithin(Duration, String) emitsWithin} look at a snapshot taken when they run. On a
+ * live guest, the first of them waits for the log to catch up with the guest
+ * ({@link KernelLog#awaitCaughtUp}: every record the guest's kernel held then has arrived), at most
+ * the guest's {@link Guest#execTimeout()} (60 s for a log that is not a guest's), so
+ * {@code guest.sh(...)} then {@code doesNotContainMessage(...)} sees what the command made the
+ * kernel log. If the log did not catch up, a failure message says why; and
+ * {@link #doesNotContainMessage} fails then when the limit passed, as records may still be on
+ * their way. A log that ended (the guest ended) or does not stream (no agent) is checked as it is.
  * {@link #atLevel(int)} narrows the later checks to records at a level or more severe. Every
  * failure message ends with the last {@value KernelLogTail#RECORDS} records, as {@code dmesg -r}
  * prints them.
@@ -33,7 +40,16 @@ import org.assertj.core.api.Assertions;
  */
 public final class KernelLogAssert extends AbstractAssert<KernelLogAssert, KernelLog> {
 
+    /** How long the checks wait for a log that is not a guest's to catch up. */
+    static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(60);
+
     private int maxLevel = KernelRecord.MAX_LEVEL;
+    /** Whether the log caught up was asked already: once per assertion. */
+    private boolean caughtUpAsked;
+    /** Why the log did not catch up, for failure messages; null when it did, ended, or does not stream. */
+    private String notCaughtUp;
+    /** Whether it did not catch up because the limit passed. */
+    private boolean catchUpTimedOut;
 
     /**
      * Starts assertions on a kernel log; prefer {@link GuestAssertions#assertThat(KernelLog)}.
@@ -81,6 +97,7 @@ public final class KernelLogAssert extends AbstractAssert<KernelLogAssert, Kerne
     public KernelLogAssert containsMessage(String substring) {
         Objects.requireNonNull(substring, "substring");
         isNotNull();
+        awaitCaughtUp();
         if (records().stream().noneMatch(r -> r.message().contains(substring))) {
             throw failed("Expecting the kernel log" + levels() + " to contain a message with\n  \"" + substring
                     + "\"\nbut none does.");
@@ -103,11 +120,16 @@ public final class KernelLogAssert extends AbstractAssert<KernelLogAssert, Kerne
     public KernelLogAssert doesNotContainMessage(String substring) {
         Objects.requireNonNull(substring, "substring");
         isNotNull();
+        awaitCaughtUp();
         List<String> found = records().stream().filter(r -> r.message().contains(substring))
                 .flatMap(r -> r.dmesgLines().stream()).map(l -> "  " + l).toList();
         if (!found.isEmpty()) {
             throw failed("Expecting the kernel log" + levels() + " to contain no message with\n  \"" + substring
                     + "\"\nbut found:\n" + String.join("\n", found));
+        }
+        if (catchUpTimedOut) {
+            throw failed("Expecting the kernel log" + levels() + " to contain no message with\n  \"" + substring
+                    + "\"\nbut cannot tell: none has arrived, and records may still be on their way.");
         }
         return this;
     }
@@ -128,6 +150,7 @@ public final class KernelLogAssert extends AbstractAssert<KernelLogAssert, Kerne
     public KernelLogAssert containsMessagesInOrder(String... substrings) {
         Arrays.stream(substrings).forEach(s -> Objects.requireNonNull(s, "substrings"));
         isNotNull();
+        awaitCaughtUp();
         List<KernelRecord> records = records();
         int next = 0;
         int previous = -1;
@@ -161,6 +184,7 @@ public final class KernelLogAssert extends AbstractAssert<KernelLogAssert, Kerne
      */
     public KernelLogAssert hasNoGaps() {
         isNotNull();
+        awaitCaughtUp();
         List<KernelLogGap> gaps = actual.gaps();
         if (!gaps.isEmpty()) {
             throw failed("Expecting the kernel log to have no gaps, but " + actual.lostRecords()
@@ -212,6 +236,36 @@ public final class KernelLogAssert extends AbstractAssert<KernelLogAssert, Kerne
         return info.hasDescription() ? messageAssert.as(info.description()) : messageAssert;
     }
 
+    /**
+     * Waits, once per assertion, for a live log to catch up with the guest; notes why when it did
+     * not. An interrupt fails the check and keeps the thread's interrupt flag.
+     */
+    private void awaitCaughtUp() {
+        if (caughtUpAsked) {
+            return;
+        }
+        caughtUpAsked = true;
+        if (actual.isEnded() || !actual.isAvailable()) {
+            return; // every record is in, or none comes: the snapshot is all there is
+        }
+        Duration limit = actual instanceof GuestKernelLog guestLog ? guestLog.catchUpLimit() : CATCH_UP_LIMIT;
+        long start = System.nanoTime();
+        try {
+            if (actual.awaitCaughtUp(limit) || actual.isEnded()) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failed("Interrupted while waiting for the kernel log to catch up with the guest.");
+        }
+        catchUpTimedOut = System.nanoTime() - start >= limit.toNanos();
+        notCaughtUp = catchUpTimedOut
+                ? "The kernel log had not caught up with the guest within " + ConsoleAssert.human(limit)
+                        + " (the agent had not sent every record its kernel held): records may be missing."
+                : "The kernel log could not catch up with the guest (the agent's channel ended or the agent"
+                        + " restarted): records may be missing.";
+    }
+
     private List<KernelRecord> records() {
         return actual.records(maxLevel);
     }
@@ -221,6 +275,6 @@ public final class KernelLogAssert extends AbstractAssert<KernelLogAssert, Kerne
     }
 
     private AssertionError failed(String message) {
-        return failure("%s", KernelLogTail.append(message, actual));
+        return failure("%s", KernelLogTail.append(notCaughtUp == null ? message : message + "\n" + notCaughtUp, actual));
     }
 }

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
-/** The kernel log assertions on logs made from records ({@link KernelLog#of}): passing and failing cases, and the tail. */
+/**
+ * The kernel log assertions on logs made from records ({@link KernelLog#of}): passing and failing
+ * cases, and the tail; on a live log, the wait for it to catch up first.
+ */
 class KernelLogAssertTest {
 
     private static final KernelLog BOOT = KernelLog.of(List.of(
@@ -89,5 +92,144 @@ class KernelLogAssertTest {
                 .hasMessageEndingWith("  | <6>[    0.000029] m29");
         assertThatThrownBy(() -> assertThat(KernelLog.of(List.of())).containsMessage("x"))
                 .hasMessageEndingWith("The kernel log is empty: no record arrived (does the guest run the agent?).");
+    }
+    /** A live log: records arrive while awaitCaughtUp runs, whose answer the test chooses. */
+    private static final class LiveLog implements KernelLog {
+        final java.util.List<KernelRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.List<KernelRecord> onTheirWay = new java.util.ArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        volatile boolean answer = true;
+        volatile boolean ended;
+        volatile Duration limitAsked;
+
+        LiveLog(KernelRecord... first) {
+            records.addAll(List.of(first));
+        }
+
+        @Override
+        public boolean awaitCaughtUp(Duration timeout) {
+            asked.incrementAndGet();
+            limitAsked = timeout;
+            records.addAll(onTheirWay);
+            onTheirWay.clear();
+            return answer;
+        }
+
+        @Override
+        public boolean isAvailable() {
+            return !records.isEmpty();
+        }
+
+        @Override
+        public java.util.Optional<String> unavailableReason() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public boolean isEnded() {
+            return ended;
+        }
+
+        @Override
+        public List<KernelRecord> records() {
+            return List.copyOf(records);
+        }
+
+        @Override
+        public List<KernelRecord> records(int maxLevel) {
+            return records.stream().filter(r -> r.level() <= maxLevel).toList();
+        }
+
+        @Override
+        public List<io.github.bootkernel.engine.kmsg.KernelLogGap> gaps() {
+            return List.of();
+        }
+
+        @Override
+        public long lostRecords() {
+            return 0;
+        }
+
+        @Override
+        public long droppedRecords() {
+            return 0;
+        }
+
+        @Override
+        public long malformedRecords() {
+            return 0;
+        }
+
+        @Override
+        public java.util.Optional<KernelRecord> awaitRecord(java.util.regex.Pattern pattern, Duration timeout) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.Optional<KernelRecord> awaitRecord(java.util.function.Predicate<KernelRecord> condition,
+                Duration timeout) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<String> tail(int n) {
+            return KernelLog.of(records()).tail(n);
+        }
+    }
+
+    @Test
+    void checksOnALiveLogFirstAwaitItsCatchUpOncePerAssertion() {
+        LiveLog log = new LiveLog(KernelRecord.of(0, 6, 1, "boot"));
+        log.onTheirWay.add(KernelRecord.of(1, 4, 2, "mydriver: written by the command"));
+
+        assertThat(log).containsMessage("written by the command").hasNoGaps().containsMessagesInOrder("boot", "mydriver");
+        org.assertj.core.api.Assertions.assertThat(log.asked).hasValue(1);
+        org.assertj.core.api.Assertions.assertThat(log.limitAsked).isEqualTo(KernelLogAssert.CATCH_UP_LIMIT);
+
+        log.onTheirWay.add(KernelRecord.of(2, 3, 3, "mydriver: oops"));
+        assertThatThrownBy(() -> assertThat(log).doesNotContainMessage("oops"))
+                .hasMessageContaining("but found:\n  <3>[    0.000003] mydriver: oops");
+    }
+
+    @Test
+    void aGuestsLogWaitsAtMostTheGuestsExecTimeout() {
+        LiveLog log = new LiveLog(KernelRecord.of(0, 6, 1, "boot"));
+        assertThat(new GuestKernelLog(log, Duration.ofSeconds(7))).containsMessage("boot");
+        org.assertj.core.api.Assertions.assertThat(log.limitAsked).isEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void aLogThatDidNotCatchUpInTimeSaysSoAndCannotProveAnAbsence() {
+        LiveLog log = new LiveLog(KernelRecord.of(0, 6, 1, "boot"));
+        log.answer = false;
+        GuestKernelLog guestLog = new GuestKernelLog(log, Duration.ZERO);
+
+        assertThatThrownBy(() -> assertThat(guestLog).doesNotContainMessage("oops"))
+                .hasMessageStartingWith("Expecting the kernel log to contain no message with\n  \"oops\"\nbut cannot tell:"
+                        + " none has arrived, and records may still be on their way.\nThe kernel log had not caught up with"
+                        + " the guest within 0 s");
+        assertThatThrownBy(() -> assertThat(guestLog).containsMessage("oops"))
+                .hasMessageContaining("but none does.\nThe kernel log had not caught up with the guest");
+        assertThat(guestLog).containsMessage("boot");
+    }
+
+    @Test
+    void aLogThatCouldNotCatchUpSaysWhy() {
+        LiveLog log = new LiveLog(KernelRecord.of(0, 6, 1, "boot"));
+        log.answer = false;
+        assertThatThrownBy(() -> assertThat(log).containsMessage("oops"))
+                .hasMessageContaining("but none does.\nThe kernel log could not catch up with the guest (the agent's"
+                        + " channel ended or the agent restarted): records may be missing.");
+        assertThat(log).doesNotContainMessage("oops");
+    }
+
+    @Test
+    void anEndedOrEmptyLogIsCheckedAsItIs() {
+        LiveLog ended = new LiveLog(KernelRecord.of(0, 6, 1, "boot"));
+        ended.ended = true;
+        assertThat(ended).containsMessage("boot").doesNotContainMessage("oops");
+        LiveLog empty = new LiveLog();
+        assertThat(empty).doesNotContainMessage("oops");
+        org.assertj.core.api.Assertions.assertThat(ended.asked.get() + empty.asked.get()).isZero();
     }
 }

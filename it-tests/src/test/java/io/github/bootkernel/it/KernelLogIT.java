@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and {@code printk.devkmsg=on} (writes to /dev/kmsg are not rate-limited, so a shell loop can flood
  * the ring). A WARNING splat written at level 4, which a quiet console never shows, is a kernel
  * report with its title, found in the kernel log; a flood of the ring faster than the channel reads
- * is a gap with a count, after which records arrive again.
+ * is a gap with a count, after which records arrive again; after a command, waiting for the log
+ * to catch up ({@code SYNC}) is enough for the command's record to be in it.
  */
 @ExtendWith(StockKernelHost.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -93,6 +94,21 @@ class KernelLogIT {
         assertThat(after.get().message()).startsWith("bootkernel flood");
         System.out.printf("bootkernel kernel log flood: %s; %d records lost in all, %d kept%n", gap, log.lostRecords(),
                 log.records().size());
+    }
+
+    @Test
+    @Order(3)
+    void awaitCaughtUpMeansTheCommandsRecordIsInTheLogAlready() throws Exception {
+        assertThat(guest.sh("echo '<6>bootkernel-sync-check' > /dev/kmsg")).succeeds();
+
+        long t0 = System.nanoTime();
+        boolean caughtUp = guest.kernelLog().awaitCaughtUp(WAIT);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        assertThat(caughtUp).as("caught up within %s; log %s", WAIT, guest.kernelLog()).isTrue();
+        assertThat(guest.kernelLog().records()).as("no wait for the record itself")
+                .anyMatch(r -> r.message().equals("bootkernel-sync-check"));
+        System.out.printf("bootkernel kernel log catch-up after a command: %.2f s%n", seconds);
     }
 
     /** Whether {@code r} is a flood record that came after the latest gap. */

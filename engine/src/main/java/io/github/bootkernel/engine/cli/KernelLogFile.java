@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code --kernel-log FILE}: writes the guest's kernel log to a file as its records arrive, on a
@@ -26,21 +25,18 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>With {@code --exec}, the guest is stopped once the command ends, and records still on their way
  * (those the command made the kernel log, and, on a slow channel, the rest of the boot's) would be
- * lost with it: the tool first waits, {@link #awaitQuiet}, until no record has arrived for
- * {@value #QUIET_MILLIS} ms, at most {@value #SETTLE_SECONDS} s. Records come in RECORDS frames of
- * up to 4 KiB, so on a slow channel they arrive in bursts: a frame takes about 0.8 s at the 5 KB/s
- * the serial channel moves under nested emulation (a 300 ms quiet time ended the wait between two
- * frames there, with most of the boot's log still in the guest); on hardware KVM it takes
- * milliseconds.
+ * lost with it: the tool first waits, {@link #awaitCaughtUp}, until the log has caught up with
+ * the guest ({@link KernelLog#awaitCaughtUp}: the agent has read its ring to the end and every
+ * record it held has arrived), at most {@value #SETTLE_SECONDS} s. That is an answer from the
+ * agent, not a guess from a pause: on a slow channel (about 5 KB/s, a 4 KiB RECORDS frame in 0.8 s,
+ * under nested emulation) it comes after the backlog; on hardware KVM within milliseconds.
  *
  * <p>Without the option everything here does nothing. A write that fails stops the writing; the
  * tool names the failure on stderr at the end and goes on.
  */
 final class KernelLogFile implements AutoCloseable {
 
-    /** How long no record must arrive before the log counts as caught up with the guest. */
-    static final long QUIET_MILLIS = 1500;
-    /** The longest {@link #awaitQuiet} waits. */
+    /** The longest {@link #awaitCaughtUp} waits, in seconds. */
     static final long SETTLE_SECONDS = 30;
     /** How long the writer may take, after the guest ended, to write what is left. */
     private static final Duration FINISH = Duration.ofSeconds(10);
@@ -53,8 +49,6 @@ final class KernelLogFile implements AutoCloseable {
     // Written by the writer thread; read after it ended.
     private volatile IOException failure;
     private volatile long written;
-    /** When the last record arrived (System.nanoTime()), or the writing started. */
-    private volatile long lastRecordNanos;
 
     private KernelLogFile(Path path, Writer out) {
         this.path = path;
@@ -86,41 +80,40 @@ final class KernelLogFile implements AutoCloseable {
         if (out == null) {
             return;
         }
-        lastRecordNanos = System.nanoTime();
         thread = new Thread(() -> write(log), "bootkernel-kernel-log");
         thread.setDaemon(true);
         thread.start();
     }
 
     /**
-     * Waits until no record has arrived for {@value #QUIET_MILLIS} ms, or the log ended, at most
-     * {@value #SETTLE_SECONDS} s; says so on stderr when records were still arriving then.
+     * Waits until {@code log} has caught up with the guest ({@link KernelLog#awaitCaughtUp}), at
+     * most {@value #SETTLE_SECONDS} s; says so on stderr when it did not and the log still streams
+     * (the limit passed, or the agent restarted or its channel ended). Silent when the log ended
+     * (every record is in) or never streamed ({@link #finish} names that).
      *
+     * @param log the machine's kernel log
      * @param stderr where the tool's messages go
      * @throws InterruptedException if the thread is interrupted
      */
-    void awaitQuiet(PrintStream stderr) throws InterruptedException {
+    void awaitCaughtUp(KernelLog log, PrintStream stderr) throws InterruptedException {
+        awaitCaughtUp(log, Duration.ofSeconds(SETTLE_SECONDS), stderr);
+    }
+
+    /** {@link #awaitCaughtUp(KernelLog, PrintStream)} with another limit: for tests. */
+    void awaitCaughtUp(KernelLog log, Duration limit, PrintStream stderr) throws InterruptedException {
         if (thread == null) {
             return;
         }
-        long quiet = TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
-        synchronized (this) {
-            while (thread.isAlive()) {
-                long now = System.nanoTime();
-                long quietFor = now - lastRecordNanos;
-                if (quietFor >= quiet) {
-                    return;
-                }
-                if (now - end >= 0) {
-                    stderr.println("bootkernel: --kernel-log: records were still arriving " + SETTLE_SECONDS + " s after"
-                            + " the command ended; " + path + " ends where the guest was stopped");
-                    return;
-                }
-                // Wakes when the quiet time since the last record would be over; the writer's end wakes it too.
-                TimeUnit.NANOSECONDS.timedWait(this, Math.min(quiet - quietFor, end - now));
-            }
+        long start = System.nanoTime();
+        if (log.awaitCaughtUp(limit) || log.isEnded() || !log.isAvailable()) {
+            return;
         }
+        boolean timedOut = System.nanoTime() - start >= limit.toNanos();
+        stderr.println("bootkernel: --kernel-log: " + (timedOut
+                ? "the kernel log had not caught up with the guest " + (limit.toMillis() % 1000 == 0
+                        ? limit.toSeconds() + " s" : limit.toMillis() + " ms") + " after the command ended"
+                : "cannot tell whether the kernel log caught up with the guest (the agent restarted or its channel"
+                        + " ended)") + "; " + path + " ends where the guest was stopped");
     }
 
     /**
@@ -182,7 +175,6 @@ final class KernelLogFile implements AutoCloseable {
                     out.flush();
                     expected[0] = Math.max(expected[0], record.sequence() + 1);
                     written++;
-                    lastRecordNanos = System.nanoTime();
                     return false;
                 } catch (IOException e) {
                     failure = e;
@@ -196,10 +188,6 @@ final class KernelLogFile implements AutoCloseable {
             // the tool is ending
         } catch (IOException e) {
             failure = e;
-        } finally {
-            synchronized (this) {
-                notifyAll();
-            }
         }
     }
 }

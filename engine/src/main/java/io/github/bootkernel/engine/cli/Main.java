@@ -7,6 +7,7 @@ import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.MachineClosedException;
 import io.github.bootkernel.engine.MachineConfig;
 import io.github.bootkernel.engine.MachineException;
+import io.github.bootkernel.engine.kmsg.KernelLog;
 import io.github.bootkernel.engine.report.KernelReport;
 import io.github.bootkernel.kernels.FetchException;
 import java.io.FileDescriptor;
@@ -157,7 +158,7 @@ public final class Main {
             Optional<CommandRun.Outcome> outcome = CommandRun.run(machine::awaitExit, machine.agent(),
                     options.exec().orElseThrow(), config.timeout().orElse(CommandRun.NO_LIMIT), stop, stdout, stderr);
             if (outcome.isPresent() && stop.requested().isEmpty()) {
-                settle(kmsg, stderr);
+                settle(kmsg, machine.kernelLog(), stderr);
             }
             GuestExit exit = stopGuest(machine, stderr);
             console.breakLineBefore(stderr);
@@ -172,10 +173,10 @@ public final class Main {
         }
     }
 
-    /** Lets the kernel log catch up with the guest before it is stopped ({@link KernelLogFile#awaitQuiet}). */
-    private static void settle(KernelLogFile kmsg, PrintStream stderr) {
+    /** Lets the kernel log catch up with the guest before it is stopped ({@link KernelLogFile#awaitCaughtUp}). */
+    private static void settle(KernelLogFile kmsg, KernelLog log, PrintStream stderr) {
         try {
-            kmsg.awaitQuiet(stderr);
+            kmsg.awaitCaughtUp(log, stderr);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -140,6 +140,33 @@ public interface KernelLog {
             throws InterruptedException;
 
     /**
+     * Waits until every record the guest's kernel held when this was called has arrived: the host
+     * asks the agent (SYNC, {@code docs/guest-agent-protocol.md}, "Stream the kernel's log"), the
+     * agent reads its {@code /dev/kmsg} to the end, sends what it read and then says so (SYNCED).
+     * After true, {@link #records()} holds those records (less any {@link #gaps()}: records the
+     * ring overwrote before the agent read them, and the kept bounds). Use it after something the
+     * guest did, to check what its kernel logged or did not log without a guessed wait:
+     *
+     * <pre>{@code
+     * machine.agent().exec(Exec.shell("echo '<6>hello' > /dev/kmsg"));
+     * if (log.awaitCaughtUp(Duration.ofSeconds(30))) {
+     *     assert log.records().stream().anyMatch(r -> r.message().equals("hello"));
+     * }
+     * }</pre>
+     *
+     * <p>On a slow channel the agent's backlog comes first, so this may take as long as the records
+     * still in the guest take to arrive. Waits on the answer, never by polling.
+     *
+     * @param timeout how long to wait at most
+     * @return true once caught up; false at the timeout, when the log is not streaming (no agent,
+     *     the kernel log turned off, the agent could not open {@code /dev/kmsg}, the agent has not
+     *     connected yet, or a log made by {@link #of}), or when the guest (or the agent's run) ended
+     *     first: then every record that will ever arrive is in
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    boolean awaitCaughtUp(Duration timeout) throws InterruptedException;
+
+    /**
      * Returns the last {@code n} records as {@code dmesg -r} prints them
      * ({@link KernelRecord#dmesgLines()}): {@code "<4>[    1.234567] message"}, a multi-line
      * record as several lines.

@@ -10,12 +10,18 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --kernel-log FILE}: records as {@code dmesg -r} prints them, gaps as lines in their place. */
+/**
+ * {@code --kernel-log FILE}: records as {@code dmesg -r} prints them, gaps as lines in their place;
+ * the wait for the log to catch up before the guest is stopped.
+ */
 class KernelLogFileTest {
 
     @TempDir
@@ -47,35 +53,69 @@ class KernelLogFileTest {
     }
 
     @Test
-    void awaitQuietWaitsWhileRecordsArriveAndReturnsOnceTheyPause() throws Exception {
+    void awaitCaughtUpReturnsOnceTheAgentSaysEveryRecordArrived() throws Exception {
         Path file = dir.resolve("live.log");
         KernelLogSink sink = new KernelLogSink(r -> { });
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        sink.streaming(() -> answer);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
         try (KernelLogFile kmsg = KernelLogFile.open(Options.parse(List.of("--kernel", "k", "--kernel-log",
                 file.toString())))) {
             kmsg.follow(sink.log());
-            Thread feeder = new Thread(() -> {
-                for (int i = 0; i < 8; i++) {
-                    sink.record(("6," + i + ",1,-;record " + i + "\n").getBytes(StandardCharsets.UTF_8));
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
+                try {
+                    kmsg.awaitCaughtUp(sink.log(), stderr);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
                 }
             });
-            long start = System.nanoTime();
-            feeder.start();
-            kmsg.awaitQuiet(stderr);
-            long waited = System.nanoTime() - start;
-            feeder.join();
-
-            assertThat(waited).as("8 records 100 ms apart, then 1.5 s quiet").isBetween(2_000_000_000L, 8_000_000_000L);
+            for (int i = 0; i < 8; i++) {
+                sink.record(("6," + i + ",1,-;record " + i + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            Thread.sleep(50);
+            assertThat(waiting).as("no answer from the agent yet").isNotDone();
+            answer.complete(true);
+            waiting.get(10, TimeUnit.SECONDS);
             sink.end();
             kmsg.finish(sink.log(), stderr);
         }
         assertThat(Files.readAllLines(file)).hasSize(8).last().isEqualTo("<6>[    0.000001] record 7");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void awaitCaughtUpSaysSoAtItsLimit() throws Exception {
+        Path file = dir.resolve("slow.log");
+        KernelLogSink sink = new KernelLogSink(r -> { });
+        sink.streaming(CompletableFuture::new); // never answered
+        sink.record("6,0,1,-;a record\n".getBytes(StandardCharsets.UTF_8));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
+        try (KernelLogFile kmsg = KernelLogFile.open(Options.parse(List.of("--kernel", "k", "--kernel-log",
+                file.toString())))) {
+            kmsg.follow(sink.log());
+            kmsg.awaitCaughtUp(sink.log(), Duration.ofMillis(100), stderr);
+            sink.end();
+            kmsg.finish(sink.log(), stderr);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("bootkernel: --kernel-log: the kernel log had not"
+                + " caught up with the guest 100 ms after the command ended; " + file + " ends where the guest was stopped\n");
+    }
+
+    @Test
+    void awaitCaughtUpIsSilentWhenTheLogEndedOrNeverStreamed() throws Exception {
+        Path file = dir.resolve("ended.log");
+        KernelLog ended = KernelLog.of(List.of(new KernelRecord(0, 6, 0, 1, false, "m", Map.of())));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
+        try (KernelLogFile kmsg = KernelLogFile.open(Options.parse(List.of("--kernel", "k", "--kernel-log",
+                file.toString())))) {
+            kmsg.follow(ended);
+            kmsg.awaitCaughtUp(ended, stderr);
+            kmsg.awaitCaughtUp(new KernelLogSink(r -> { }).log(), stderr);
+            kmsg.finish(ended, stderr);
+        }
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 

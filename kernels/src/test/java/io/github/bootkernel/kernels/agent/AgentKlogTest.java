@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (batching, skipping to {@code from_sequence}) reads this host's own /dev/kmsg, and is skipped
  * where it cannot be opened (as non-root under {@code kernel.dmesg_restrict=1}). LOST is not tested
  * here: only the kernel's ring makes a read fail with EPIPE, and overflowing the host's ring is not
- * a unit test's business; {@code KernelLogIT} floods a guest's ring and checks the gap.
+ * a unit test's business; {@code KernelLogIT} floods a guest's ring and checks the gap. SYNC is
+ * tested with a FIFO (a record written before the SYNC is readable when it arrives, so RECORDS
+ * precedes SYNCED), a file that ended, and the host's /dev/kmsg.
  */
 @Timeout(120)
 class AgentKlogTest {
@@ -111,6 +113,123 @@ class AgentKlogTest {
             assertThat(fatal.type()).isEqualTo(Frame.FATAL);
             assertThat(fatal.fields().str()).endsWith("KILL for request 1, which is the kernel log's stream");
             assertThat(agent.exitStatus()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void syncedComesAfterTheRecordsThatWereReadable() throws Exception {
+        Path fifo = fifo();
+        try (AgentUnderTest agent = AgentUnderTest.connected("--kmsg", fifo.toString())) {
+            agent.send(klog(1, 0));
+            try (OutputStream kmsg = openForWriting(fifo)) {
+                for (int i = 0; i < 3; i++) {
+                    byte[] record = bytes("6," + i + ",1,-;record " + i + "\n");
+                    kmsg.write(record);
+                    kmsg.flush();
+                    agent.send(sync(1));
+
+                    Frame first = agent.next(1);
+                    assertThat(records(first)).as("the record readable when SYNC arrived").containsExactly(record);
+                    assertThat(agent.next(1).type()).as("then SYNCED").isEqualTo(Frame.SYNCED);
+                }
+            }
+        }
+    }
+
+    @Test
+    void syncWithNothingToReadIsAnsweredAtOnceOncePerSync() throws Exception {
+        Path fifo = fifo();
+        try (AgentUnderTest agent = AgentUnderTest.connected("--kmsg", fifo.toString())) {
+            agent.send(klog(1, 0));
+            try (OutputStream kmsg = openForWriting(fifo)) {
+                agent.send(sync(1));
+                agent.send(sync(1));
+
+                Frame first = agent.next(1);
+                Frame second = agent.next(1);
+                assertThat(List.of(first, second)).allSatisfy(f -> {
+                    assertThat(f.type()).isEqualTo(Frame.SYNCED);
+                    assertThat(f.payload()).isEmpty();
+                });
+                kmsg.write(bytes("6,0,1,-;after the syncs\n"));
+                kmsg.flush();
+                assertThat(records(agent.next(1))).containsExactly(bytes("6,0,1,-;after the syncs\n"));
+            }
+        }
+    }
+
+    @Test
+    void syncAfterTheSourceEndedIsAnsweredAtOnce() throws Exception {
+        Path file = temp.resolve("kmsg-file");
+        java.nio.file.Files.write(file, bytes("6,0,1,-;the only record\n"));
+        try (AgentUnderTest agent = AgentUnderTest.connected("--kmsg", file.toString())) {
+            agent.send(klog(1, 0));
+            assertThat(records(agent.next(1))).containsExactly(bytes("6,0,1,-;the only record\n"));
+            agent.send(sync(1));
+            assertThat(agent.next(1).type()).isEqualTo(Frame.SYNCED);
+        }
+    }
+
+    @Test
+    void aSyncForARequestNotInFlightIsIgnored() throws Exception {
+        try (AgentUnderTest agent = AgentUnderTest.connected("--kmsg", "/dev/null")) {
+            agent.send(sync(7));
+            agent.exec(2, "echo", "still serving");
+            assertThat(agent.await(2).stdout()).isEqualTo("still serving\n");
+        }
+    }
+
+    @Test
+    void aSyncForAnotherRequestIsABadFrame() throws Exception {
+        try (AgentUnderTest agent = AgentUnderTest.connected("--kmsg", "/dev/null")) {
+            agent.exec(2, "sleep", "10");
+            assertThat(agent.next(2).type()).isEqualTo(Frame.STARTED);
+            agent.send(sync(2));
+
+            Frame fatal = agent.next();
+            assertThat(fatal.type()).isEqualTo(Frame.FATAL);
+            assertThat(fatal.fields().str()).endsWith("SYNC for request 2, which is not the kernel log's stream");
+            assertThat(agent.exitStatus()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void syncPayloadMustBeEmpty() throws Exception {
+        try (AgentUnderTest agent = AgentUnderTest.connected("--kmsg", "/dev/null")) {
+            agent.send(klog(1, 0));
+            agent.send(new Frame(Frame.SYNC, 1, new Frame.Payload().u32(0).bytes()));
+
+            Frame fatal;
+            do {
+                fatal = agent.next();
+            } while (fatal.type() == Frame.RECORDS || fatal.type() == Frame.SYNCED);
+            assertThat(fatal.type()).isEqualTo(Frame.FATAL);
+        }
+    }
+
+    @Test
+    void syncOnTheHostsKernelLogComesAfterTheRingIsReadToItsEnd() throws Exception {
+        try (AgentUnderTest agent = AgentUnderTest.connected("--kmsg", "/dev/kmsg")) {
+            agent.send(klog(1, 0));
+            agent.send(sync(1));
+            long last = -1;
+            int records = 0;
+            for (Frame frame = agent.next(1); frame.type() != Frame.SYNCED; frame = agent.next(1)) {
+                if (frame.type() == Frame.ERROR) {
+                    Frame.Fields error = frame.fields();
+                    error.u32();
+                    assumeTrue(false, "this host's /dev/kmsg is not readable here: " + error.str());
+                }
+                assertThat(frame.type()).isIn(Frame.RECORDS, Frame.LOST);
+                if (frame.type() == Frame.RECORDS) {
+                    for (byte[] record : records(frame)) {
+                        last = sequence(record);
+                        records++;
+                    }
+                }
+            }
+            assertThat(records).as("the ring's records, before SYNCED").isPositive();
+            assertThat(last).isGreaterThanOrEqualTo(records - 1);
         }
     }
 
@@ -205,6 +324,10 @@ class AgentKlogTest {
                 throw new java.io.UncheckedIOException(e);
             }
         }).get(AgentUnderTest.WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static Frame sync(int id) {
+        return new Frame(Frame.SYNC, id, new byte[0]);
     }
 
     private static Frame klog(int id, long from) {

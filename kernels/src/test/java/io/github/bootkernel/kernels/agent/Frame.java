@@ -36,6 +36,8 @@ record Frame(int type, int id, byte[] payload) {
     static final int KLOG = 0x40;
     static final int RECORDS = 0x41;
     static final int LOST = 0x42;
+    static final int SYNC = 0x43;
+    static final int SYNCED = 0x44;
 
     static final int HEADER = 12;
 

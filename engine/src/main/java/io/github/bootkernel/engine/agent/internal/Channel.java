@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>With a {@link KlogReceiver}, every session starts with a KLOG request right after WELCOME
  * (queued with it, in the same session), asking for the records from the receiver's
  * {@link KlogReceiver#nextSequence()}: on the first connection and after every restart of the agent.
+ * The receiver then gets the request as its {@link KlogSyncer} ({@link KlogReceiver#streaming}).
  */
 final class Channel {
 
@@ -342,6 +343,7 @@ final class Channel {
         }
         // Asked here, on the reader thread, after every frame of the old session was handed on.
         byte[] klogPayload = klogPayload();
+        KlogCall klogCall = null;
         List<Call> lost;
         synchronized (this) {
             if (state == State.ENDED) {
@@ -354,7 +356,8 @@ final class Channel {
             byte[] welcome = new Payloads.Welcome(Payloads.VERSION, Frame.MAX_PAYLOAD).encode();
             outbox.send(Frame.of(FrameType.WELCOME, 0, welcome).encode(Frame.MAX_PAYLOAD), session.id());
             if (klogPayload != null) {
-                register(new KlogCall(this, klog), session, FrameType.KLOG, klogPayload);
+                klogCall = new KlogCall(this, klog);
+                register(klogCall, session, FrameType.KLOG, klogPayload);
             }
             state = State.CONNECTED;
             notifyAll();
@@ -363,6 +366,14 @@ final class Channel {
         for (Call c : lost) {
             c.fail(Reason.CHANNEL_BROKEN, "the agent on " + description + " restarted (a new " + f.describe()
                     + "): the request was lost with its old run");
+        }
+        if (klogCall != null) {
+            // Here on the reader thread, before the new request's first frame is read.
+            try {
+                klog.streaming(klogCall);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "the kernel log receiver of the agent on " + description + " failed", e);
+            }
         }
         return true;
     }

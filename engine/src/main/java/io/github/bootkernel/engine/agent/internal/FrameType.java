@@ -26,7 +26,9 @@ enum FrameType {
     FATAL(0x3F, Sender.AGENT),
     KLOG(0x40, Sender.HOST),
     RECORDS(0x41, Sender.AGENT),
-    LOST(0x42, Sender.AGENT);
+    LOST(0x42, Sender.AGENT),
+    SYNC(0x43, Sender.HOST),
+    SYNCED(0x44, Sender.AGENT);
 
     /** One side of the channel. */
     enum Sender { HOST, AGENT }

@@ -2,14 +2,21 @@ package io.github.bootkernel.engine.agent.internal;
 
 import io.github.bootkernel.engine.AgentException.Reason;
 import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The KLOG request of one session ({@code docs/guest-agent-protocol.md}, "Stream the kernel's
  * log"): the agent's RECORDS frames become one {@link KlogReceiver#record} call per record, LOST
  * becomes {@link KlogReceiver#lost()}, and ERROR (the agent cannot read {@code /dev/kmsg})
- * {@link KlogReceiver#unavailable}. Nobody waits for it: it never ends normally, and its failure at
+ * {@link KlogReceiver#unavailable}. It is the request's {@link KlogSyncer}: each {@link #sync()}
+ * sends SYNC and queues a result, which the next SYNCED completes with true (SYNCEDs answer SYNCs
+ * in order); the request's end (ERROR, the channel's end, the agent's restart) completes every
+ * queued result with false. A SYNCED with no SYNC queued is a bad frame. Nobody waits for it: it never ends normally, and its failure at
  * the channel's end or at an agent restart is silent ({@link AgentClient} asks again after the next
  * WELCOME).
  *
@@ -21,13 +28,15 @@ import java.util.Objects;
  * <p>{@link #onFrame} runs on the channel's reader thread, and so do the receiver's calls. A
  * receiver that throws gets no more calls (the failure is logged once); the channel goes on.
  */
-final class KlogCall extends Call {
+final class KlogCall extends Call implements KlogSyncer {
 
     private static final System.Logger LOG = System.getLogger(KlogCall.class.getName());
 
     private final KlogReceiver receiver;
     // The reader thread's only.
     private boolean receiving = true;
+    // Guarded by this (Call's monitor): the results of the SYNCs sent and not yet answered, oldest first.
+    private final Deque<CompletableFuture<Boolean>> syncs = new ArrayDeque<>();
 
     /**
      * @param channel the channel
@@ -66,6 +75,20 @@ final class KlogCall extends Call {
                 Payloads.Lost.decode(f.payload()); // the hint is the agent's; the receiver counts from the sequence numbers
                 deliver(receiver::lost);
                 return false;
+            case SYNCED: {
+                if (f.payload().length != 0) {
+                    throw unexpected(f, "SYNCED has an empty payload, this one has " + f.payload().length + " bytes");
+                }
+                CompletableFuture<Boolean> answered;
+                synchronized (this) {
+                    answered = syncs.pollFirst();
+                }
+                if (answered == null) {
+                    throw unexpected(f, "SYNCED without a SYNC");
+                }
+                answered.complete(true);
+                return false;
+            }
             case ERROR:
                 Payloads.ErrorReply error = Payloads.ErrorReply.decode(f.payload());
                 String why = "the agent cannot stream the kernel log: " + error.message() + " (errno " + error.errno() + ")";
@@ -75,6 +98,33 @@ final class KlogCall extends Call {
             default:
                 throw unexpected(f, f.type() + " is not an answer to KLOG");
         }
+    }
+
+    @Override
+    public CompletableFuture<Boolean> sync() {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        synchronized (this) {
+            // Queued before the SYNC goes out, so its SYNCED finds it; under the monitor, so the
+            // request's end (onFailed) either sees it or comes first and is seen here.
+            if (done()) {
+                result.complete(false);
+                return result;
+            }
+            syncs.addLast(result);
+            if (!channel().send(this, FrameType.SYNC, new byte[0])) {
+                syncs.removeLastOccurrence(result);
+                result.complete(false);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    void onFailed() {
+        List<CompletableFuture<Boolean>> released = new ArrayList<>(syncs);
+        syncs.clear();
+        // complete() runs no code of the waiters here: they wait in get(), never with dependents.
+        released.forEach(r -> r.complete(false));
     }
 
     private void deliver(Runnable call) {

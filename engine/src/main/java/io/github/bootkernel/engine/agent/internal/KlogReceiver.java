@@ -29,4 +29,15 @@ public interface KlogReceiver {
      * @param why the agent's message and errno, in words
      */
     void unavailable(String why);
+
+    /**
+     * A KLOG request was sent (after every WELCOME: the first connection and each restart of the
+     * agent); {@code syncer} asks its agent whether the host has caught up. The previous one's
+     * results complete with false (its request ended). Called before the request's first frame is
+     * handed on. The default does nothing.
+     *
+     * @param syncer the request's syncer; usable on any thread
+     */
+    default void streaming(KlogSyncer syncer) {
+    }
 }

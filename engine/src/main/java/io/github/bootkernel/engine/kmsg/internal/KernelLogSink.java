@@ -1,6 +1,7 @@
 package io.github.bootkernel.engine.kmsg.internal;
 
 import io.github.bootkernel.engine.agent.internal.KlogReceiver;
+import io.github.bootkernel.engine.agent.internal.KlogSyncer;
 import io.github.bootkernel.engine.kmsg.KernelLog;
 import io.github.bootkernel.engine.kmsg.KernelRecord;
 import io.github.bootkernel.engine.kmsg.KmsgRecordParser;
@@ -15,6 +16,9 @@ import java.util.function.Consumer;
  * records gaps (one above it, from 0 at boot: records the ring overwrote before the agent read
  * them, also before it started). Records that do not parse are counted and dropped, and logged
  * once at DEBUG. Each record kept then goes to the record listener (the machine's report scanner).
+ * The channel hands over each KLOG request's {@link KlogSyncer} ({@link #streaming}); the log's
+ * {@link KernelLog#awaitCaughtUp} asks the current one. Without an agent, or with the kernel log
+ * turned off, no syncer ever comes, and the log never catches up.
  *
  * <p>{@link #record} and the other receiver calls run on the channel's reader thread, one at a
  * time; {@link #end()} on any thread.
@@ -83,6 +87,11 @@ public final class KernelLogSink implements KlogReceiver {
     public void lost() {
         // The gap shows in the sequence numbers of the next record: RecordLog.offer records it.
         LOG.log(System.Logger.Level.DEBUG, "the agent reports kernel log records overwritten before it read them");
+    }
+
+    @Override
+    public void streaming(KlogSyncer syncer) {
+        log.syncer(syncer);
     }
 
     @Override

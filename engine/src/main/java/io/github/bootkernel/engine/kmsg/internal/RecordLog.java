@@ -1,5 +1,6 @@
 package io.github.bootkernel.engine.kmsg.internal;
 
+import io.github.bootkernel.engine.agent.internal.KlogSyncer;
 import io.github.bootkernel.engine.kmsg.KernelLog;
 import io.github.bootkernel.engine.kmsg.KernelLogGap;
 import io.github.bootkernel.engine.kmsg.KernelRecord;
@@ -7,11 +8,16 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -20,7 +26,9 @@ import java.util.regex.Pattern;
 /**
  * The kept records of a kernel log, its gaps and counters, under one lock, with the waits of
  * {@link KernelLog}. Records come in by {@link #offer}, which finds the gaps from the sequence
- * numbers; the bounds are {@link KernelLog}'s.
+ * numbers; the bounds are {@link KernelLog}'s. {@link #awaitCaughtUp} asks the agent's current
+ * KLOG request, given by {@link #syncer}, and waits for its answer; the log's end answers false
+ * to every such wait at once.
  */
 public final class RecordLog implements KernelLog {
 
@@ -45,6 +53,10 @@ public final class RecordLog implements KernelLog {
     private long expected;
     private String unavailable;
     private boolean ended;
+    /** The current KLOG request's syncer: null before the agent connected, and without an agent. */
+    private KlogSyncer syncer;
+    /** The answers {@link #awaitCaughtUp} waits for; {@link #end()} completes them with false. */
+    private final Set<CompletableFuture<Boolean>> syncs = new HashSet<>();
 
     /** An empty, open log with {@link KernelLog}'s bounds. */
     public RecordLog() {
@@ -136,15 +148,34 @@ public final class RecordLog implements KernelLog {
         }
     }
 
+    /**
+     * The agent's current KLOG request, which {@link #awaitCaughtUp} asks from now on.
+     *
+     * @param syncer the request's syncer
+     */
+    public void syncer(KlogSyncer syncer) {
+        Objects.requireNonNull(syncer, "syncer");
+        lock.lock();
+        try {
+            this.syncer = syncer;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Ends the log: no record follows; the waits return. Idempotent. */
     public void end() {
+        List<CompletableFuture<Boolean>> released;
         lock.lock();
         try {
             ended = true;
+            released = List.copyOf(syncs);
+            syncs.clear();
             changed.signalAll();
         } finally {
             lock.unlock();
         }
+        released.forEach(s -> s.complete(false));
     }
 
     private void gap(KernelLogGap gap) {
@@ -305,6 +336,58 @@ public final class RecordLog implements KernelLog {
             if (over) {
                 return Optional.empty();
             }
+        }
+    }
+
+    @Override
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        long nanos = TimeUnit.NANOSECONDS.convert(timeout); // saturates
+        KlogSyncer current;
+        lock.lockInterruptibly();
+        try {
+            if (ended || syncer == null || unavailable != null) {
+                return false;
+            }
+            current = syncer;
+        } finally {
+            lock.unlock();
+        }
+        // The syncer never waits, and its answer is completed by the reader thread (records first),
+        // by the request's end, or by end() here: whichever comes first.
+        CompletableFuture<Boolean> answer = current.sync();
+        lock.lockInterruptibly();
+        try {
+            if (ended) {
+                return false;
+            }
+            syncs.add(answer);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return answer.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the kernel log's catch-up failed", e.getCause());
+        } finally {
+            lock.lock();
+            try {
+                syncs.remove(answer);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** @return how many {@link #awaitCaughtUp} calls wait for the agent's answer: for tests */
+    int catchUpWaiters() {
+        lock.lock();
+        try {
+            return syncs.size();
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Timeout;
  * The client's KLOG request: sent right after every WELCOME from the receiver's next sequence
  * number, RECORDS handed on record by record, LOST and ERROR told to the receiver, a RECORDS
  * payload that does not parse ending the channel, a receiver that throws cut off without harm to
- * the channel, and no KLOG at all without a receiver.
+ * the channel, and no KLOG at all without a receiver; SYNC and SYNCED: answers in order after the
+ * records before them, released with false by the request's end in every way it ends.
  */
 @Timeout(60)
 class AgentClientKlogTest {
@@ -163,6 +165,93 @@ class AgentClientKlogTest {
         assertThat(receiver.events).isEmpty();
     }
 
+    @Test
+    void syncSendsSyncAndSyncedAnswersInOrderAfterTheRecordsBeforeIt() throws Exception {
+        agent.hello();
+        int id = agent.await(FrameType.KLOG).requestId();
+        KlogSyncer syncer = receiver.syncer();
+        CompletableFuture<Boolean> first = syncer.sync();
+        CompletableFuture<Boolean> second = syncer.sync();
+        Frame sync = agent.await(FrameType.SYNC);
+        assertThat(sync.requestId()).isEqualTo(id);
+        assertThat(sync.payload()).isEmpty();
+
+        agent.send(FrameType.RECORDS, id, Payloads.encodeRecords(List.of(record("6,0,1,-;before\n"))));
+        agent.send(FrameType.SYNCED, id, new byte[0]);
+        assertThat(first.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(receiver.events).as("the record was handed on before the answer").contains("record 6,0,1,-;before\n");
+        assertThat(second).isNotDone();
+        agent.send(FrameType.SYNCED, id, new byte[0]);
+        assertThat(second.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void theChannelsEndReleasesEverySyncWithFalseAndLaterOnesAnswerFalseAtOnce() throws Exception {
+        agent.hello();
+        agent.await(FrameType.KLOG);
+        KlogSyncer syncer = receiver.syncer();
+        CompletableFuture<Boolean> waiting = syncer.sync();
+        CompletableFuture<Boolean> alsoWaiting = syncer.sync();
+        client.end("the guest ended (exit status 0)");
+
+        assertThat(waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isFalse();
+        assertThat(alsoWaiting.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isFalse();
+        assertThat(syncer.sync()).isCompletedWithValue(false);
+    }
+
+    @Test
+    void aRestartReleasesTheOldRequestsSyncsAndHandsOverANewSyncer() throws Exception {
+        agent.hello();
+        int first = agent.await(FrameType.KLOG).requestId();
+        KlogSyncer old = receiver.syncer();
+        CompletableFuture<Boolean> waiting = old.sync();
+        agent.await(FrameType.SYNC);
+
+        agent.hello();
+        Frame again = agent.await(f -> f.type() == FrameType.KLOG && f.requestId() != first, WAIT);
+        assertThat(waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isFalse();
+        KlogSyncer current = receiver.syncer();
+        assertThat(current).isNotSameAs(old);
+        CompletableFuture<Boolean> answered = current.sync();
+        agent.await(f -> f.type() == FrameType.SYNC && f.requestId() == again.requestId(), WAIT);
+        agent.send(FrameType.SYNCED, again.requestId(), new byte[0]);
+        assertThat(answered.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void theAgentsErrorReleasesSyncsWithFalse() throws Exception {
+        agent.hello();
+        int id = agent.await(FrameType.KLOG).requestId();
+        KlogSyncer syncer = receiver.syncer();
+        CompletableFuture<Boolean> waiting = syncer.sync();
+        agent.send(FrameType.ERROR, id, new Payloads.ErrorReply(2, "cannot read the kernel log").encode());
+
+        assertThat(waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isFalse();
+        assertThat(syncer.sync()).isCompletedWithValue(false);
+    }
+
+    @Test
+    void syncedWithoutASyncBreaksTheChannel() throws Exception {
+        agent.hello();
+        int id = agent.await(FrameType.KLOG).requestId();
+        agent.send(FrameType.SYNCED, id, new byte[0]);
+
+        AgentException e = catchAgentException(() -> client.exec(Exec.of("true").timeout(WAIT)));
+        assertThat(e.getMessage()).endsWith("(type 0x44 SYNCED, request " + id + "): SYNCED without a SYNC");
+    }
+
+    @Test
+    void syncedWithAPayloadBreaksTheChannel() throws Exception {
+        agent.hello();
+        int id = agent.await(FrameType.KLOG).requestId();
+        receiver.syncer().sync();
+        agent.await(FrameType.SYNC);
+        agent.send(FrameType.SYNCED, id, new byte[1]);
+
+        AgentException e = catchAgentException(() -> client.exec(Exec.of("true").timeout(WAIT)));
+        assertThat(e.getMessage()).endsWith("SYNCED has an empty payload, this one has 1 bytes");
+    }
+
     private static byte[] record(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -187,6 +276,7 @@ class AgentClientKlogTest {
         private static final Pattern SEQUENCE = Pattern.compile("\\d+,(\\d+),");
         final BlockingQueue<String> events = new LinkedBlockingQueue<>();
         final List<byte[]> raw = new ArrayList<>();
+        final BlockingQueue<KlogSyncer> syncers = new LinkedBlockingQueue<>();
         volatile String failOn;
         private volatile long next;
 
@@ -217,6 +307,20 @@ class AgentClientKlogTest {
         @Override
         public void unavailable(String why) {
             events.add("unavailable " + why);
+        }
+
+        @Override
+        public void streaming(KlogSyncer syncer) {
+            syncers.add(syncer);
+        }
+
+        /** The next syncer handed over (one per KLOG request), waiting for it. */
+        KlogSyncer syncer() throws InterruptedException {
+            KlogSyncer next = syncers.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            if (next == null) {
+                throw new AssertionError("no syncer reached the receiver within " + WAIT);
+            }
+            return next;
         }
 
         String next() throws InterruptedException {

@@ -302,7 +302,8 @@ final class FakeAgent implements AutoCloseable {
         int id = f.requestId();
         switch (f.type()) {
             case WELCOME:
-            case KLOG: // the tests send its RECORDS, LOST or ERROR themselves
+            case KLOG: // the tests send its RECORDS, LOST, ERROR or SYNCED themselves
+            case SYNC:
                 return;
             case EXEC: {
                 Payloads.ExecRequest request = Payloads.ExecRequest.decode(f.payload());

@@ -114,4 +114,18 @@ class KernelLogSinkTest {
         assertThat(log.records()).hasSize(1);
         assertThat(told).hasSize(1);
     }
+    @Test
+    void theChannelsSyncerIsWhatTheLogAsks() throws Exception {
+        assertThat(log.awaitCaughtUp(java.time.Duration.ofDays(1))).as("before the agent connected").isFalse();
+        int[] asked = {0};
+        sink.streaming(() -> {
+            asked[0]++;
+            return java.util.concurrent.CompletableFuture.completedFuture(true);
+        });
+        assertThat(log.awaitCaughtUp(java.time.Duration.ofDays(1))).isTrue();
+        assertThat(asked[0]).isEqualTo(1);
+        sink.end();
+        assertThat(log.awaitCaughtUp(java.time.Duration.ofDays(1))).as("after the end").isFalse();
+        assertThat(asked[0]).isEqualTo(1);
+    }
 }

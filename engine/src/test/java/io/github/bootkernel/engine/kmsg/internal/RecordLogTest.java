@@ -176,4 +176,113 @@ class RecordLogTest {
             throw new IllegalStateException(e);
         }
     }
+    /** A syncer the test answers: each sync() is queued; counts the SYNCs sent. */
+    private static final class TestSyncer implements io.github.bootkernel.engine.agent.internal.KlogSyncer {
+        final java.util.concurrent.BlockingQueue<CompletableFuture<Boolean>> asked =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+
+        @Override
+        public CompletableFuture<Boolean> sync() {
+            CompletableFuture<Boolean> answer = new CompletableFuture<>();
+            asked.add(answer);
+            return answer;
+        }
+
+        CompletableFuture<Boolean> next() throws InterruptedException {
+            CompletableFuture<Boolean> answer = asked.poll(10, TimeUnit.SECONDS);
+            assertThat(answer).as("a SYNC within 10 s").isNotNull();
+            return answer;
+        }
+    }
+
+    @Test
+    void awaitCaughtUpIsFalseAtOnceWithoutASyncerOnceEndedOrUnavailable() throws Exception {
+        RecordLog log = new RecordLog();
+        assertThat(log.awaitCaughtUp(Duration.ofDays(1))).as("no agent connected").isFalse();
+
+        TestSyncer syncer = new TestSyncer();
+        log.syncer(syncer);
+        log.unavailable("cannot read the kernel log");
+        assertThat(log.awaitCaughtUp(Duration.ofDays(1))).as("unavailable").isFalse();
+
+        log.end();
+        assertThat(log.awaitCaughtUp(Duration.ofDays(1))).as("ended").isFalse();
+        assertThat(KernelLog.of(List.of()).awaitCaughtUp(Duration.ofDays(1))).as("of(...)").isFalse();
+        assertThat(syncer.asked).as("no SYNC was sent").isEmpty();
+    }
+
+    @Test
+    void awaitCaughtUpReturnsTheAgentsAnswer() throws Exception {
+        RecordLog log = new RecordLog();
+        TestSyncer syncer = new TestSyncer();
+        log.syncer(syncer);
+        CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> caughtUp(log, Duration.ofDays(1)));
+        CompletableFuture<Boolean> asked = syncer.next();
+        assertThat(waiter).isNotDone();
+        asked.complete(true);
+        assertThat(waiter.get(10, TimeUnit.SECONDS)).isTrue();
+
+        waiter = CompletableFuture.supplyAsync(() -> caughtUp(log, Duration.ofDays(1)));
+        syncer.next().complete(false); // the request ended: a restart, the channel's end
+        assertThat(waiter.get(10, TimeUnit.SECONDS)).isFalse();
+    }
+
+    @Test
+    void awaitCaughtUpIsFalseAtTheTimeout() throws Exception {
+        RecordLog log = new RecordLog();
+        TestSyncer syncer = new TestSyncer();
+        log.syncer(syncer);
+        long start = System.nanoTime();
+        assertThat(log.awaitCaughtUp(Duration.ofMillis(100))).isFalse();
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+        assertThat(syncer.asked).hasSize(1);
+        assertThat(log.awaitCaughtUp(Duration.ZERO)).isFalse();
+    }
+
+    @Test
+    void theEndReleasesAWaitingAwaitCaughtUpWithFalse() throws Exception {
+        RecordLog log = new RecordLog();
+        TestSyncer syncer = new TestSyncer();
+        log.syncer(syncer);
+        CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> caughtUp(log, Duration.ofDays(1)));
+        CompletableFuture<Boolean> asked = syncer.next();
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (log.catchUpWaiters() == 0 && System.nanoTime() - giveUp < 0) {
+            Thread.sleep(1);
+        }
+        assertThat(log.catchUpWaiters()).isEqualTo(1);
+        log.end();
+        assertThat(waiter.get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(asked).as("the end completed the agent's answer").isCompletedWithValue(false);
+    }
+
+    @Test
+    void aNewSyncerIsAskedFromThenOn() throws Exception {
+        RecordLog log = new RecordLog();
+        TestSyncer old = new TestSyncer();
+        TestSyncer current = new TestSyncer();
+        log.syncer(old);
+        log.syncer(current);
+        CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> caughtUp(log, Duration.ofDays(1)));
+        current.next().complete(true);
+        assertThat(waiter.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(old.asked).isEmpty();
+    }
+
+    @Test
+    void awaitCaughtUpHonoursInterrupts() throws Exception {
+        RecordLog log = new RecordLog();
+        log.syncer(new TestSyncer());
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> log.awaitCaughtUp(Duration.ofDays(1))).isInstanceOf(InterruptedException.class);
+        assertThat(Thread.interrupted()).isFalse();
+    }
+
+    private static boolean caughtUp(RecordLog log, Duration timeout) {
+        try {
+            return log.awaitCaughtUp(timeout);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
