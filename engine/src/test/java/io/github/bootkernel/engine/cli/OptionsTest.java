@@ -176,6 +176,13 @@ class OptionsTest {
     }
 
     @Test
+    void usageSaysWhichOptionsBootTheBusyboxImageWithoutInitrd() {
+        // As Initrd.of does: --exec, --kernel-log (the agent) and --put need an image.
+        assertThat(Options.USAGE.replaceAll("\\s+", " ")).contains("with --exec, --kernel-log or --put and no"
+                + " --initrd, the busybox image of ~/.cache/bootkernel");
+    }
+
+    @Test
     void failOnTakesKindIdsOrNone() throws Exception {
         assertThat(parse("--kernel", "k").failOn()).containsExactly(KernelReport.Kind.PANIC);
         assertThat(parse("--kernel", "k", "--fail-on", "oops, kasan,hung-task").failOn())
