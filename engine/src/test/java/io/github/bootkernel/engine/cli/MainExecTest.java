@@ -63,6 +63,20 @@ class MainExecTest {
     }
 
     @Test
+    void theKernelLogsLineFollowsTheCauseAndDoesNotGuessAgain() throws Exception {
+        Path klog = dir.resolve("kmsg.log");
+
+        int status = run(TinyGuests.printThenExit("booted\r\n", 0), "--exec", "true", "--kernel-log", klog.toString());
+
+        assertThat(status).isEqualTo(ExitCodes.VMM_ERROR);
+        String cause = "bootkernel: the guest ended (exit status 0) before its agent connected";
+        String kernelLog = "bootkernel: --kernel-log: " + klog + " holds no record: the guest agent never connected"
+                + " (see above)\n";
+        assertThat(stderr()).contains(cause, kernelLog).doesNotContain("does the initrd's /init start");
+        assertThat(stderr().indexOf(cause)).as("the cause first").isLessThan(stderr().indexOf(kernelLog));
+    }
+
+    @Test
     void anAgentThatNeverComesEndsAtTheTimeLimit() throws Exception {
         int status = run(TinyGuests.printForever(""), "--timeout", "2", "--exec", "true");
 
