@@ -169,6 +169,27 @@ final class CommandRun {
     }
 
     /**
+     * What {@link #status} said on stderr of the agent's trouble, in a few words for the
+     * {@code --kernel-log} line that follows it ({@link KernelLogFile#finish}): its channel failed,
+     * or it never connected.
+     *
+     * @param outcome the command's outcome
+     * @return the words, or empty when the agent connected and its channel held
+     */
+    static Optional<String> agentTrouble(Outcome outcome) {
+        AgentException failure = outcome.failure();
+        if (failure != null && (failure.reason() == AgentException.Reason.CHANNEL_BROKEN
+                || failure.reason() == AgentException.Reason.NO_AGENT
+                || failure.reason() == AgentException.Reason.NOT_CONNECTED)) {
+            return Optional.of("the guest agent's channel failed (see above)");
+        }
+        if (outcome.result() == null && !outcome.connected()) {
+            return Optional.of("the guest agent never connected (see above)");
+        }
+        return Optional.empty();
+    }
+
+    /**
      * The tool's exit status for a command's outcome, after the machine was closed, with a message
      * on stderr when the command did not end by itself.
      *

@@ -117,14 +117,28 @@ final class KernelLogFile implements AutoCloseable {
     }
 
     /**
-     * Waits (at most 10 s) until the writer has written the ended log to its end, and names on
-     * stderr what went wrong: a failed write, or no record at all (the agent never connected, or
-     * could not read {@code /dev/kmsg}).
+     * {@link #finish(KernelLog, Optional, PrintStream)} when no cause of the agent's trouble was named.
      *
      * @param log the machine's kernel log, which has ended
      * @param stderr where the tool's messages go
      */
     void finish(KernelLog log, PrintStream stderr) {
+        finish(log, Optional.empty(), stderr);
+    }
+
+    /**
+     * Waits (at most 10 s) until the writer has written the ended log to its end, and names on
+     * stderr what went wrong: a failed write, or no record at all, saying why: the agent's reason
+     * ({@link KernelLog#unavailableReason()}, for example it could not open {@code /dev/kmsg}), else
+     * {@code agentTrouble}, else a guess (no agent connected). Called after the tool named the cause
+     * of the agent's trouble, so that this line follows it.
+     *
+     * @param log the machine's kernel log, which has ended
+     * @param agentTrouble why the agent's channel failed, in a few words, when the tool said so on
+     *     stderr already ({@code "the guest agent's channel failed (see above)"})
+     * @param stderr where the tool's messages go
+     */
+    void finish(KernelLog log, Optional<String> agentTrouble, PrintStream stderr) {
         if (thread == null) {
             return;
         }
@@ -139,9 +153,10 @@ final class KernelLogFile implements AutoCloseable {
         } else if (failure != null) {
             stderr.println("bootkernel: --kernel-log: cannot write " + path + ": " + failure.getMessage());
         } else if (written == 0) {
-            Optional<String> why = log.unavailableReason();
-            stderr.println("bootkernel: --kernel-log: " + path + " holds no record: " + why.orElse(
-                    "no guest agent streamed the kernel log (does the initrd's /init start bootkernel-agent on ttyS1?)"));
+            String why = log.unavailableReason().map(r -> "the guest agent could not stream the kernel log: " + r)
+                    .or(() -> agentTrouble).orElse("no guest agent streamed the kernel log (does the initrd's /init"
+                            + " start bootkernel-agent on ttyS1?)");
+            stderr.println("bootkernel: --kernel-log: " + path + " holds no record: " + why);
         }
     }
 

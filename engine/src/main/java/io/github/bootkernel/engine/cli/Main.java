@@ -1,5 +1,6 @@
 package io.github.bootkernel.engine.cli;
 
+import io.github.bootkernel.engine.AgentException;
 import io.github.bootkernel.engine.EngineException;
 import io.github.bootkernel.engine.GuestExit;
 import io.github.bootkernel.engine.KvmAvailability;
@@ -18,6 +19,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -162,9 +164,10 @@ public final class Main {
             }
             GuestExit exit = stopGuest(machine, stderr);
             console.breakLineBefore(stderr);
-            kmsg.finish(machine.kernelLog(), stderr);
+            // The cause first (status names it), then what it meant for the kernel log.
             int status = outcome.map(o -> CommandRun.status(o, exit, stderr))
                     .orElseGet(() -> stop.requested().orElseThrow().exitStatus());
+            kmsg.finish(machine.kernelLog(), outcome.flatMap(CommandRun::agentTrouble), stderr);
             boolean ranToItsEnd = outcome.map(o -> o.result() != null && !o.result().timedOut()).orElse(false);
             if (options.verbose() || !ranToItsEnd) {
                 summary(machine, exit, console, stop, stderr, t0);
@@ -215,9 +218,33 @@ public final class Main {
         stop.awaitGuestOrStop(machine::awaitExit);
         GuestExit exit = stopGuest(machine, stderr);
         sink.breakLineBefore(stderr);
-        kmsg.finish(machine.kernelLog(), stderr);
+        kmsg.finish(machine.kernelLog(), brokenChannel(machine, stderr), stderr);
         summary(machine, exit, sink, stop, stderr, t0);
         return stop.requested().map(StopRequest.Reason::exitStatus).orElseGet(() -> ExitCodes.of(exit));
+    }
+
+    /**
+     * Without {@code --exec} nothing asks the agent anything, so a channel that broke (an agent of
+     * another protocol version, a frame the host could not accept) is named here, after the guest
+     * ended, before the {@code --kernel-log} line it explains.
+     *
+     * @return the words for that line, or empty when the channel did not break
+     */
+    private static Optional<String> brokenChannel(Machine machine, PrintStream stderr) {
+        if (!machine.config().agent()) {
+            return Optional.empty();
+        }
+        try {
+            machine.agent().awaitConnected(Duration.ZERO);
+        } catch (AgentException e) {
+            if (e.reason() == AgentException.Reason.CHANNEL_BROKEN) {
+                stderr.println("bootkernel: " + e.getMessage());
+                return Optional.of("the guest agent's channel failed (see above)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Optional.empty();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.github.bootkernel.engine.cli;
 import io.github.bootkernel.engine.MachineConfig;
 import io.github.bootkernel.engine.report.KernelReport;
 import io.github.bootkernel.kernels.initramfs.HostPath;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,9 +57,9 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
             "(or to --console-log FILE, or with --verbose to stderr).",
             "",
             "  --kernel PATH          the bzImage to boot (required)",
-            "  --initrd PATH          an initrd or initramfs (cpio, optionally compressed); with --exec",
-            "                         or --put and no --initrd, the busybox image of ~/.cache/bootkernel,",
-            "                         whose /init starts the guest agent",
+            "  --initrd PATH          an initrd or initramfs (cpio, optionally compressed); with --exec,",
+            "                         --kernel-log or --put and no --initrd, the busybox image of",
+            "                         ~/.cache/bootkernel, whose /init starts the guest agent",
             "  --cmdline TEXT         words appended to the default command line:",
             "                         " + MachineConfig.DEFAULT_CMDLINE,
             "  --no-default-cmdline   use --cmdline alone, without the defaults",
@@ -158,9 +159,12 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
         if (verbose && consoleLog != null) {
             throw new UsageException("--verbose and --console-log both say where the console goes: give one");
         }
-        if (kernelLog != null && kernelLog.equals(consoleLog)) {
-            throw new UsageException("--kernel-log and --console-log name the same file " + kernelLog + ": give two");
+        if (kernelLog != null && consoleLog != null && sameFile(kernelLog, consoleLog)) {
+            throw new UsageException("--kernel-log and --console-log name the same file " + kernelLog
+                    + (kernelLog.equals(consoleLog) ? "" : " (" + consoleLog + ")") + ": give two");
         }
+        writable("--console-log", consoleLog);
+        writable("--kernel-log", kernelLog);
         MachineConfig.Builder b = MachineConfig.builder(kernel).initrd(initrd).memoryMiB(memory).timeout(timeout)
                 .silenceTimeout(silence);
         if (defaults) {
@@ -170,6 +174,38 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
         }
         return new Options(b.build(), false, Optional.ofNullable(exec), List.copyOf(puts),
                 Optional.ofNullable(consoleLog), verbose, failOn, Optional.ofNullable(kernelLog));
+    }
+
+    /**
+     * Whether two paths name the same file once made absolute and normalised ({@code a/../b} is
+     * {@code b}); neither need exist.
+     */
+    static boolean sameFile(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
+    /**
+     * Checks that the tool can create {@code file} of {@code option} (if given) as far as the
+     * command line can tell: the path is not a directory, and its directory exists and is one. What
+     * only opening it tells (permissions, a full disk) is found when it is opened.
+     */
+    private static void writable(String option, Path file) throws UsageException {
+        if (file == null) {
+            return;
+        }
+        Path absolute = file.toAbsolutePath();
+        Path parent = absolute.getParent();
+        String why = null;
+        if (Files.isDirectory(absolute)) {
+            why = "the path is a directory";
+        } else if (parent != null && !Files.exists(parent)) {
+            why = "its directory " + parent + " does not exist";
+        } else if (parent != null && !Files.isDirectory(parent)) {
+            why = "its directory " + parent + " is not a directory";
+        }
+        if (why != null) {
+            throw new UsageException(option + " " + file + ": cannot create the file: " + why);
+        }
     }
 
     /** The ids of the kinds from {@code from} to {@code to}, joined by commas. */

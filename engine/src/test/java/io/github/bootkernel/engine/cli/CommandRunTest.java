@@ -215,6 +215,21 @@ class CommandRunTest {
         assertThat(stderr()).contains("bootkernel: the guest ended while the command ran: exit status 3 (");
     }
 
+    @Test
+    void agentTroubleNamesWhatStatusSaidOfTheAgent() {
+        String channel = "the guest agent's channel failed (see above)";
+        assertThat(CommandRun.agentTrouble(failed(AgentException.Reason.CHANNEL_BROKEN, 0, false))).contains(channel);
+        assertThat(CommandRun.agentTrouble(failed(AgentException.Reason.NO_AGENT, 0, false))).contains(channel);
+        assertThat(CommandRun.agentTrouble(failed(AgentException.Reason.NOT_CONNECTED, 0, false))).contains(channel);
+        assertThat(CommandRun.agentTrouble(failed(AgentException.Reason.GUEST_ENDED, 0, false)))
+                .contains("the guest agent never connected (see above)");
+        assertThat(CommandRun.agentTrouble(new CommandRun.Outcome(null, null, false)))
+                .contains("the guest agent never connected (see above)");
+        assertThat(CommandRun.agentTrouble(failed(AgentException.Reason.REQUEST_FAILED, 2, true))).isEmpty();
+        assertThat(CommandRun.agentTrouble(failed(AgentException.Reason.GUEST_ENDED, 0, true))).isEmpty();
+        assertThat(CommandRun.agentTrouble(new CommandRun.Outcome(exited(SH, 0, 0, false), null, true))).isEmpty();
+    }
+
     private int status(CommandRun.Outcome outcome, GuestExit exit) {
         return CommandRun.status(outcome, exit, stderr);
     }

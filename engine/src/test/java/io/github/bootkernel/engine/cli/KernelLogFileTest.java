@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -135,6 +136,33 @@ class KernelLogFileTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("bootkernel: --kernel-log: " + file + " holds no"
                 + " record: no guest agent streamed the kernel log (does the initrd's /init start bootkernel-agent on"
                 + " ttyS1?)\n");
+    }
+
+    @Test
+    void noRecordSaysTheAgentsReasonElseTheTroubleNamedBefore() throws Exception {
+        Path file = dir.resolve("none.log");
+        KernelLogSink refused = new KernelLogSink(r -> { });
+        refused.unavailable("open /dev/kmsg: No such file or directory (ENOENT)");
+        refused.end();
+        KernelLog empty = KernelLog.of(List.of());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Options options = Options.parse(List.of("--kernel", "k", "--kernel-log", file.toString()));
+
+        try (KernelLogFile kmsg = KernelLogFile.open(options)) {
+            kmsg.follow(refused.log());
+            kmsg.finish(refused.log(), Optional.of("ignored: the agent's own reason comes first"), stderr);
+        }
+        try (KernelLogFile kmsg = KernelLogFile.open(options)) {
+            kmsg.follow(empty);
+            kmsg.finish(empty, Optional.of("the guest agent's channel failed (see above)"), stderr);
+        }
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo(
+                "bootkernel: --kernel-log: " + file + " holds no record: the guest agent could not stream the kernel"
+                        + " log: open /dev/kmsg: No such file or directory (ENOENT)\n"
+                + "bootkernel: --kernel-log: " + file + " holds no record: the guest agent's channel failed (see"
+                        + " above)\n");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +63,20 @@ class MainExecTest {
     }
 
     @Test
+    void theKernelLogsLineFollowsTheCauseAndDoesNotGuessAgain() throws Exception {
+        Path klog = dir.resolve("kmsg.log");
+
+        int status = run(TinyGuests.printThenExit("booted\r\n", 0), "--exec", "true", "--kernel-log", klog.toString());
+
+        assertThat(status).isEqualTo(ExitCodes.VMM_ERROR);
+        String cause = "bootkernel: the guest ended (exit status 0) before its agent connected";
+        String kernelLog = "bootkernel: --kernel-log: " + klog + " holds no record: the guest agent never connected"
+                + " (see above)\n";
+        assertThat(stderr()).contains(cause, kernelLog).doesNotContain("does the initrd's /init start");
+        assertThat(stderr().indexOf(cause)).as("the cause first").isLessThan(stderr().indexOf(kernelLog));
+    }
+
+    @Test
     void anAgentThatNeverComesEndsAtTheTimeLimit() throws Exception {
         int status = run(TinyGuests.printForever(""), "--timeout", "2", "--exec", "true");
 
@@ -92,20 +107,31 @@ class MainExecTest {
     }
 
     @Test
-    void aConsoleLogThatCannotBeWrittenIsAMonitorError() throws Exception {
+    void aLogInADirectoryThatDoesNotExistIsAUsageErrorBeforeTheGuestBoots() throws Exception {
         Path log = dir.resolve("no-such-dir/console.txt");
 
         assertThat(run(TinyGuests.printThenExit("x", 0), "--console-log", log.toString()))
-                .isEqualTo(ExitCodes.VMM_ERROR);
-        assertThat(stderr()).startsWith("bootkernel: cannot write the console log: ").contains("no-such-dir");
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(stderr()).isEqualTo("bootkernel: --console-log " + log + ": cannot create the file: its directory "
+                + log.getParent() + " does not exist (bootkernel --help shows the usage)\n");
+        stderrBytes.reset();
+
+        Path klog = dir.resolve("no-such-dir/kmsg.log");
+        assertThat(run(TinyGuests.printThenExit("x", 0), "--kernel-log", klog.toString()))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(stderr()).startsWith("bootkernel: --kernel-log " + klog + ": cannot create the file: its"
+                + " directory ").doesNotContain("guest ended");
     }
 
     @Test
-    void aKernelLogThatCannotBeWrittenIsAMonitorError() throws Exception {
-        Path log = dir.resolve("no-such-dir/kmsg.log");
+    void aKernelLogThatCannotBeOpenedIsStillAMonitorError() throws Exception {
+        Path locked = Files.createDirectory(dir.resolve("locked"));
+        Assumptions.assumeTrue(locked.toFile().setWritable(false) && !Files.isWritable(locked),
+                "a directory this user cannot write (not root)");
+        Path log = locked.resolve("kmsg.log");
 
         assertThat(run(TinyGuests.printThenExit("x", 0), "--kernel-log", log.toString()))
                 .isEqualTo(ExitCodes.VMM_ERROR);
-        assertThat(stderr()).startsWith("bootkernel: cannot write the kernel log: ").contains("no-such-dir");
+        assertThat(stderr()).startsWith("bootkernel: cannot write the kernel log: ").contains("locked");
     }
 }

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.bootkernel.engine.MachineConfig;
 import io.github.bootkernel.engine.report.KernelReport;
 import io.github.bootkernel.kernels.initramfs.HostPath;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OptionsTest {
 
@@ -173,6 +175,41 @@ class OptionsTest {
                 "--kernel-log", "same.log", "--console-log", "same.log");
         assertThat(Options.USAGE).contains("[--kernel-log FILE]", "--kernel-log FILE      write the kernel's log",
                 "dmesg -r", "records lost");
+    }
+
+    @Test
+    void usageSaysWhichOptionsBootTheBusyboxImageWithoutInitrd() {
+        // As Initrd.of does: --exec, --kernel-log (the agent) and --put need an image.
+        assertThat(Options.USAGE.replaceAll("\\s+", " ")).contains("with --exec, --kernel-log or --put and no"
+                + " --initrd, the busybox image of ~/.cache/bootkernel");
+    }
+
+    @Test
+    void theTwoLogsMayNotNameTheSameFileHoweverSpelt() throws Exception {
+        assertUsage("--kernel-log and --console-log name the same file /tmp/k.txt (/tmp/../tmp/k.txt): give two",
+                "--kernel", "k", "--kernel-log", "/tmp/k.txt", "--console-log", "/tmp/../tmp/k.txt");
+        Path here = Path.of("k.txt").toAbsolutePath();
+        assertUsage("--kernel-log and --console-log name the same file ./k.txt (" + here + "): give two",
+                "--kernel", "k", "--kernel-log", "./k.txt", "--console-log", here.toString());
+        assertThat(parse("--kernel", "k", "--kernel-log", "/tmp/k.txt", "--console-log", "/tmp/c.txt").kernelLog())
+                .contains(Path.of("/tmp/k.txt"));
+    }
+
+    @Test
+    void aLogFileThatCannotBeCreatedIsAUsageError(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("no-such-dir/klog.txt");
+        Path file = Files.writeString(dir.resolve("file"), "");
+        for (String option : List.of("--kernel-log", "--console-log")) {
+            assertUsage(option + " " + missing + ": cannot create the file: its directory " + missing.getParent()
+                    + " does not exist", "--kernel", "k", option, missing.toString());
+            assertUsage(option + " " + dir + ": cannot create the file: the path is a directory",
+                    "--kernel", "k", option, dir.toString());
+            assertUsage(option + " " + file.resolve("x") + ": cannot create the file: its directory " + file
+                    + " is not a directory", "--kernel", "k", option, file.resolve("x").toString());
+        }
+        assertThat(parse("--kernel", "k", "--kernel-log", dir.resolve("new.txt").toString()).kernelLog())
+                .as("a file yet to be made").contains(dir.resolve("new.txt"));
+        assertThat(dir.resolve("new.txt")).as("checking does not create it").doesNotExist();
     }
 
     @Test
