@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.assertj.core.api.AbstractAssert;
@@ -100,7 +101,7 @@ public final class KernelLogAssert extends AbstractAssert<KernelLogAssert, Kerne
         awaitCaughtUp();
         if (records().stream().noneMatch(r -> r.message().contains(substring))) {
             throw failed("Expecting the kernel log" + levels() + " to contain a message with\n  \"" + substring
-                    + "\"\nbut none does.");
+                    + "\"\nbut none does." + lessSevere(r -> r.message().contains(substring)));
         }
         return this;
     }
@@ -230,7 +231,8 @@ public final class KernelLogAssert extends AbstractAssert<KernelLogAssert, Kerne
         if (record.isEmpty()) {
             String state = actual.isEnded() ? "the log ended first (the guest ended)" : "the guest still runs";
             throw failed("Expecting the kernel log" + levels() + " to have a message matching\n  /" + regex
-                    + "/\nwithin " + ConsoleAssert.human(timeout) + ", but none came: " + state + ".");
+                    + "/\nwithin " + ConsoleAssert.human(timeout) + ", but none came: " + state + "."
+                    + lessSevere(r -> pattern.matcher(r.message()).find()));
         }
         AbstractStringAssert<?> messageAssert = Assertions.assertThat(record.get().message());
         return info.hasDescription() ? messageAssert.as(info.description()) : messageAssert;
@@ -268,6 +270,20 @@ public final class KernelLogAssert extends AbstractAssert<KernelLogAssert, Kerne
 
     private List<KernelRecord> records() {
         return actual.records(maxLevel);
+    }
+
+    /**
+     * For a check narrowed by {@link #atLevel(int)} that found nothing: the first record that
+     * would have matched at a less severe level, so the message does not read as "nothing came".
+     */
+    private String lessSevere(Predicate<KernelRecord> matches) {
+        if (maxLevel == KernelRecord.MAX_LEVEL) {
+            return "";
+        }
+        return actual.records().stream().filter(r -> r.level() > maxLevel && matches.test(r)).findFirst()
+                .map(r -> "\nOne record matches at a less severe level (" + r.level() + "):\n  "
+                        + String.join("\n  ", r.dmesgLines()))
+                .orElse("");
     }
 
     private String levels() {

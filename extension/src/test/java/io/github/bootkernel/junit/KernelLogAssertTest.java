@@ -44,7 +44,11 @@ class KernelLogAssertTest {
     void atLevelNarrowsTheLaterChecks() {
         assertThat(BOOT).atLevel(4).containsMessage("fallback").doesNotContainMessage("probe");
         assertThatThrownBy(() -> assertThat(BOOT).atLevel(4).containsMessage("probe"))
-                .hasMessageStartingWith("Expecting the kernel log at level 4 or more severe to contain a message with");
+                .hasMessageStartingWith("Expecting the kernel log at level 4 or more severe to contain a message with")
+                .hasMessageContaining("but none does.\nOne record matches at a less severe level (6):\n"
+                        + "  <6>[    1.500000] mydriver: probe\n");
+        assertThatThrownBy(() -> assertThat(BOOT).atLevel(4).containsMessage("Oops"))
+                .message().doesNotContain("less severe");
         assertThatThrownBy(() -> assertThat(BOOT).atLevel(8)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -72,7 +76,8 @@ class KernelLogAssertTest {
         assertThat(BOOT).emitsWithin(Duration.ofSeconds(5), "^mydriver: \\w+ mode").startsWith("mydriver: fallback");
         assertThatThrownBy(() -> assertThat(BOOT).atLevel(4).emitsWithin(Duration.ofSeconds(5), "probe"))
                 .hasMessageStartingWith("Expecting the kernel log at level 4 or more severe to have a message matching\n"
-                        + "  /probe/\nwithin 5 s, but none came: the log ended first (the guest ended).");
+                        + "  /probe/\nwithin 5 s, but none came: the log ended first (the guest ended).\n"
+                        + "One record matches at a less severe level (6):\n  <6>[    1.500000] mydriver: probe\n");
     }
 
     @Test
