@@ -88,7 +88,8 @@ public interface KernelLog {
      * read them (a flood, a slow channel), or the ring had already dropped them when the agent
      * started reading. The sequence numbers around a gap give its size.
      *
-     * @return the gaps, in order
+     * @return the gaps, in order; the newest 1000 (a flood makes many), {@link #lostRecords()}
+     *     counts them all
      */
     List<KernelLogGap> gaps();
 
