@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,13 +124,12 @@ class MainExecTest {
 
     @Test
     void aKernelLogThatCannotBeOpenedIsStillAMonitorError() throws Exception {
-        Path locked = Files.createDirectory(dir.resolve("locked"));
-        Assumptions.assumeTrue(locked.toFile().setWritable(false) && !Files.isWritable(locked),
-                "a directory this user cannot write (not root)");
-        Path log = locked.resolve("kmsg.log");
+        // The option check passes (/proc is a directory), but nobody, root included, creates a file
+        // there: a permission check would be skipped for root, who runs CI.
+        Path log = Path.of("/proc/bootkernel-kmsg.log");
 
         assertThat(run(TinyGuests.printThenExit("x", 0), "--kernel-log", log.toString()))
                 .isEqualTo(ExitCodes.VMM_ERROR);
-        assertThat(stderr()).startsWith("bootkernel: cannot write the kernel log: ").contains("locked");
+        assertThat(stderr()).startsWith("bootkernel: cannot write the kernel log: ").contains(log.toString());
     }
 }
