@@ -25,21 +25,7 @@ final class ReportMerge {
      * @return the merged list, immutable
      */
     static List<KernelReport> merge(List<KernelReport> fromLog, List<KernelReport> fromConsole) {
-        List<KernelReport> console = new ArrayList<>();
-        boolean[] matched = new boolean[fromLog.size()];
-        for (KernelReport report : fromConsole) {
-            int same = -1;
-            for (int i = 0; i < fromLog.size() && same < 0; i++) {
-                if (!matched[i] && fromLog.get(i).isSameReport(report)) {
-                    same = i;
-                }
-            }
-            if (same >= 0) {
-                matched[same] = true;
-            } else {
-                console.add(report);
-            }
-        }
+        List<KernelReport> console = KernelReport.notAmong(fromConsole, fromLog);
         List<KernelReport> merged = new ArrayList<>(fromLog.size() + console.size());
         int l = 0;
         int c = 0;

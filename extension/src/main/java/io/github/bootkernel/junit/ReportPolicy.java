@@ -77,21 +77,7 @@ final class ReportPolicy {
      * ordered by uptime and may arrive after later console reports).
      */
     synchronized List<KernelReport> takeNew(List<KernelReport> all) {
-        boolean[] used = new boolean[judged.size()];
-        List<KernelReport> fresh = new ArrayList<>();
-        for (KernelReport report : all) {
-            int same = -1;
-            for (int i = 0; i < judged.size() && same < 0; i++) {
-                if (!used[i] && judged.get(i).isSameReport(report)) {
-                    same = i;
-                }
-            }
-            if (same >= 0) {
-                used[same] = true;
-            } else {
-                fresh.add(report);
-            }
-        }
+        List<KernelReport> fresh = KernelReport.notAmong(all, judged);
         judged.addAll(fresh);
         return List.copyOf(fresh);
     }

@@ -1,6 +1,7 @@
 package io.github.bootkernel.engine.report;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -102,6 +103,33 @@ public record KernelReport(Kind kind, String title, List<String> lines, long con
             return uptime.equals(other.uptime);
         }
         return title.equals(other.title);
+    }
+
+    /**
+     * Returns those of {@code reports} that are none of {@code known}: each known report stands for
+     * at most one of them, the first it {@link #isSameReport is the same as}, in order.
+     *
+     * @param reports the reports to sort out, in order
+     * @param known the reports already had
+     * @return the rest of {@code reports}, in their order; a new, modifiable list
+     */
+    public static List<KernelReport> notAmong(List<KernelReport> reports, List<KernelReport> known) {
+        boolean[] used = new boolean[known.size()];
+        List<KernelReport> rest = new ArrayList<>();
+        for (KernelReport report : reports) {
+            int same = -1;
+            for (int i = 0; i < known.size() && same < 0; i++) {
+                if (!used[i] && known.get(i).isSameReport(report)) {
+                    same = i;
+                }
+            }
+            if (same >= 0) {
+                used[same] = true;
+            } else {
+                rest.add(report);
+            }
+        }
+        return rest;
     }
 
     /**
