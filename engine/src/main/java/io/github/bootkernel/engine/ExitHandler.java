@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * which reach the vCPU thread as exceptions ({@code KVM_RUN} failing, an impossible
  * {@code kvm_run} record, a device model throwing).
  *
- * <p>Called on the vCPU thread only. Devices that end the guest themselves (the exit-status port,
+ * <p>Each vCPU has its own, called on its thread only. Devices that end the guest themselves (the exit-status port,
  * the i8042 reset) do so through their own callbacks; here port I/O always continues.
  */
 final class ExitHandler {
@@ -34,6 +34,7 @@ final class ExitHandler {
     private final PortBus bus;
     private final Consumer<String> log;
     private final Supplier<String> registers;
+    private final String where;
     private final Set<Long> reportedMmio = new HashSet<>();
 
     /**
@@ -43,9 +44,21 @@ final class ExitHandler {
      *     as a crash, and appended to its detail
      */
     ExitHandler(PortBus bus, Consumer<String> log, Supplier<String> registers) {
+        this(bus, log, registers, "");
+    }
+
+    /**
+     * @param bus where port I/O goes
+     * @param log where "unhandled MMIO" notes go, once per page
+     * @param registers the vCPU's registers, formatted, for a crash's detail
+     * @param where which vCPU this handler serves ({@code "vCPU 2"}), said in a crash's first
+     *     line after the hardware's reason; empty on a machine with one vCPU
+     */
+    ExitHandler(PortBus bus, Consumer<String> log, Supplier<String> registers, String where) {
         this.bus = bus;
         this.log = log;
         this.registers = registers;
+        this.where = where;
     }
 
     /**
@@ -124,6 +137,6 @@ final class ExitHandler {
     }
 
     private Optional<GuestExit> crash(GuestExit.Kind kind, String detail) {
-        return end(kind, detail + "\n" + registers.get());
+        return end(kind, detail + (where.isEmpty() ? "" : " on " + where) + "\n" + registers.get());
     }
 }

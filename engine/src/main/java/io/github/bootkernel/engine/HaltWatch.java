@@ -9,20 +9,22 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Ends the guest as {@link GuestExit.Kind#POWEROFF} once its vCPU has really stopped after the
+ * Ends the guest as {@link GuestExit.Kind#POWEROFF} once its vCPUs have really stopped after the
  * kernel said it halts or powers off. A kernel without a power-off device (our {@code tiny}
  * kernels have no ACPI; {@code acpi=off}) turns {@code poweroff} into a halt: it prints
  * {@code reboot: System halted} and stops its CPU in {@code stop_this_cpu()}, interrupts off, in
- * a {@code hlt} loop. KVM keeps such a vCPU inside {@code KVM_RUN} and tells the monitor nothing,
- * so the monitor looks: after the line, it asks the vCPU thread for the vCPU's state at growing
- * intervals ({@value #FIRST_DELAY_MILLIS} ms doubling up to {@value #MAX_DELAY_MILLIS} ms) for
- * {@value #WINDOW_MILLIS} ms, and ends the guest when the vCPU is
+ * a {@code hlt} loop, after stopping every other CPU the same way ({@code smp_send_stop()}). KVM
+ * keeps such vCPUs inside {@code KVM_RUN} and tells the monitor nothing, so the monitor looks:
+ * after the line, it asks every vCPU thread for its vCPU's state at growing intervals
+ * ({@value #FIRST_DELAY_MILLIS} ms doubling up to {@value #MAX_DELAY_MILLIS} ms) for
+ * {@value #WINDOW_MILLIS} ms, and ends the guest when the latest look at every vCPU found it
  * {@linkplain #haltedForGood(MpState, long) halted with interrupts off}.
  *
  * <p>That state is the machine's, not the console's: {@code hlt} is privileged, so only the kernel
- * can put the vCPU there, and on this one-vCPU machine with the local APIC's interrupts masked by
- * {@code IF=0} nothing can wake it. A program that prints the line only makes the monitor look
- * for the window; an idle guest halts with interrupts on and is left running.
+ * can put a vCPU there; with the local APIC's interrupts masked by {@code IF=0}, only an NMI or
+ * INIT from another CPU could wake it, and once every vCPU is there, none is left to send one. A
+ * program that prints the line only makes the monitor look for the window; an idle guest halts
+ * with interrupts on and is left running.
  */
 final class HaltWatch {
 
@@ -36,6 +38,8 @@ final class HaltWatch {
     private final BooleanSupplier ended;
     private final Supplier<String> powerDownLine;
     private final AtomicBoolean watching = new AtomicBoolean();
+    /** Per vCPU, whether the latest look found it halted for good. */
+    private final boolean[] halted;
     private volatile long deadline;
 
     /**
@@ -45,6 +49,17 @@ final class HaltWatch {
      * @param powerDownLine the kernel's line, for the end's detail
      */
     HaltWatch(Runnable inspectVcpu, BooleanSupplier ended, Supplier<String> powerDownLine) {
+        this(1, inspectVcpu, ended, powerDownLine);
+    }
+
+    /**
+     * @param vcpus how many vCPUs the machine has
+     * @param inspectVcpu asks every vCPU thread to pass its vCPU's state to {@link #inspect} soon
+     * @param ended whether the guest has ended, so the watch stops
+     * @param powerDownLine the kernel's line, for the end's detail
+     */
+    HaltWatch(int vcpus, Runnable inspectVcpu, BooleanSupplier ended, Supplier<String> powerDownLine) {
+        this.halted = new boolean[vcpus];
         this.inspectVcpu = inspectVcpu;
         this.ended = ended;
         this.powerDownLine = powerDownLine;
@@ -81,19 +96,36 @@ final class HaltWatch {
     }
 
     /**
-     * Decides from the vCPU's state; called on the vCPU thread between runs.
+     * Decides from the vCPU's state on a one-vCPU machine; see {@link #inspect(int, MpState, long)}.
      *
      * @param state {@code KVM_GET_MP_STATE}
      * @param rflags the vCPU's RFLAGS
      * @return the power-off, if the vCPU halted for good
      */
     Optional<GuestExit> inspect(MpState state, long rflags) {
-        if (!haltedForGood(state, rflags)) {
-            return Optional.empty();
+        return inspect(0, state, rflags);
+    }
+
+    /**
+     * Records one vCPU's state and decides; called on that vCPU's thread between runs.
+     *
+     * @param vcpu the vCPU's index
+     * @param state {@code KVM_GET_MP_STATE}
+     * @param rflags the vCPU's RFLAGS
+     * @return the power-off, if the latest look at every vCPU found it halted for good
+     */
+    Optional<GuestExit> inspect(int vcpu, MpState state, long rflags) {
+        synchronized (halted) {
+            halted[vcpu] = haltedForGood(state, rflags);
+            for (boolean h : halted) {
+                if (!h) {
+                    return Optional.empty();
+                }
+            }
         }
         String said = powerDownLine.get();
         return Optional.of(GuestExit.of(GuestExit.Kind.POWEROFF, (said == null ? "" : said + ": ")
-                + "the vCPU halted with interrupts off"));
+                + (halted.length == 1 ? "the vCPU halted" : "every vCPU halted") + " with interrupts off"));
     }
 
     /**

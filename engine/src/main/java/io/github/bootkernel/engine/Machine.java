@@ -19,6 +19,8 @@ import io.github.bootkernel.engine.devices.PortBus;
 import io.github.bootkernel.engine.devices.Uart16550;
 import io.github.bootkernel.engine.kmsg.KernelLog;
 import io.github.bootkernel.engine.kmsg.internal.KernelLogSink;
+import io.github.bootkernel.engine.kvm.Capability;
+import io.github.bootkernel.engine.kvm.CpuidEntry;
 import io.github.bootkernel.engine.kvm.Kvm;
 import io.github.bootkernel.engine.kvm.KvmException;
 import io.github.bootkernel.engine.kvm.Vm;
@@ -28,6 +30,8 @@ import io.github.bootkernel.engine.serial.SerialChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -36,12 +40,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
 
 /**
- * A running virtual machine booting a Linux kernel: one vCPU on its own platform thread, guest RAM,
+ * A running virtual machine booting a Linux kernel: {@linkplain MachineConfig#cpus() one or more
+ * vCPUs}, each on its own platform thread, guest RAM,
  * the in-kernel interrupt controllers and timer, a 16550A console (COM1, ttyS0), a second 16550A
  * for the guest agent (COM2, ttyS1, see {@link #agent()}), an i8042 for resets, the ACPI sleep
  * registers for power-off, and the exit-status port 0xf4. How a guest ends, and how that end is
@@ -55,7 +61,7 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * <p>{@link #close()} stops a running guest within a second, joins the vCPU thread and releases
+ * <p>{@link #close()} stops a running guest within a second, joins every vCPU thread and releases
  * every file descriptor and mapping; it is idempotent. Thread-safe.
  */
 public final class Machine implements AutoCloseable {
@@ -75,15 +81,17 @@ public final class Machine implements AutoCloseable {
     private final Object lifecycle = new Object();
     private Kvm kvm;
     private Vm vm;
-    private GuestMemory memory;
+    private volatile GuestMemory memory;
     private Uart16550 com1;
     /**
      * COM2 as byte streams: the agent's transport. Without an agent nobody reads it, and a guest
      * writing to ttyS1 waits once {@value SerialChannel#OUTPUT_BUFFER_BYTES} bytes are unread.
      */
     private final SerialChannel com2 = new SerialChannel("ttyS1", level -> irq(Platform.COM2.irq(), level));
-    private final HaltWatch haltWatch = new HaltWatch(this::inspectVcpu, exit::isDone, this::powerDownLine);
-    private final KernelEvents events = new KernelEvents(haltWatch::arm, new PanicGrace(this::end), System::nanoTime);
+    private final HaltWatch haltWatch;
+    private final KernelEvents events;
+    /** Serializes the console's bytes: vCPUs write COM1 on their own threads. */
+    private final Object consoleLock = new Object();
     /** The kernel's reports, read from the console's lines and the kernel log's records as they complete. */
     private final ReportWatch reports = new ReportWatch();
     /**
@@ -98,12 +106,20 @@ public final class Machine implements AutoCloseable {
     private final PhaseClock phases;
     /** The silence watchdog, with {@link MachineConfig#silenceTimeout()}; {@code null} without. */
     private final SilenceWatch silence;
-    private VcpuThread vcpu;
+    /** The vCPU threads, vCPU 0 first; empty until {@code build} creates them. */
+    private volatile List<VcpuThread> vcpus = List.of();
+    /** Completes once every vCPU is set up (or the machine closes): then they enter the guest. */
+    private final CompletableFuture<Void> go = new CompletableFuture<>();
+    /** vCPU threads still running the guest; the last to stop ends the console. */
+    private final AtomicInteger running;
     private boolean released;
     private boolean closed;
 
     private Machine(MachineConfig config, IntConsumer rawOutput, long startedAt) {
         this.config = config;
+        this.haltWatch = new HaltWatch(config.cpus(), this::inspectVcpus, exit::isDone, this::powerDownLine);
+        this.events = new KernelEvents(haltWatch::arm, new PanicGrace(this::end), System::nanoTime);
+        this.running = new AtomicInteger(config.cpus());
         this.phases = new PhaseClock(startedAt, config.readyLine().map(Pattern::compile).orElse(null), System::nanoTime);
         exit.thenRun(phases::ended);
         String description = "the machine booting " + config.kernel();
@@ -111,7 +127,7 @@ public final class Machine implements AutoCloseable {
         this.client = config.agent() ? new AgentClient(com2.fromGuest(), com2.toGuest(), description,
                 config.kernelLog() ? kernelLogSink : null) : null;
         this.agent = client != null ? client : new AbsentAgent(description);
-        // The kernel's last words are read byte by byte on the vCPU thread (consoleByte); its reports,
+        // The kernel's last words are read byte by byte on the vCPU threads (consoleByte); its reports,
         // the boot's phases and the silence watchdog from the console's lines (consoleLine).
         this.consoleSink = ConsoleSink.create(this::consoleLine, rawOutput == NO_RAW_OUTPUT ? null : rawOutput);
         this.silence = config.silenceTimeout().map(t -> new SilenceWatch(t.toNanos(), seconds(t), this::end,
@@ -134,7 +150,7 @@ public final class Machine implements AutoCloseable {
     /**
      * Like {@link #start(MachineConfig)}, also handing every console byte to {@code rawOutput}
      * (for a terminal that shows prompts without newlines). The bytes are delivered in order on
-     * the console's delivery thread, never on the vCPU thread, through a buffer of 256 KiB: a
+     * the console's delivery thread, never on a vCPU thread, through a buffer of 256 KiB: a
      * consumer slower than the guest loses the bytes that do not fit, counted by
      * {@link #rawOutputDropped()}; one that blocks stalls neither the guest nor {@link #close()},
      * which gives it a second to take what is left and then abandons it.
@@ -207,6 +223,11 @@ public final class Machine implements AutoCloseable {
         } catch (KvmException e) {
             throw new KvmUnavailableException(KvmAvailability.failed(config.kvmDevice(), e), e);
         }
+        int maxVcpus = kvm.maxVcpus();
+        if (config.cpus() > maxVcpus) {
+            throw new MachineException("the guest asks for " + config.cpus() + " vCPUs, but " + config.kvmDevice()
+                    + " allows at most " + maxVcpus + " per VM (KVM_CAP_MAX_VCPUS)", null);
+        }
         vm = kvm.createVm();
         vm.setTssAddr(Layout.TSS_ADDRESS);
         vm.setIdentityMapAddr(Layout.IDENTITY_MAP_ADDRESS);
@@ -214,7 +235,7 @@ public final class Machine implements AutoCloseable {
         vm.createPit2();
         memory = GuestMemory.allocate(ram);
         memory.register(vm);
-        KernelLoader.load(memory, image, kernel, initrd, plan, Platform.CPUS, Platform.ISA_DEVICES);
+        KernelLoader.load(memory, image, kernel, initrd, plan, config.cpus(), Platform.ISA_DEVICES);
         com1 = new Uart16550(level -> irq(Platform.COM1.irq(), level), this::consoleByte,
                 Uart16550.HostInput.WHEN_LISTENING);
         I8042 i8042 = new I8042(this::onReset);
@@ -223,12 +244,38 @@ public final class Machine implements AutoCloseable {
                 GuestExit.Kind.POWEROFF, "ACPI S5 (soft off) through the sleep control register")));
         PortBus bus = Platform.wire(com1, com2.uart(), i8042, new CmosRtc(), exitPort, sleep,
                 msg -> LOG.log(System.Logger.Level.DEBUG, msg));
-        vcpu = new VcpuThread(kvm, vm, bus, plan, exit, this::end, haltWatch::inspect, this::guestStopped,
-                phases::monitorReady);
-        vcpu.start();
+        startVcpus(kvm.supportedCpuid(), kvm.checkExtension(Capability.TSC_DEADLINE_TIMER) > 0, bus, plan);
         config.timeout().ifPresent(this::scheduleTimeout);
         if (silence != null) {
             silence.start();
+        }
+    }
+
+    /**
+     * Creates and sets up the vCPUs in order, each on its own thread, then lets them all enter the
+     * guest: vCPU 0 at the kernel's entry, the others to wait for its start-up IPIs. A vCPU that
+     * fails to set up fails the start; {@link #close()} then ends the ones already waiting.
+     */
+    private void startVcpus(List<CpuidEntry> supportedCpuid, boolean tscDeadline, PortBus bus, LoadPlan plan) {
+        int n = config.cpus();
+        List<VcpuThread> created = new ArrayList<>(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                VcpuThread v = new VcpuThread(i, n, supportedCpuid, tscDeadline, vm, bus, plan, exit, go, this::end,
+                        haltWatch::inspect, this::vcpuStopped, i == 0 ? phases::monitorReady : () -> { });
+                created.add(v);
+                v.start();
+            }
+        } finally {
+            vcpus = List.copyOf(created);
+        }
+        go.complete(null);
+    }
+
+    /** A vCPU thread stopped running the guest; once the last one has, the guest has stopped. */
+    private void vcpuStopped() {
+        if (running.decrementAndGet() == 0) {
+            guestStopped();
         }
     }
 
@@ -244,16 +291,19 @@ public final class Machine implements AutoCloseable {
     }
 
     private void consoleByte(int b) {
-        // First, on the vCPU thread: the kernel's last words must be read before any exit that follows them.
-        events.accept(b);
-        phases.output();
-        if (silence != null) {
-            silence.output();
+        // First, on the writing vCPU's thread: the kernel's last words must be read before any exit that follows them.
+        // One byte at a time: Linux serializes its console, but a guest's vCPUs may write COM1 at once.
+        synchronized (consoleLock) {
+            events.accept(b);
+            phases.output();
+            if (silence != null) {
+                silence.output();
+            }
+            consoleSink.accept(b);
         }
-        consoleSink.accept(b);
     }
 
-    /** Each completed console line: on the vCPU thread, with the console's lock held; heap only. */
+    /** Each completed console line: on a vCPU thread, with the console's lock held; heap only. */
     private void consoleLine(String line) {
         reports.accept(line);
         phases.line(line);
@@ -263,8 +313,8 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
-     * Ends the console and COM2's streams with how the guest ended: called on the vCPU thread once
-     * it has stopped running the guest (so every byte the guest wrote is in the console or COM2's
+     * Ends the console and COM2's streams with how the guest ended: called on the last vCPU thread
+     * to stop running the guest (so every byte the guest wrote is in the console or COM2's
      * buffer), and by {@link #close()}. Both only wake their waiters: no host code runs here.
      */
     private void guestStopped() {
@@ -276,7 +326,7 @@ public final class Machine implements AutoCloseable {
             com2.end(how);
             return;
         }
-        // Ending the client fails its requests, which runs their callers' code: not on the vCPU thread.
+        // Ending the client fails its requests, which runs their callers' code: not on a vCPU thread.
         Thread ender = new Thread(() -> endCom2(how), "bootkernel-agent-end");
         ender.setDaemon(true);
         ender.start();
@@ -325,9 +375,8 @@ public final class Machine implements AutoCloseable {
         }
     }
 
-    private void inspectVcpu() {
-        VcpuThread v = vcpu;
-        if (v != null) {
+    private void inspectVcpus() {
+        for (VcpuThread v : vcpus) {
             v.inspect();
         }
     }
@@ -337,8 +386,7 @@ public final class Machine implements AutoCloseable {
     }
 
     private void kick() {
-        VcpuThread v = vcpu;
-        if (v != null) {
+        for (VcpuThread v : vcpus) {
             v.kick();
         }
     }
@@ -444,7 +492,7 @@ public final class Machine implements AutoCloseable {
      * Tells {@code listener} of each kernel report once it is complete (see
      * {@link #kernelReports()}), in the order they complete, starting with those completed before
      * this call; a report in both sources once, as the source that completed it first saw it. It runs
-     * on a thread of this machine's ({@code bootkernel-reports-N}), never on the vCPU thread, so it
+     * on a thread of this machine's ({@code bootkernel-reports-N}), never on a vCPU thread, so it
      * cannot stall the guest; one that throws is logged and told of the next report.
      * {@link #close()} gives the listeners a second to take what is left, then abandons them;
      * after {@code close()}, {@code listener} is told of every report at once, on the calling
@@ -474,8 +522,8 @@ public final class Machine implements AutoCloseable {
 
     /**
      * Waits for the guest to end. Once its end is known, it also waits (within the same
-     * {@code timeout}, and 5 s at most, as long as {@link #close()} waits for it) for the vCPU
-     * thread to stop running the guest, so that the console then holds every byte the guest wrote
+     * {@code timeout}, and 5 s at most, as long as {@link #close()} waits for them) for the vCPU
+     * threads to stop running the guest, so that the console then holds every byte the guest wrote
      * and {@linkplain Console#isEnded() has ended}; normally that takes microseconds.
      *
      * @param timeout how long to wait at most
@@ -509,22 +557,45 @@ public final class Machine implements AutoCloseable {
         return consoleSink.rawOutputDropped();
     }
 
-    /** @return how many times {@code KVM_RUN} returned to the monitor so far (VM exits to user space) */
+    /**
+     * @return how many times {@code KVM_RUN} returned to the monitor so far (VM exits to user
+     *     space), on all vCPUs together
+     */
     public long exitCount() {
-        VcpuThread v = vcpu;
-        return v == null ? 0 : v.exitCount();
+        long sum = 0;
+        for (VcpuThread v : vcpus) {
+            sum += v.exitCount();
+        }
+        return sum;
     }
 
     /**
-     * Stops the guest if it still runs (its end becomes {@link GuestExit.Kind#STOPPED}), joins the
-     * vCPU thread and releases every resource; then gives the console's followers and raw-output
+     * Returns how much of the guest's RAM the host holds in memory now: the pages the guest and
+     * the loader touched ({@code mincore(2)} over guest RAM's mapping). A guest of
+     * {@link MachineConfig#memoryMiB()} costs the host only these, plus the monitor's own heap and
+     * threads.
+     *
+     * @return bytes, a multiple of 4 KiB; 0 once the machine is closed
+     */
+    public long residentMemoryBytes() {
+        GuestMemory m = memory;
+        try {
+            return m == null ? 0 : m.residentBytes();
+        } catch (IllegalStateException closed) {
+            return 0;
+        }
+    }
+
+    /**
+     * Stops the guest if it still runs (its end becomes {@link GuestExit.Kind#STOPPED}), joins
+     * every vCPU thread and releases every resource; then gives the console's followers and raw-output
      * consumer up to a second to take what is left, and abandons them (see
      * {@link Console#follow(java.util.function.Consumer, boolean)}). It never waits longer for
      * host code, whatever a follower or the raw consumer does; called from one of them, it does
      * not wait for them at all. Idempotent.
      *
-     * @throws IllegalStateException if called on the vCPU thread
-     * @throws MachineException if the vCPU thread does not stop, in which case memory stays mapped
+     * @throws IllegalStateException if called on a vCPU thread
+     * @throws MachineException if a vCPU thread does not stop, in which case memory stays mapped
      *     rather than risk a crash, or if releasing a resource fails
      */
     @Override
@@ -533,17 +604,17 @@ public final class Machine implements AutoCloseable {
             if (closed) {
                 return;
             }
-            if (vcpu != null && vcpu.isCurrentThread()) {
-                throw new IllegalStateException("Machine.close() called on the vCPU thread; close it from another thread");
+            for (VcpuThread v : vcpus) {
+                if (v.isCurrentThread()) {
+                    throw new IllegalStateException("Machine.close() called on a vCPU thread; close it from another thread");
+                }
             }
             closed = true;
         }
         end(GuestExit.of(GuestExit.Kind.STOPPED, "closed by the host"));
+        go.complete(null); // vCPUs set up by a start that failed: they see the end and stop
         try {
-            if (vcpu != null && !vcpu.join(JOIN_TIMEOUT)) {
-                throw new MachineException("the vCPU thread did not stop within " + JOIN_TIMEOUT
-                        + "; guest memory left mapped rather than risk a crash", null);
-            }
+            joinVcpus();
         } finally {
             String how = guestEnd();
             kernelLogSink.end();
@@ -555,7 +626,9 @@ public final class Machine implements AutoCloseable {
             released = true;
         }
         try {
-            closeAll(vcpu, vm, memory, kvm);
+            List<AutoCloseable> resources = new ArrayList<>(vcpus);
+            resources.addAll(Arrays.asList(vm, memory, kvm));
+            closeAll(resources);
         } finally {
             if (client != null) {
                 client.close();
@@ -565,7 +638,22 @@ public final class Machine implements AutoCloseable {
         }
     }
 
-    private static void closeAll(AutoCloseable... resources) {
+    /** Joins every vCPU thread within one {@link #JOIN_TIMEOUT}, all of them kicked together. */
+    private void joinVcpus() {
+        long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
+        List<Integer> stuck = new ArrayList<>();
+        for (VcpuThread v : vcpus) {
+            if (!v.join(deadline)) {
+                stuck.add(v.index());
+            }
+        }
+        if (!stuck.isEmpty()) {
+            throw new MachineException("the threads of vCPUs " + stuck + " did not stop within " + JOIN_TIMEOUT
+                    + "; guest memory left mapped rather than risk a crash", null);
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
         MachineException failure = null;
         for (AutoCloseable r : resources) {
             if (r == null) {

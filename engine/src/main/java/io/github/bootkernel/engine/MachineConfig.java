@@ -32,10 +32,15 @@ import java.util.regex.Pattern;
  * @param kernelLog whether, with {@code agent}, the agent streams the kernel's log
  *     ({@link Machine#kernelLog()}); on by default. It costs the channel the log's bytes, sent
  *     after everything else the agent has to send; without the agent it means nothing
+ * @param cpus how many vCPUs the guest has, {@value #MIN_CPUS} to {@value #MAX_CPUS}: the MP table
+ *     and the ACPI MADT list them with APIC ids 0 to {@code cpus - 1}, CPUID describes one package
+ *     of {@code cpus} cores; vCPU 0 boots the kernel, the others wait for its INIT and start-up
+ *     IPIs. Default {@value #DEFAULT_CPUS}
  */
 public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, int memoryMiB,
                             Optional<Duration> timeout, Path kvmDevice, boolean agent,
-                            Optional<Duration> silenceTimeout, Optional<String> readyLine, boolean kernelLog) {
+                            Optional<Duration> silenceTimeout, Optional<String> readyLine, boolean kernelLog,
+                            int cpus) {
 
     /** The usual KVM device node. */
     public static final Path DEFAULT_KVM_DEVICE = Path.of("/dev/kvm");
@@ -46,6 +51,16 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
     public static final int MIN_MEMORY_MIB = 16;
     /** Largest guest memory accepted. */
     public static final int MAX_MEMORY_MIB = 64 * 1024;
+    /** Default number of vCPUs. */
+    public static final int DEFAULT_CPUS = 1;
+    /** Fewest vCPUs accepted. */
+    public static final int MIN_CPUS = 1;
+    /**
+     * Most vCPUs accepted: their APIC ids and the IOAPIC's stay below 255, the xAPIC broadcast id,
+     * so no guest needs x2APIC to reach them; the host's KVM may allow fewer
+     * ({@code KVM_CAP_MAX_VCPUS}), which {@link Machine#start} checks.
+     */
+    public static final int MAX_CPUS = 64;
     /**
      * The command line every boot starts from, chosen for tests: console on the serial port, a
      * reboot through the keyboard controller, reboot at once on panic, and the i8042 flags that
@@ -68,8 +83,33 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
             throw new IllegalArgumentException("memory must be between " + MIN_MEMORY_MIB + " and "
                     + MAX_MEMORY_MIB + " MiB, got " + memoryMiB);
         }
+        if (cpus < MIN_CPUS || cpus > MAX_CPUS) {
+            throw new IllegalArgumentException("cpus must be between " + MIN_CPUS + " and " + MAX_CPUS + ", got " + cpus);
+        }
         requirePositive("timeout", timeout);
         requirePositive("silenceTimeout", silenceTimeout);
+    }
+
+    /**
+     * A configuration with one vCPU, as before {@code cpus} was a component.
+     *
+     * @param kernel the bzImage
+     * @param initrd the initrd, if any
+     * @param cmdline the complete command line
+     * @param memoryMiB guest RAM in MiB
+     * @param timeout the time limit, if any
+     * @param kvmDevice the KVM device node
+     * @param agent whether the guest runs the agent
+     * @param silenceTimeout the silence time, if any
+     * @param readyLine the ready line's regular expression, if any
+     * @param kernelLog whether the agent streams the kernel log
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, int memoryMiB, Optional<Duration> timeout,
+                         Path kvmDevice, boolean agent, Optional<Duration> silenceTimeout, Optional<String> readyLine,
+                         boolean kernelLog) {
+        this(kernel, initrd, cmdline, memoryMiB, timeout, kvmDevice, agent, silenceTimeout, readyLine, kernelLog,
+                DEFAULT_CPUS);
     }
 
     /**
@@ -88,7 +128,8 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
      */
     public MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, int memoryMiB, Optional<Duration> timeout,
                          Path kvmDevice, boolean agent, Optional<Duration> silenceTimeout, Optional<String> readyLine) {
-        this(kernel, initrd, cmdline, memoryMiB, timeout, kvmDevice, agent, silenceTimeout, readyLine, true);
+        this(kernel, initrd, cmdline, memoryMiB, timeout, kvmDevice, agent, silenceTimeout, readyLine, true,
+                DEFAULT_CPUS);
     }
 
     private static void requirePositive(String name, Optional<Duration> value) {
@@ -115,6 +156,7 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
         private Path initrd;
         private String cmdline = DEFAULT_CMDLINE;
         private int memoryMiB = DEFAULT_MEMORY_MIB;
+        private int cpus = DEFAULT_CPUS;
         private Duration timeout;
         private Path kvmDevice = DEFAULT_KVM_DEVICE;
         private boolean agent;
@@ -166,6 +208,16 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
          */
         public Builder memoryMiB(int value) {
             this.memoryMiB = value;
+            return this;
+        }
+
+        /**
+         * @param value how many vCPUs, {@value MachineConfig#MIN_CPUS} to {@value MachineConfig#MAX_CPUS}
+         *     (see {@link MachineConfig#cpus()})
+         * @return this
+         */
+        public Builder cpus(int value) {
+            this.cpus = value;
             return this;
         }
 
@@ -237,7 +289,7 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
         public MachineConfig build() {
             return new MachineConfig(kernel, Optional.ofNullable(initrd), cmdline, memoryMiB,
                     Optional.ofNullable(timeout), kvmDevice, agent, Optional.ofNullable(silenceTimeout),
-                    Optional.ofNullable(readyLine), kernelLog);
+                    Optional.ofNullable(readyLine), kernelLog, cpus);
         }
     }
 }

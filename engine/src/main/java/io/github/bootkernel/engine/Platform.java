@@ -12,15 +12,13 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The one place that knows the machine's shape: how many vCPUs, which port and interrupt each
+ * The one place that knows the machine's shape: which port and interrupt each
  * device has. The same facts feed the port bus here and the MP and ACPI tables the guest reads
  * ({@link #ISA_DEVICES}), so the two cannot disagree. The PIC pair (0x20, 0xa0), the PIT
  * (0x40-0x43) and its speaker port (0x61) live in the kernel and never reach the port bus.
  */
 final class Platform {
 
-    /** The number of vCPUs every machine has: the tables list them, CPUID describes them. */
-    static final int CPUS = 1;
     /** COM1, the console: ttyS0, a 16550A at 0x3f8 on ISA IRQ 4. */
     static final IsaDevice COM1 = new IsaDevice("COM1", "PNP0501", 0, 0x3f8, 8, 4);
     /** COM2, the guest agent's channel: ttyS1, a 16550A at 0x2f8 on ISA IRQ 3. */

@@ -4,25 +4,29 @@ import io.github.bootkernel.engine.boot.BootCpu;
 import io.github.bootkernel.engine.boot.Cpuid;
 import io.github.bootkernel.engine.boot.LoadPlan;
 import io.github.bootkernel.engine.devices.PortBus;
-import io.github.bootkernel.engine.kvm.Capability;
-import io.github.bootkernel.engine.kvm.Kvm;
+import io.github.bootkernel.engine.kvm.CpuidEntry;
 import io.github.bootkernel.engine.kvm.MpState;
 import io.github.bootkernel.engine.kvm.Regs;
 import io.github.bootkernel.engine.kvm.Vcpu;
 import io.github.bootkernel.engine.kvm.VcpuExit;
 import io.github.bootkernel.engine.kvm.Vm;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The platform thread that creates, sets up and runs vCPU 0: {@code KVM_RUN} (which decodes the
- * exit), then the {@link ExitHandler} decides, until the guest ends. Set-up failures are reported
- * back to the starting thread by {@link #start()}; {@link #kick()}, {@link #inspect()} and
- * {@link #join} work from any thread.
+ * The platform thread that creates, sets up and runs one vCPU: {@code KVM_RUN} (which decodes the
+ * exit), then the {@link ExitHandler} decides, until the guest ends. vCPU 0, the bootstrap
+ * processor, is set up for the kernel's 32-bit entry; the others (application processors) only
+ * get their CPUID, MSRs, FPU and local APIC and wait in the in-kernel local APIC
+ * ({@code KVM_MP_STATE_UNINITIALIZED}) for the INIT and start-up IPIs the kernel sends them.
+ * Set-up failures are reported back to the starting thread by {@link #start()}; no vCPU enters
+ * the guest before {@code go} completes, so the machine creates them all first.
+ * {@link #kick()}, {@link #inspect()} and {@link #join} work from any thread.
  */
 final class VcpuThread implements AutoCloseable {
 
@@ -30,20 +34,25 @@ final class VcpuThread implements AutoCloseable {
     @FunctionalInterface
     interface Inspector {
         /**
+         * @param index the vCPU's index (its APIC id)
          * @param state {@code KVM_GET_MP_STATE}
          * @param rflags the vCPU's RFLAGS
-         * @return how the guest ended, if its state says it has
+         * @return how the guest ended, if the machine's state says it has
          */
-        Optional<GuestExit> inspect(MpState state, long rflags);
+        Optional<GuestExit> inspect(int index, MpState state, long rflags);
     }
 
     private static final System.Logger LOG = System.getLogger(VcpuThread.class.getName());
 
-    private final Kvm kvm;
+    private final int index;
+    private final int count;
+    private final List<CpuidEntry> supportedCpuid;
+    private final boolean tscDeadline;
     private final Vm vm;
     private final ExitHandler handler;
     private final LoadPlan plan;
     private final CompletableFuture<GuestExit> exit;
+    private final CompletableFuture<Void> go;
     private final Consumer<GuestExit> end;
     private final Inspector inspector;
     private final AtomicBoolean inspectionAsked = new AtomicBoolean();
@@ -55,25 +64,36 @@ final class VcpuThread implements AutoCloseable {
     private volatile long exits;
 
     /**
+     * @param index the vCPU's index and APIC id, 0 to {@code count - 1}; 0 boots the kernel
+     * @param count how many vCPUs the machine has, for CPUID's topology
+     * @param supportedCpuid {@code KVM_GET_SUPPORTED_CPUID}
+     * @param tscDeadline whether KVM emulates the TSC-deadline timer
+     * @param go completes when every vCPU is set up: only then does this one enter the guest
      * @param end called with the guest's end when the vCPU finds it (a crash, a monitor failure)
      * @param inspector looks at the vCPU's state on this thread when {@link #inspect()} asks
      * @param stopped called on this thread once it stopped running the guest (after {@code end},
-     *     nothing more of the guest runs): the machine ends the console then
-     * @param entering called on this thread once the vCPU is set up, right before it first enters
-     *     the guest
+     *     nothing more of the guest runs here)
+     * @param entering called on this thread once the vCPU is set up and {@code go} completed,
+     *     right before it first enters the guest
      */
-    VcpuThread(Kvm kvm, Vm vm, PortBus bus, LoadPlan plan, CompletableFuture<GuestExit> exit,
-               Consumer<GuestExit> end, Inspector inspector, Runnable stopped, Runnable entering) {
-        this.kvm = kvm;
+    VcpuThread(int index, int count, List<CpuidEntry> supportedCpuid, boolean tscDeadline, Vm vm, PortBus bus,
+               LoadPlan plan, CompletableFuture<GuestExit> exit, CompletableFuture<Void> go, Consumer<GuestExit> end,
+               Inspector inspector, Runnable stopped, Runnable entering) {
+        this.index = index;
+        this.count = count;
+        this.supportedCpuid = supportedCpuid;
+        this.tscDeadline = tscDeadline;
         this.vm = vm;
-        this.handler = new ExitHandler(bus, msg -> LOG.log(System.Logger.Level.DEBUG, msg), this::registers);
+        this.handler = new ExitHandler(bus, msg -> LOG.log(System.Logger.Level.DEBUG, msg), this::registers,
+                count > 1 ? "vCPU " + index : "");
         this.plan = plan;
         this.exit = exit;
+        this.go = go;
         this.end = end;
         this.inspector = inspector;
         this.stopped = stopped;
         this.entering = entering;
-        this.thread = new Thread(this::main, "bootkernel-vcpu-0");
+        this.thread = new Thread(this::main, "bootkernel-vcpu-" + index);
         this.thread.setDaemon(true);
     }
 
@@ -94,6 +114,11 @@ final class VcpuThread implements AutoCloseable {
             }
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    /** @return the vCPU's index, its APIC id */
+    int index() {
+        return index;
     }
 
     boolean isCurrentThread() {
@@ -120,13 +145,18 @@ final class VcpuThread implements AutoCloseable {
         kick();
     }
 
-    boolean join(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /**
+     * Waits for the thread to end, kicking the vCPU out of {@code KVM_RUN} every 100 ms.
+     *
+     * @param deadline {@link System#nanoTime()} by which to give up
+     * @return whether the thread ended
+     */
+    boolean join(long deadline) {
         boolean interrupted = false;
-        while (thread.isAlive() && System.nanoTime() < deadline) {
+        while (thread.isAlive() && deadline - System.nanoTime() > 0) {
             kick();
             try {
-                thread.join(100);
+                thread.join(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -149,23 +179,30 @@ final class VcpuThread implements AutoCloseable {
     private void main() {
         Vcpu v;
         try {
-            v = vm.createVcpu(0);
+            v = vm.createVcpu(index);
             vcpu = v;
-            v.setCpuid(Cpuid.forVcpu(kvm.supportedCpuid(), 0, Platform.CPUS,
-                    kvm.checkExtension(Capability.TSC_DEADLINE_TIMER) > 0));
-            enterAt32BitEntry(v);
+            v.setCpuid(Cpuid.forVcpu(supportedCpuid, index, count, tscDeadline));
+            if (index == 0) {
+                enterAt32BitEntry(v);
+            } else {
+                waitForStartup(v);
+            }
             v.bindToCurrentThread();
         } catch (RuntimeException | Error e) {
             ready.completeExceptionally(e);
             return;
         }
-        entering.run();
         ready.complete(null);
         try {
+            go.join(); // the machine completes it once every vCPU is set up, or when it closes
+            if (!exit.isDone()) {
+                entering.run();
+            }
             loop(v);
         } catch (RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.ERROR, "vCPU failed", e);
-            end.accept(GuestExit.of(GuestExit.Kind.VMM_ERROR, e + "\n" + registers()));
+            LOG.log(System.Logger.Level.ERROR, "vCPU " + index + " failed", e);
+            end.accept(GuestExit.of(GuestExit.Kind.VMM_ERROR, e + (count > 1 ? " on vCPU " + index : "") + "\n"
+                    + registers()));
         } finally {
             v.unbindThread();
             stopped.run();
@@ -178,7 +215,7 @@ final class VcpuThread implements AutoCloseable {
             exits++;
             handler.handle(e).ifPresent(end);
             if (inspectionAsked.getAndSet(false) && !exit.isDone()) {
-                inspector.inspect(v.getMpState(), v.getRegs().get(Regs.Reg.RFLAGS)).ifPresent(end);
+                inspector.inspect(index, v.getMpState(), v.getRegs().get(Regs.Reg.RFLAGS)).ifPresent(end);
             }
         }
     }
@@ -203,5 +240,16 @@ final class VcpuThread implements AutoCloseable {
         v.setLapic(BootCpu.virtualWire(v.getLapic()));
         v.setSregs(BootCpu.protectedMode(v.getSregs()));
         v.setRegs(BootCpu.entryRegs(plan.kernelAddress(), plan.zeroPage()));
+    }
+
+    /**
+     * Sets an application processor up as Firecracker and kvmtool do: FPU, MSRs and the local
+     * APIC's LINT pins as on vCPU 0. Its registers stay as KVM reset them: the start-up IPI
+     * replaces them (Intel SDM vol. 3A, 9.4 "Multiple-Processor (MP) Initialization").
+     */
+    private static void waitForStartup(Vcpu v) {
+        v.setFpu(BootCpu.fpu());
+        v.setMsrs(BootCpu.msrs());
+        v.setLapic(BootCpu.virtualWire(v.getLapic()));
     }
 }

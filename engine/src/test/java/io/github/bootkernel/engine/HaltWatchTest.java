@@ -39,6 +39,18 @@ class HaltWatchTest {
     }
 
     @Test
+    void onSeveralVcpusOnlyTheLatestLookAtEveryOneHaltedIsAPowerOff() {
+        HaltWatch three = new HaltWatch(3, () -> { }, ended::get, line::get);
+        assertThat(three.inspect(0, MpState.HALTED, 0x46)).as("vCPU 0 halted, 1 and 2 not seen yet").isEmpty();
+        assertThat(three.inspect(1, MpState.HALTED, 0x46)).isEmpty();
+        assertThat(three.inspect(2, MpState.HALTED, 0x246)).as("vCPU 2 idle, an interrupt wakes it").isEmpty();
+        assertThat(three.inspect(0, MpState.RUNNABLE, 0x46)).as("vCPU 0 woke (an NMI)").isEmpty();
+        assertThat(three.inspect(2, MpState.HALTED, 0x46)).as("vCPU 0's latest look says running").isEmpty();
+        assertThat(three.inspect(0, MpState.HALTED, 0x46)).contains(GuestExit.of(GuestExit.Kind.POWEROFF,
+                "reboot: System halted: every vCPU halted with interrupts off"));
+    }
+
+    @Test
     void armedItAsksForTheVcpusStateSoonAndAgainUntilTheGuestEnds() throws InterruptedException {
         watch.arm();
         assertThat(inspections.tryAcquire(5, 1, TimeUnit.SECONDS)).as("five looks within a second").isTrue();

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 class PlatformTest {
 
     private static final int SCR = 7;
+    /** A machine with several vCPUs: the ISA entries follow one processor entry per CPU. */
+    private static final int CPUS = 4;
 
     @Test
     void twoSerialPortsAtTheirLegacyPlaces() {
@@ -30,7 +32,7 @@ class PlatformTest {
 
     @Test
     void theDsdtDeclaresBothPortsWithTheirPortsAndInterrupts() {
-        String tables = latin1(AcpiTables.build(Platform.CPUS, Platform.ISA_DEVICES));
+        String tables = latin1(AcpiTables.build(CPUS, Platform.ISA_DEVICES));
 
         // Name(_UID, Zero / One), IO(Decode16, base, base, 1, 8), IRQNoFlags() { irq }
         assertThat(tables).containsSubsequence("COM1", latin1(0x08, '_', 'U', 'I', 'D', 0x00),
@@ -41,8 +43,8 @@ class PlatformTest {
 
     @Test
     void theMpTableRoutesBothInterruptsToTheirIoapicPins() {
-        byte[] t = MpTable.build(Platform.CPUS);
-        int firstIsaIrq = 16 + 44 + 20 * Platform.CPUS + 8 + 8; // header, CPUs, bus, IOAPIC
+        byte[] t = MpTable.build(CPUS);
+        int firstIsaIrq = 16 + 44 + 20 * CPUS + 8 + 8; // header, CPUs, bus, IOAPIC
         for (int irq : new int[] {Platform.COM1.irq(), Platform.COM2.irq()}) {
             int entry = firstIsaIrq + irq * 8;
             assertThat(t[entry]).as("I/O interrupt entry for IRQ %d", irq).isEqualTo((byte) 3);

@@ -142,7 +142,7 @@ public final class Main {
         MachineConfig given = options.config();
         return new MachineConfig(given.kernel(), Initrd.of(options, stderr), given.cmdline(), given.memoryMiB(),
                 given.timeout(), given.kvmDevice(), options.agent(), given.silenceTimeout(),
-                given.readyLine());
+                given.readyLine(), true, given.cpus());
     }
 
     /**

@@ -10,6 +10,8 @@ public enum Capability {
     IRQCHIP(0),
     /** {@code KVM_CAP_USER_MEMORY}: {@code KVM_SET_USER_MEMORY_REGION}. */
     USER_MEMORY(3),
+    /** {@code KVM_CAP_NR_VCPUS}: the recommended most vCPUs per VM. */
+    NR_VCPUS(9),
     /** {@code KVM_CAP_SET_TSS_ADDR}. */
     SET_TSS_ADDR(4),
     /** {@code KVM_CAP_EXT_CPUID}: {@code KVM_GET_SUPPORTED_CPUID} and {@code KVM_SET_CPUID2}. */
@@ -20,6 +22,8 @@ public enum Capability {
     SET_IDENTITY_MAP_ADDR(37),
     /** {@code KVM_CAP_TSC_DEADLINE_TIMER}: the local APIC's TSC-deadline mode is emulated. */
     TSC_DEADLINE_TIMER(72),
+    /** {@code KVM_CAP_MAX_VCPUS}: the most vCPUs a VM may have. */
+    MAX_VCPUS(66),
     /** {@code KVM_CAP_IMMEDIATE_EXIT}: {@code kvm_run.immediate_exit}, which the vCPU kick needs. */
     IMMEDIATE_EXIT(136);
 

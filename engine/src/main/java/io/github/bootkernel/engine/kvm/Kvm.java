@@ -80,6 +80,22 @@ public final class Kvm extends Fd {
         return ioctl(Ioctl.KVM_CHECK_EXTENSION, capability.number());
     }
 
+    /**
+     * The most vCPUs one VM may have on this host, as the KVM API document's
+     * {@code KVM_CREATE_VCPU} section says to find it: {@code KVM_CAP_MAX_VCPUS}; without it,
+     * {@code KVM_CAP_NR_VCPUS}; without that, 4.
+     *
+     * @return the limit, at least 1
+     */
+    public int maxVcpus() {
+        int max = checkExtension(Capability.MAX_VCPUS);
+        if (max > 0) {
+            return max;
+        }
+        int recommended = checkExtension(Capability.NR_VCPUS);
+        return recommended > 0 ? recommended : 4;
+    }
+
     /** @return the size of each vCPU's shared {@code kvm_run} mapping */
     public int vcpuMmapSize() {
         int size = ioctl(Ioctl.KVM_GET_VCPU_MMAP_SIZE, 0);

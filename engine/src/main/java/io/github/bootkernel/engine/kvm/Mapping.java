@@ -21,6 +21,10 @@ import java.util.concurrent.locks.StampedLock;
 public final class Mapping implements AutoCloseable {
 
     private static final long HUGE_PAGE = 2L << 20;
+    /** The host's base page size, which {@code mincore} counts in. */
+    private static final long PAGE = 4096;
+    /** Pages {@link #residentBytes()} asks {@code mincore} about at once: 1 GiB, a 256 KiB vector. */
+    private static final int RESIDENCY_PAGES_PER_CALL = 1 << 18;
     /** Each internal buffer covers at most this much (a {@link ByteBuffer} indexes with an int). */
     private static final int CHUNK = 1 << 30;
     /** How much {@link #copyFrom} copies per lock hold, so {@code close()} need not wait long. */
@@ -243,6 +247,41 @@ public final class Mapping implements AutoCloseable {
             }
             done += n;
         }
+    }
+
+    /**
+     * Counts the bytes of this mapping the host holds in memory now: the pages touched so far,
+     * with {@code mincore(2)}, which reports each page of the range.
+     *
+     * @return resident bytes, a multiple of the page size, at most {@link #length()}
+     * @throws IllegalStateException if the mapping is closed
+     * @throws KvmException if {@code mincore} fails
+     */
+    public long residentBytes() {
+        long pages = (length + PAGE - 1) / PAGE;
+        ByteBuffer vec = ByteBuffer.allocateDirect((int) Math.min(pages, RESIDENCY_PAGES_PER_CALL));
+        long resident = 0;
+        long stamp = lockOpen(0, length);
+        try {
+            for (long page = 0; page < pages; page += vec.capacity()) {
+                long n = Math.min(vec.capacity(), pages - page);
+                // SAFETY: [address + page * PAGE, + n * PAGE) lies inside this mapping (n is
+                // clamped to the pages left), which stays mapped while the read lock is held;
+                // mincore writes one byte per page of it, n <= vec.capacity() bytes.
+                Native.mincore(address + page * PAGE, n * PAGE, vec);
+                for (int i = 0; i < n; i++) {
+                    resident += vec.get(i) & 1;
+                }
+            }
+        } catch (RuntimeException e) {
+            if (!Native.isErrno(e)) {
+                throw e;
+            }
+            throw new KvmException("mincore of " + what, Native.errno(e), e);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+        return resident * PAGE;
     }
 
     /** @return whether {@link #close()} has been called (the unmap may still be waiting for accesses) */

@@ -57,6 +57,8 @@ final class Native {
 
     static native int madvise(long addr, long length, int advice) throws LastErrorException;
 
+    static native int mincore(long addr, long length, ByteBuffer vec) throws LastErrorException;
+
     static native long pthread_self();
 
     static native int pthread_kill(long thread, int sig);

@@ -206,6 +206,17 @@ public final class GuestMemory implements AutoCloseable {
      * Unmaps the memory, after any copy under way; later reads and writes throw
      * {@link IllegalStateException}. Call only after the VM that uses it is closed. Idempotent.
      */
+    /**
+     * Counts the bytes of guest RAM the host holds in memory now: the pages the guest or the
+     * loader touched, which is all a guest costs the host (the rest is only reserved).
+     *
+     * @return resident bytes, at most {@link #size()}
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public long residentBytes() {
+        return mapping.residentBytes();
+    }
+
     @Override
     public void close() {
         mapping.close();
