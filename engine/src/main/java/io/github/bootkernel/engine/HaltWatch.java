@@ -125,18 +125,26 @@ final class HaltWatch {
         }
         String said = powerDownLine.get();
         return Optional.of(GuestExit.of(GuestExit.Kind.POWEROFF, (said == null ? "" : said + ": ")
-                + (halted.length == 1 ? "the vCPU halted" : "every vCPU halted") + " with interrupts off"));
+                + (halted.length == 1 ? "the vCPU halted with interrupts off"
+                : "every vCPU halted with interrupts off or never started")));
     }
 
     /**
      * Whether a vCPU is stopped for good: halted ({@code KVM_MP_STATE_HALTED}) with interrupts
-     * off ({@code RFLAGS.IF} clear), so no interrupt the machine raises can wake it.
+     * off ({@code RFLAGS.IF} clear), so no interrupt the machine raises can wake it; or an
+     * application processor the kernel never started ({@code UNINITIALIZED}, {@code INIT_RECEIVED}:
+     * a kernel booted with {@code nosmp} or {@code maxcpus=1}), which only another CPU's INIT and
+     * start-up IPIs could start.
      *
      * @param state the vCPU's MP state
      * @param rflags its RFLAGS
-     * @return true if it cannot run again
+     * @return true if it cannot run again unless another vCPU wakes it
      */
     static boolean haltedForGood(MpState state, long rflags) {
-        return state == MpState.HALTED && (rflags & RFLAGS_IF) == 0;
+        return switch (state) {
+            case HALTED -> (rflags & RFLAGS_IF) == 0;
+            case UNINITIALIZED, INIT_RECEIVED -> true;
+            default -> false;
+        };
     }
 }

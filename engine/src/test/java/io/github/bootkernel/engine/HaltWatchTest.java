@@ -24,7 +24,9 @@ class HaltWatchTest {
         assertThat(HaltWatch.haltedForGood(MpState.HALTED, 0x2)).isTrue();
         assertThat(HaltWatch.haltedForGood(MpState.HALTED, 0x2 | IF)).as("idle: an interrupt wakes it").isFalse();
         for (MpState state : MpState.values()) {
-            if (state != MpState.HALTED) {
+            if (state == MpState.UNINITIALIZED || state == MpState.INIT_RECEIVED) {
+                assertThat(HaltWatch.haltedForGood(state, 0x2 | IF)).as("%s: never started", state).isTrue();
+            } else if (state != MpState.HALTED) {
                 assertThat(HaltWatch.haltedForGood(state, 0x2)).as("%s", state).isFalse();
             }
         }
@@ -47,7 +49,14 @@ class HaltWatchTest {
         assertThat(three.inspect(0, MpState.RUNNABLE, 0x46)).as("vCPU 0 woke (an NMI)").isEmpty();
         assertThat(three.inspect(2, MpState.HALTED, 0x46)).as("vCPU 0's latest look says running").isEmpty();
         assertThat(three.inspect(0, MpState.HALTED, 0x46)).contains(GuestExit.of(GuestExit.Kind.POWEROFF,
-                "reboot: System halted: every vCPU halted with interrupts off"));
+                "reboot: System halted: every vCPU halted with interrupts off or never started"));
+    }
+
+    @Test
+    void applicationProcessorsTheKernelNeverStartedDoNotKeepAHaltedGuestRunning() {
+        HaltWatch two = new HaltWatch(2, () -> { }, ended::get, line::get);
+        assertThat(two.inspect(1, MpState.UNINITIALIZED, 0x2)).isEmpty();
+        assertThat(two.inspect(0, MpState.HALTED, 0x46)).as("booted with nosmp, then halted").isPresent();
     }
 
     @Test

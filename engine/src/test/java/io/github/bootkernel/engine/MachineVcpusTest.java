@@ -65,6 +65,16 @@ class MachineVcpusTest {
     }
 
     @Test
+    void aHaltWithTheOtherVcpusNeverStartedIsAPowerOff() throws Exception {
+        try (Machine m = start("halt", TinyGuests.printThen("[    1.5] reboot: System halted\r\n",
+                TinyGuests.haltForGood()), 2)) {
+            GuestExit exit = m.awaitExit(WAIT).orElseThrow();
+            assertThat(exit.kind()).isEqualTo(GuestExit.Kind.POWEROFF);
+            assertThat(exit.detail()).isEqualTo("reboot: System halted: every vCPU halted with interrupts off or never started");
+        }
+    }
+
+    @Test
     void moreVcpusThanTheMachineTakesIsRefusedByTheConfiguration() {
         assertThatThrownBy(() -> MachineConfig.builder(dir.resolve("k")).cpus(MachineConfig.MAX_CPUS + 1).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("cpus must be between 1 and 64, got 65");
