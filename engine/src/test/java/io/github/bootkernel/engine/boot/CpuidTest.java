@@ -22,7 +22,14 @@ class CpuidTest {
         assertThat(leaf1.ecx()).isEqualTo(0xfffafbbf);
         assertThat(leaf1.ecx() & (1 << 31)).isNotZero();
         assertThat(leaf1.eax()).isEqualTo(LEAF1.eax());
-        assertThat(leaf1.edx()).isEqualTo(LEAF1.edx());
+        assertThat(leaf1.edx()).as("the host's EDX but HTT: one vCPU").isEqualTo(LEAF1.edx() & ~(1 << 28));
+    }
+
+    @Test
+    void httIsSetOnlyForMoreThanOneVcpu() {
+        CpuidEntry noHtt = LEAF1.withEdx(LEAF1.edx() & ~(1 << 28));
+        assertThat(find(Cpuid.forVcpu(List.of(noHtt), 1, 2, false), 1).edx()).isEqualTo(LEAF1.edx());
+        assertThat(find(Cpuid.forVcpu(List.of(LEAF1), 0, 1, false), 1).edx()).isEqualTo(noHtt.edx());
     }
 
     @Test
