@@ -13,12 +13,12 @@ import java.util.List;
  *
  * <p>{@code KVM_GET_SUPPORTED_CPUID} describes the host, not a guest: leaf 1 carries the host CPU's
  * APIC id and thread count, leaf 4 and 0x8000001D the host's cache sharing, 0x80000008 the host's
- * core count; since Linux 6.2 (commit 45e966fcca03, backported to 5.10) leaves 0xB and 0x1F
- * come as subleaf 0 only, zeroed, and KVM zeroes 0x8000001E ("different on each processor"). {@link #forVcpu} rewrites exactly those
- * fields, the way Firecracker's CPUID normalization does ({@code src/vmm/src/cpu_config/x86_64/
- * cpuid/normalize.rs}, {@code intel/normalize.rs}, {@code amd/normalize.rs}); where Firecracker and
- * the manuals differ, the comments say which rule was taken. Everything else of the host's table
- * is kept as is and in its order.
+ * core count; since Linux 6.2 (commit 45e966fcca03, backported to 5.10) leaves 0xB and 0x1F come
+ * as subleaf 0 only, zeroed, and KVM zeroes 0x8000001E ("different on each processor").
+ * {@link #forVcpu} rewrites exactly those fields, the way Firecracker's CPUID normalization does
+ * ({@code src/vmm/src/cpu_config/x86_64/cpuid/normalize.rs}, {@code intel/normalize.rs},
+ * {@code amd/normalize.rs}); where Firecracker and the manuals differ, the comments say which rule
+ * was taken. Everything else of the host's table is kept as is and in its order.
  */
 public final class Cpuid {
 
@@ -38,7 +38,7 @@ public final class Cpuid {
     static final int HTT_BIT = 1 << 28;
     /** Leaf 0x80000001 ECX bit 1, AMD's CmpLegacy: the package's logical processors are cores, not threads. */
     static final int CMP_LEGACY_BIT = 1 << 1;
-    /** {@code KVM_CPUID_FLAG_SIGNIFCANT_INDEX} (sic): the entry is for one subleaf (KVM api.rst, KVM_GET_SUPPORTED_CPUID). */
+    /** {@code KVM_CPUID_FLAG_SIGNIFCANT_INDEX} (sic): the entry is one subleaf's (KVM api.rst). */
     static final int SIGNIFICANT_INDEX = 1;
 
     static final int DETERMINISTIC_CACHE_LEAF = 4;
