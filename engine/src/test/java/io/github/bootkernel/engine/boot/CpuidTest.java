@@ -191,7 +191,7 @@ class CpuidTest {
             Set.of(1, 4, 0xb, 0x1f, 0x80000001, 0x80000008, 0x8000001d, 0x8000001e, 0x40000000);
 
     static Stream<Arguments> hostsAndCounts() {
-        return Stream.of(Host.values()).flatMap(h -> IntStream.of(1, 2, 4, 64).mapToObj(n -> Arguments.of(h, n)));
+        return Stream.of(Host.values()).flatMap(h -> IntStream.of(1, 2, 3, 4, 64).mapToObj(n -> Arguments.of(h, n)));
     }
 
     @ParameterizedTest(name = "{0} host, {1} vCPUs")
@@ -257,7 +257,7 @@ class CpuidTest {
     }
 
     @ParameterizedTest(name = "{0} vCPUs")
-    @ValueSource(ints = {1, 2, 4, 64})
+    @ValueSource(ints = {1, 2, 3, 4, 64})
     void intelCachesArePerCoreUpToL2AndThePackagesFromL3(int n) {
         for (int cpu : new int[] {0, n - 1}) {
             List<CpuidEntry> out = Cpuid.forVcpu(Host.INTEL.table, cpu, n, false);
@@ -282,7 +282,7 @@ class CpuidTest {
     }
 
     @ParameterizedTest(name = "{0} vCPUs")
-    @ValueSource(ints = {1, 2, 4, 64})
+    @ValueSource(ints = {1, 2, 3, 4, 64})
     void amdCachesCoreCountAndExtendedApicIds(int n) {
         for (int cpu = 0; cpu < n; cpu++) {
             List<CpuidEntry> out = Cpuid.forVcpu(Host.AMD.table, cpu, n, false);
@@ -320,7 +320,7 @@ class CpuidTest {
     }
 
     @ParameterizedTest(name = "{0} vCPUs")
-    @ValueSource(ints = {1, 2, 4, 64})
+    @ValueSource(ints = {1, 2, 3, 4, 64})
     void amdWithoutTopologyExtensionsGetsTheLegacyFieldsAndNoNewLeaves(int n) {
         List<CpuidEntry> out = Cpuid.forVcpu(Host.QEMU64.table, n - 1, n, false);
         assertThat(out).noneMatch(e -> e.function() == 0x8000001d || e.function() == 0x8000001e);
