@@ -24,10 +24,15 @@ public final class Layout {
     public static final long EBDA_START = 0x9fc00;
     /** The legacy VGA, option ROM and BIOS hole ends at 1 MiB. */
     public static final long HIGH_MEMORY = 0x100000;
-    /** The BIOS area (ACPI tables from 0xe0000, system BIOS from 0xf0000), reported reserved. */
+    /** The BIOS area (ACPI tables from 0xe0000, the MP table from 0xf0000), reported reserved. */
     public static final long BIOS_START = 0xe0000;
-    /** The MP floating pointer and configuration table: in the EBDA, which Linux scans. */
-    public static final long MP_TABLE = EBDA_START;
+    /**
+     * The MP floating pointer and configuration table: at the start of the system BIOS area, one of
+     * the places Linux scans for the pointer ({@code smp_scan_config(0xF0000, 0x10000)} in
+     * {@code mpparse.c}) and where kvmtool puts its table too. The 1 KiB EBDA is too small: the
+     * table takes 220 bytes plus 20 per CPU, 1500 for 64.
+     */
+    public static final long MP_TABLE = 0xf0000;
     /** The ACPI tables, RSDP first: in the BIOS area, where kernels that scan for the RSDP find it. */
     public static final long ACPI_TABLES = BIOS_START;
     /** Bytes reserved for the ACPI tables: up to the system BIOS area at 0xf0000. */

@@ -46,7 +46,7 @@ public final class MpTable {
      * Builds the floating pointer followed by the configuration table.
      *
      * @param cpus number of vCPUs, 1 to 254 (the IOAPIC takes the next APIC id)
-     * @return the bytes to write at {@link #ADDRESS}
+     * @return the bytes to write at {@link Layout#MP_TABLE}: 220 bytes plus 20 per CPU
      */
     public static byte[] build(int cpus) {
         if (cpus < 1 || cpus > 254) {

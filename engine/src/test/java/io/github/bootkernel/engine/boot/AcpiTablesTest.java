@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AcpiTablesTest {
 
@@ -115,6 +117,47 @@ class AcpiTablesTest {
         assertThat(java.util.Arrays.copyOfRange(body, s5.length, body.length))
                 .containsExactly(AcpiTables.dsdtBody(COM1));
         assertThat(AcpiTables.S5_SLEEP_TYPE).isEqualTo(5);
+    }
+
+    @ParameterizedTest(name = "{0} CPUs")
+    @ValueSource(ints = {1, 2, 4, 64})
+    void madtListsEveryCpuEnabledAndTheIoapicAfterThem(int cpus) {
+        byte[] tables = AcpiTables.build(cpus, COM1);
+        ByteBuffer bb = ByteBuffer.wrap(tables).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(sum(tables, 0, 20)).as("RSDP checksum").isZero();
+        assertThat(sum(tables, 0, 36)).as("RSDP extended checksum").isZero();
+        int xsdt = at(bb.getLong(24));
+        assertThat(sum(tables, xsdt, bb.getInt(xsdt + 4))).as("XSDT checksum").isZero();
+        int fadt = at(bb.getLong(xsdt + 36));
+        assertThat(sum(tables, fadt, bb.getInt(fadt + 4))).as("FADT checksum").isZero();
+        int dsdt = at(bb.getLong(fadt + 140));
+        assertThat(sum(tables, dsdt, bb.getInt(dsdt + 4))).as("DSDT checksum").isZero();
+        int madt = at(bb.getLong(xsdt + 44));
+        assertThat(new String(tables, madt, 4, StandardCharsets.US_ASCII)).isEqualTo("APIC");
+        int length = bb.getInt(madt + 4);
+        assertThat(madt + length).isLessThanOrEqualTo(tables.length);
+        assertThat(sum(tables, madt, length)).as("MADT checksum").isZero();
+        assertThat(length).isEqualTo(44 + 8 * cpus + 12 + 6);
+
+        int o = madt + 44;
+        for (int cpu = 0; cpu < cpus; cpu++, o += 8) {
+            // Processor Local APIC (ACPI 6.5 section 5.2.12.2): the MADT has no boot processor flag,
+            // the BSP is the CPU that runs the firmware, vCPU 0.
+            assertThat(tables[o]).as("CPU %d: type local APIC", cpu).isZero();
+            assertThat(tables[o + 1]).as("CPU %d: length", cpu).isEqualTo((byte) 8);
+            assertThat(tables[o + 2] & 0xff).as("CPU %d: processor UID", cpu).isEqualTo(cpu);
+            assertThat(tables[o + 3] & 0xff).as("CPU %d: APIC id", cpu).isEqualTo(cpu);
+            assertThat(bb.getInt(o + 4)).as("CPU %d: flags = enabled", cpu).isEqualTo(1);
+        }
+        assertThat(tables[o]).as("then the IOAPIC").isEqualTo((byte) 1);
+        assertThat(tables[o + 2] & 0xff).as("IOAPIC id: after the CPUs' APIC ids").isEqualTo(cpus);
+        assertThat(bb.getInt(o + 4)).isEqualTo((int) Layout.IOAPIC);
+        o += 12;
+        assertThat(tables[o]).as("and the LINT1 NMI for all processors").isEqualTo((byte) 4);
+        assertThat(tables[o + 2]).isEqualTo((byte) 0xff);
+        assertThat(o + 6).isEqualTo(madt + length);
+
+        assertThat(tables.length).as("within the reserved area").isLessThanOrEqualTo(Layout.ACPI_TABLES_MAX);
     }
 
     @Test

@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MpTableTest {
 
@@ -67,9 +69,50 @@ class MpTableTest {
         assertThat(t[lint + 8 + 7]).isEqualTo((byte) 1);
     }
 
-    @Test
-    void fitsInTheReservedEbda() {
-        assertThat(MpTable.build(1).length).isLessThanOrEqualTo(0xa0000 - (int) Layout.MP_TABLE);
+    @ParameterizedTest(name = "{0} CPUs")
+    @ValueSource(ints = {1, 2, 4, 64})
+    void listsEveryCpuOnceWithTheBootProcessorFirst(int cpus) {
+        byte[] t = MpTable.build(cpus);
+        ByteBuffer b = ByteBuffer.wrap(t).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(sum(t, 0, 16)).as("floating pointer checksum").isZero();
+        int length = b.getShort(16 + 4) & 0xffff;
+        assertThat(16 + length).isEqualTo(t.length);
+        assertThat(sum(t, 16, length)).as("configuration table checksum").isZero();
+        assertThat(b.getShort(16 + 34)).as("entry count").isEqualTo((short) (cpus + 1 + 1 + 16 + 2));
+        int o = 16 + 44;
+        for (int cpu = 0; cpu < cpus; cpu++, o += 20) {
+            assertThat(t[o]).as("CPU %d: processor entry", cpu).isZero();
+            assertThat(t[o + 1] & 0xff).as("CPU %d: local APIC id", cpu).isEqualTo(cpu);
+            assertThat(t[o + 3] & 1).as("CPU %d: enabled", cpu).isEqualTo(1);
+            assertThat(t[o + 3] & 2).as("CPU %d: bootstrap processor", cpu).isEqualTo(cpu == 0 ? 2 : 0);
+        }
+        assertThat(t[o]).as("the bus follows the processors").isEqualTo((byte) 1);
+        o += 8;
+        assertThat(t[o]).as("then the IOAPIC").isEqualTo((byte) 2);
+        assertThat(t[o + 1] & 0xff).as("IOAPIC id: after the CPUs' APIC ids").isEqualTo(cpus);
+        assertThat(t[o + 3] & 1).as("IOAPIC usable").isEqualTo(1);
+        o += 8;
+        for (int irq = 0; irq < 16; irq++, o += 8) {
+            assertThat(t[o + 6] & 0xff).as("IRQ %d goes to the IOAPIC", irq).isEqualTo(cpus);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} CPUs")
+    @ValueSource(ints = {1, 2, 4, 64})
+    void fitsInItsReservedArea(int cpus) {
+        int size = MpTable.build(cpus).length;
+        assertThat(size).isEqualTo(16 + 44 + 20 * cpus + 8 * 20);
+        // Linux finds the floating pointer by scanning the last KiB below 640 KiB (the EBDA) or the
+        // BIOS area 0xf0000-0xfffff (smp_scan_config); the whole table must sit in a region the e820
+        // map reserves and that nothing else uses.
+        long start = Layout.MP_TABLE;
+        long end = start + size;
+        boolean inEbda = start >= Layout.EBDA_START && end <= 0xa0000;
+        boolean inBiosArea = start >= Layout.BIOS_START && end <= Layout.HIGH_MEMORY;
+        assertThat(inEbda || inBiosArea).as("[%#x, %#x) in the EBDA or the BIOS area", start, end).isTrue();
+        assertThat(start % 16).as("the scan looks at 16-byte boundaries").isZero();
+        boolean clearOfAcpi = end <= Layout.ACPI_TABLES || start >= Layout.ACPI_TABLES + Layout.ACPI_TABLES_MAX;
+        assertThat(clearOfAcpi).as("clear of the ACPI tables").isTrue();
     }
 
     @Test
