@@ -77,7 +77,7 @@ final class PlanInvariants {
             }
         }
         List<Range> firmware = List.of(
-                new Range("MP table", Layout.MP_TABLE, Layout.MP_TABLE + MpTable.build(1).length),
+                new Range("MP table", Layout.MP_TABLE, Layout.MP_TABLE + MpTable.build(io.github.bootkernel.engine.MachineConfig.MAX_CPUS).length),
                 new Range("ACPI tables", Layout.ACPI_TABLES, Layout.ACPI_TABLES + Layout.ACPI_TABLES_MAX));
         for (Range r : inRam) {
             if (!inside(r, plan.e820(), E820Entry.RAM) || !inGuestMemory(r, ram)) {
