@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
  * look whether the vCPU stopped for good ({@code HaltWatch}), and when the bounded wait after a
  * panic starts ({@link PanicGrace}, the only way a console line ends a guest).
  *
- * <p>Fed on the vCPU thread, before any console buffering, so every byte the guest wrote before an
+ * <p>Fed on the vCPU thread that wrote each byte, one byte at a time (the machine serializes the
+ * vCPUs' console bytes), before any console buffering, so every byte the guest wrote before an
  * exit is seen before that exit is classified. Lines end at {@code \n}; only their first
  * {@value #MAX_LINE} characters are kept, so the memory held is bounded whatever the guest writes.
  * Matched as substrings (timestamps allowed):

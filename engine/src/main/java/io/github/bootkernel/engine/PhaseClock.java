@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
- * Records when a machine reaches each {@link BootPhases boot phase}. The vCPU thread reports the
+ * Records when a machine reaches each {@link BootPhases boot phase}. The vCPU threads report the
  * monitor's readiness, console bytes and lines (a clock read and a volatile write at most, plus,
  * until the ready line came, one match of its pattern per line); any thread reports the end.
  */

@@ -14,12 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A machine's kernel reports: a scanner fed with every console line (on the vCPU thread, as the
- * console's watcher) and one fed with every record of the kernel's log (on the agent channel's
+ * A machine's kernel reports: a scanner fed with every console line (on the writing vCPU's thread,
+ * as the console's watcher) and one fed with every record of the kernel's log (on the agent channel's
  * reader thread, {@link KernelLogReports}), their reports merged ({@link ReportMerge}); and the
  * listeners told of each distinct completed report once, whichever source completed it first, on
  * a thread of their own ({@code bootkernel-reports-N}, started with the first listener), never on
- * the vCPU thread.
+ * a vCPU thread.
  */
 final class ReportWatch {
 

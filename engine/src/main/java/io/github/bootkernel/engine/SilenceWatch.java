@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * nothing to its console for {@link MachineConfig#silenceTimeout()}, naming the last line and how
  * long ago it came, so a hang says where the guest went quiet.
  *
- * <p>The vCPU thread notes each console byte ({@link #output()}) and each completed line
+ * <p>The vCPU thread that wrote it notes each console byte ({@link #output()}) and each completed line
  * ({@link #line(String)}): a clock read and a field write, nothing that waits. The checks run on
  * the JDK's shared delay thread, one at a time: each looks at the time of the last byte and either
  * ends the guest or schedules the next check for the moment the silence would be complete, so a

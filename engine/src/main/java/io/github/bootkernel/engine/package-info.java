@@ -6,7 +6,7 @@
  * are the sealed {@link io.github.bootkernel.engine.EngineException} family. Exported.
  *
  * <p>Package-private here: the wiring of one machine ({@code Platform}: where each device sits,
- * how many vCPUs), the vCPU thread and the handling of its exits, and the watch on the kernel's own
+ * the vCPU threads and the handling of their exits, and the watch on the kernel's own
  * end messages. This package may import every engine package; no exported type exposes one of
  * them (checked by {@code ArchitectureTest}).
  */
