@@ -45,7 +45,8 @@ final class Boot {
         String entry = spec.kernel().isEmpty() ? chosenKernel(context, declaration) : spec.kernel();
         Images.Kernel kernel = Images.kernel(context, entry);
         GuestImage image = GuestImage.of(context, spec, declaration);
-        checkKernelConfig(context, kernel, image, spec.cmdline(), declaration);
+        int cpus = Settings.cpus(context, spec.cpus());
+        checkKernelConfig(context, kernel, image, spec.cmdline(), cpus, declaration);
         Duration execTimeout = Settings.seconds(context, spec.execTimeout(), Settings.EXEC_TIMEOUT,
                 Settings.DEFAULT_EXEC_TIMEOUT);
         ReportPolicy reportPolicy = new ReportPolicy(Settings.failOnReports(context, spec.failOnReports(), declaration));
@@ -56,6 +57,7 @@ final class Boot {
                     .agent(image.agent())
                     .appendCmdline(spec.cmdline())
                     .memoryMiB(spec.memory() > 0 ? spec.memory() : MachineConfig.DEFAULT_MEMORY_MIB)
+                    .cpus(cpus)
                     .timeout(Settings.seconds(context, spec.timeout(), Settings.TIMEOUT, Settings.DEFAULT_TIMEOUT))
                     .silenceTimeout(Settings.seconds(context, spec.silenceTimeout(), Settings.SILENCE_TIMEOUT, null))
                     .readyLine(ready == null ? null : ready.pattern())
@@ -95,12 +97,13 @@ final class Boot {
      * @throws MissingKernelOptionException naming the options and the kernel
      */
     private static void checkKernelConfig(ExtensionContext context, Images.Kernel kernel, GuestImage image,
-                                          String cmdline, String declaration) {
+                                          String cmdline, int cpus, String declaration) {
         KernelConfigs.Lookup lookup = KernelConfigs.of(context, kernel);
         if (lookup.config().isEmpty()) {
             return;
         }
-        List<String> unmet = GuestNeeds.unmet(lookup.config().get(), image.path().isPresent(), image.agent(), cmdline);
+        List<String> unmet = GuestNeeds.unmet(lookup.config().get(), image.path().isPresent(), image.agent(), cmdline,
+                cpus);
         if (!unmet.isEmpty()) {
             throw new MissingKernelOptionException(kernel.name(), unmet, lookup.config().get().source(), declaration);
         }

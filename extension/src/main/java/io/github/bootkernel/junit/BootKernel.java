@@ -138,6 +138,19 @@ public @interface BootKernel {
     int memory() default 0;
 
     /**
+     * How many vCPUs the guest has, {@value io.github.bootkernel.engine.MachineConfig#MIN_CPUS} to
+     * {@value io.github.bootkernel.engine.MachineConfig#MAX_CPUS}: vCPU 0 boots the kernel, which
+     * starts the others (it finds them in the MP table and the ACPI MADT); each is a thread of the
+     * test's JVM. The kernel needs {@code CONFIG_SMP=y} for more than one (checked before the boot
+     * when its configuration is known, see {@link #kernel()}); a kernel without it uses vCPU 0
+     * alone. Any other value fails the test with the allowed range.
+     *
+     * @return vCPUs, or 0 (the default) for {@code bootkernel.cpus}, itself
+     *     {@value io.github.bootkernel.engine.MachineConfig#DEFAULT_CPUS} by default
+     */
+    int cpus() default 0;
+
+    /**
      * A line to wait for before the guest is handed over, as a regular expression found anywhere
      * in a line ({@link java.util.regex.Matcher#find()}; anchor it with {@code ^...$} for a whole
      * line), for example {@code "init: ready"}. If no such line arrives within

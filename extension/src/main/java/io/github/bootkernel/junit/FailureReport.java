@@ -83,6 +83,7 @@ final class FailureReport {
             out.append("initrd:  ").append(config.initrd().map(Path::toString).orElse("none")).append('\n');
             out.append("cmdline: ").append(config.cmdline()).append('\n');
             out.append("memory:  ").append(config.memoryMiB()).append(" MiB\n");
+            out.append("cpus:    ").append(config.cpus()).append(config.cpus() == 1 ? " vCPU\n" : " vCPUs\n");
             out.append("end:     ").append(guest.exit().map(Object::toString).orElse("still running")).append('\n');
             out.append("phases:  ").append(guest.machine().bootPhases()).append(" (from the machine's start)\n");
             for (KernelReport report : guest.kernelReports()) {

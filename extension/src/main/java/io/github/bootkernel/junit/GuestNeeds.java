@@ -29,9 +29,10 @@ final class GuestNeeds {
      * @param initramfs whether the guest boots with an initramfs
      * @param agent whether its image starts the guest agent on the second UART
      * @param cmdline the words the guest adds to the default command line
+     * @param cpus the guest's vCPUs
      * @return one line per unmet option, the option as needed first; empty when all hold
      */
-    static List<String> unmet(KernelConfig config, boolean initramfs, boolean agent, String cmdline) {
+    static List<String> unmet(KernelConfig config, boolean initramfs, boolean agent, String cmdline, int cpus) {
         List<String> unmet = new ArrayList<>();
         builtIn(config, "SERIAL_8250", "the 8250/16550 UART driver, built in: the guest's console is ttyS0, the"
                 + " 16550 at 0x3f8", unmet);
@@ -43,7 +44,29 @@ final class GuestNeeds {
         if (agent) {
             secondUart(config, cmdline, unmet);
         }
+        if (cpus > 1) {
+            vcpus(config, cpus, unmet);
+        }
         return unmet;
+    }
+
+    /**
+     * Several vCPUs need an SMP kernel that takes that many ({@code arch/x86/Kconfig}): without
+     * {@code SMP} the kernel runs on vCPU 0 alone, and it ignores the CPUs past {@code NR_CPUS}, so
+     * the guest would quietly have fewer than the test asked for.
+     */
+    private static void vcpus(KernelConfig config, int cpus, List<String> unmet) {
+        String why = "the guest has " + cpus + " vCPUs";
+        if (!config.isBuiltIn("SMP")) {
+            unmet.add("CONFIG_SMP=y (" + actual(config, "SMP") + "): " + why + ", and a kernel without SMP runs"
+                    + " on the first alone");
+            return;
+        }
+        OptionalLong max = config.number("NR_CPUS");
+        if (max.isPresent() && max.getAsLong() < cpus) {
+            unmet.add("CONFIG_NR_CPUS >= " + cpus + " (it is " + max.getAsLong() + "): " + why + ", and this kernel"
+                    + " ignores the CPUs past its NR_CPUS");
+        }
     }
 
     private static void builtIn(KernelConfig config, String symbol, String why, List<String> unmet) {

@@ -32,6 +32,7 @@ final class Settings {
     static final String EXEC_TIMEOUT = "bootkernel.execTimeout";
     static final String FAIL_ON_REPORTS = "bootkernel.failOnReports";
     static final String SILENCE_TIMEOUT = "bootkernel.silenceTimeout";
+    static final String CPUS = "bootkernel.cpus";
 
     static final String DEFAULT_KERNEL = Catalog.DEBIAN_CLOUD.id();
     static final Path DEFAULT_REPORT_DIR = Path.of("target", "bootkernel");
@@ -125,6 +126,32 @@ final class Settings {
             }
             throw new ExtensionConfigurationException(key + " must be a positive number of seconds, not '" + v + "'");
         }).orElse(fallback);
+    }
+
+    /**
+     * The vCPUs of a guest: the annotation's count if it sets one (not 0), else {@code bootkernel.cpus},
+     * else {@link MachineConfig#DEFAULT_CPUS}. The annotation's count is checked by
+     * {@link MachineConfig.Builder#build()}, the key's here.
+     *
+     * @throws ExtensionConfigurationException if the key is not a whole number from
+     *     {@value MachineConfig#MIN_CPUS} to {@value MachineConfig#MAX_CPUS}, naming the key and its value
+     */
+    static int cpus(ExtensionContext context, int annotated) {
+        if (annotated != 0) {
+            return annotated;
+        }
+        return parameter(context, CPUS).map(v -> {
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= MachineConfig.MIN_CPUS && n <= MachineConfig.MAX_CPUS) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new ExtensionConfigurationException(CPUS + " must be a number of vCPUs from " + MachineConfig.MIN_CPUS
+                    + " to " + MachineConfig.MAX_CPUS + ", not '" + v + "'");
+        }).orElse(MachineConfig.DEFAULT_CPUS);
     }
 
     private static Optional<String> parameter(ExtensionContext context, String key) {

@@ -55,6 +55,8 @@
  *   <tr><td>{@code bootkernel.silenceTimeout}</td><td>seconds a guest may print nothing on its
  *       console before it is stopped as {@code SILENT}, when the annotation sets no
  *       {@link io.github.bootkernel.junit.BootKernel#silenceTimeout()}</td><td>off</td></tr>
+ *   <tr><td>{@code bootkernel.cpus}</td><td>the vCPUs of a guest whose annotation sets no
+ *       {@link io.github.bootkernel.junit.BootKernel#cpus()}: 1 to 64</td><td>1</td></tr>
  * </table>
  *
  * <p>Built-in kernel ids: {@code probe} (a tiny test double from the {@code kernels} module,

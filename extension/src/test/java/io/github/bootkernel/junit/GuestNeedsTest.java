@@ -36,24 +36,24 @@ class GuestNeedsTest {
 
     @Test
     void debiansKernelRunsEveryGuest() {
-        assertThat(GuestNeeds.unmet(DEBIAN_CLOUD, true, true, "")).isEmpty();
-        assertThat(GuestNeeds.unmet(DEBIAN_CLOUD, true, true, "8250.nr_uarts=1 quiet 8250.nr_uarts=2")).isEmpty();
+        assertThat(GuestNeeds.unmet(DEBIAN_CLOUD, true, true, "", 1)).isEmpty();
+        assertThat(GuestNeeds.unmet(DEBIAN_CLOUD, true, true, "8250.nr_uarts=1 quiet 8250.nr_uarts=2", 1)).isEmpty();
     }
 
     @Test
     void theAgentNeedsASecondUart() {
-        assertThat(GuestNeeds.unmet(TINY_ONE_UART, true, false, "")).isEmpty();
-        assertThat(GuestNeeds.unmet(TINY_ONE_UART, true, true, "8250.nr_uarts=2")).singleElement().asString()
+        assertThat(GuestNeeds.unmet(TINY_ONE_UART, true, false, "", 1)).isEmpty();
+        assertThat(GuestNeeds.unmet(TINY_ONE_UART, true, true, "8250.nr_uarts=2", 1)).singleElement().asString()
                 .startsWith("CONFIG_SERIAL_8250_NR_UARTS >= 2 (it is 1): a second 8250 UART, ttyS1 at 0x2f8, for the"
                         + " guest agent");
-        assertThat(GuestNeeds.unmet(TWO_COMPILED_ONE_AT_RUNTIME, false, true, "")).singleElement().asString()
+        assertThat(GuestNeeds.unmet(TWO_COMPILED_ONE_AT_RUNTIME, false, true, "", 1)).singleElement().asString()
                 .startsWith("CONFIG_SERIAL_8250_RUNTIME_UARTS >= 2 (it is 1): a second 8250 UART")
                 .endsWith("or add 8250.nr_uarts=2 to the command line (cmdline), which this kernel allows up to 2");
-        assertThat(GuestNeeds.unmet(TWO_COMPILED_ONE_AT_RUNTIME, false, true, "quiet 8250.nr_uarts=2")).isEmpty();
-        assertThat(GuestNeeds.unmet(TWO_COMPILED_ONE_AT_RUNTIME, false, true, "8250_core.nr_uarts=2")).isEmpty();
-        assertThat(GuestNeeds.unmet(DEBIAN_CLOUD, false, true, "8250.nr_uarts=1")).singleElement().asString()
+        assertThat(GuestNeeds.unmet(TWO_COMPILED_ONE_AT_RUNTIME, false, true, "quiet 8250.nr_uarts=2", 1)).isEmpty();
+        assertThat(GuestNeeds.unmet(TWO_COMPILED_ONE_AT_RUNTIME, false, true, "8250_core.nr_uarts=2", 1)).isEmpty();
+        assertThat(GuestNeeds.unmet(DEBIAN_CLOUD, false, true, "8250.nr_uarts=1", 1)).singleElement().asString()
                 .startsWith("8250.nr_uarts >= 2 (the command line sets 1)");
-        assertThat(GuestNeeds.unmet(TWO_COMPILED_ONE_AT_RUNTIME, false, true, "x8250.nr_uarts=2")).hasSize(1);
+        assertThat(GuestNeeds.unmet(TWO_COMPILED_ONE_AT_RUNTIME, false, true, "x8250.nr_uarts=2", 1)).hasSize(1);
     }
 
     @Test
@@ -66,7 +66,7 @@ class GuestNeedsTest {
                 CONFIG_SERIAL_8250_RUNTIME_UARTS=4
                 """);
 
-        assertThat(GuestNeeds.unmet(modular, false, false, "")).containsExactly(
+        assertThat(GuestNeeds.unmet(modular, false, false, "", 1)).containsExactly(
                 "CONFIG_SERIAL_8250=y (it is m): the 8250/16550 UART driver, built in: the guest's console is ttyS0,"
                         + " the 16550 at 0x3f8",
                 "CONFIG_SERIAL_8250_CONSOLE=y (it is not set): the kernel console on an 8250 UART (console=ttyS0),"
@@ -80,9 +80,25 @@ class GuestNeedsTest {
                 CONFIG_SERIAL_8250_CONSOLE=y
                 """);
 
-        assertThat(GuestNeeds.unmet(noInitrd, false, false, "")).isEmpty();
-        assertThat(GuestNeeds.unmet(noInitrd, true, true, "")).containsExactly(
+        assertThat(GuestNeeds.unmet(noInitrd, false, false, "", 1)).isEmpty();
+        assertThat(GuestNeeds.unmet(noInitrd, true, true, "", 1)).containsExactly(
                 "CONFIG_BLK_DEV_INITRD=y (the configuration does not mention it): initramfs support, for the guest's"
                         + " initramfs");
+    }
+
+    @Test
+    void severalVcpusNeedAnSmpKernelThatTakesThatMany() {
+        KernelConfig up = KernelConfig.parse("tiny/config", DEBIAN_CLOUD.values().entrySet().stream()
+                .map(e -> "CONFIG_" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"))
+                + "\n# CONFIG_SMP is not set\nCONFIG_NR_CPUS=1\n");
+        KernelConfig eight = KernelConfig.parse("c", "CONFIG_SERIAL_8250=y\nCONFIG_SERIAL_8250_CONSOLE=y\nCONFIG_SMP=y\n"
+                + "CONFIG_NR_CPUS=8\n");
+
+        assertThat(GuestNeeds.unmet(up, true, true, "", 1)).isEmpty();
+        assertThat(GuestNeeds.unmet(up, true, true, "", 2)).containsExactly(
+                "CONFIG_SMP=y (it is not set): the guest has 2 vCPUs, and a kernel without SMP runs on the first alone");
+        assertThat(GuestNeeds.unmet(eight, false, false, "", 8)).isEmpty();
+        assertThat(GuestNeeds.unmet(eight, false, false, "", 9)).containsExactly(
+                "CONFIG_NR_CPUS >= 9 (it is 8): the guest has 9 vCPUs, and this kernel ignores the CPUs past its NR_CPUS");
     }
 }

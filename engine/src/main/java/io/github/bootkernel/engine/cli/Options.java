@@ -45,8 +45,8 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
 
     static final String USAGE = String.join("\n",
             "usage: java -jar bootkernel.jar --kernel PATH [--initrd PATH] [--cmdline TEXT]",
-            "                                [--memory MIB] [--timeout SECONDS] [--silence-timeout SECONDS]",
-            "                                [--no-default-cmdline]",
+            "                                [--memory MIB] [--cpus N] [--timeout SECONDS]",
+            "                                [--silence-timeout SECONDS] [--no-default-cmdline]",
             "                                [--exec COMMAND] [--put HOST:GUEST]... [--console-log FILE] [--verbose]",
             "                                [--kernel-log FILE] [--fail-on KINDS]",
             "",
@@ -63,7 +63,10 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
             "  --cmdline TEXT         words appended to the default command line:",
             "                         " + MachineConfig.DEFAULT_CMDLINE,
             "  --no-default-cmdline   use --cmdline alone, without the defaults",
-            "  --memory MIB           guest RAM, default " + MachineConfig.DEFAULT_MEMORY_MIB,
+            "  --memory MIB           guest RAM, " + MachineConfig.MIN_MEMORY_MIB + " to " + MachineConfig.MAX_MEMORY_MIB
+                    + ", default " + MachineConfig.DEFAULT_MEMORY_MIB + "; the host holds only what the guest touches",
+            "  --cpus N               vCPUs, " + MachineConfig.MIN_CPUS + " to " + MachineConfig.MAX_CPUS + ", default "
+                    + MachineConfig.DEFAULT_CPUS + " (the kernel needs CONFIG_SMP for more than one)",
             "  --timeout SECONDS      stop the guest after this long (exit status 124); default none",
             "  --silence-timeout SECONDS",
             "                         stop the guest once its console has been quiet this long, naming its",
@@ -114,6 +117,7 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
         String cmdline = "";
         boolean defaults = true;
         int memory = MachineConfig.DEFAULT_MEMORY_MIB;
+        int cpus = MachineConfig.DEFAULT_CPUS;
         Duration timeout = null;
         Duration silence = null;
         String exec = null;
@@ -135,6 +139,7 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
                 case "--no-default-cmdline" -> defaults = false;
                 case "--memory" -> memory = number(value(args, ++i, arg), arg, MachineConfig.MIN_MEMORY_MIB,
                         MachineConfig.MAX_MEMORY_MIB);
+                case "--cpus" -> cpus = number(value(args, ++i, arg), arg, MachineConfig.MIN_CPUS, MachineConfig.MAX_CPUS);
                 case "--timeout" -> timeout = Duration.ofSeconds(number(value(args, ++i, arg), arg, 1, 1_000_000));
                 case "--silence-timeout" -> silence = Duration.ofSeconds(number(value(args, ++i, arg), arg, 1,
                         1_000_000));
@@ -165,8 +170,8 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
         }
         writable("--console-log", consoleLog);
         writable("--kernel-log", kernelLog);
-        MachineConfig.Builder b = MachineConfig.builder(kernel).initrd(initrd).memoryMiB(memory).timeout(timeout)
-                .silenceTimeout(silence);
+        MachineConfig.Builder b = MachineConfig.builder(kernel).initrd(initrd).memoryMiB(memory).cpus(cpus)
+                .timeout(timeout).silenceTimeout(silence);
         if (defaults) {
             b.appendCmdline(cmdline);
         } else {

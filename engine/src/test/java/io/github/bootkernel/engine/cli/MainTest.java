@@ -67,9 +67,16 @@ class MainTest {
     }
 
     @Test
+    void tooManyCpusIsAUsageErrorThatNamesTheOptionAndTheRange() {
+        assertThat(run("--kernel", "/nonexistent", "--cpus", "65")).isEqualTo(2);
+        assertThat(stderr()).contains("--cpus must be between 1 and 64, got 65");
+    }
+
+    @Test
     void helpPrintsUsageAndSucceeds() {
         assertThat(run("--help")).isZero();
-        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("usage:").contains("--kernel PATH");
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("usage:").contains("--kernel PATH")
+                .contains("--cpus N");
         assertThat(stderr()).isEmpty();
     }
 }

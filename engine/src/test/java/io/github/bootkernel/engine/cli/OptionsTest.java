@@ -22,13 +22,14 @@ class OptionsTest {
     @Test
     void allOptions() throws Exception {
         Options options = parse("--kernel", "/k/bzImage", "--initrd", "/k/initrd.gz", "--cmdline", "quiet init=/bin/sh",
-                "--memory", "512", "--timeout", "30");
+                "--memory", "512", "--cpus", "4", "--timeout", "30");
         assertThat(options.help()).isFalse();
         MachineConfig config = options.config();
         assertThat(config.kernel()).isEqualTo(Path.of("/k/bzImage"));
         assertThat(config.initrd()).contains(Path.of("/k/initrd.gz"));
         assertThat(config.cmdline()).isEqualTo(MachineConfig.DEFAULT_CMDLINE + " quiet init=/bin/sh");
         assertThat(config.memoryMiB()).isEqualTo(512);
+        assertThat(config.cpus()).isEqualTo(4);
         assertThat(config.timeout()).contains(Duration.ofSeconds(30));
     }
 
@@ -40,6 +41,7 @@ class OptionsTest {
         assertThat(config.cmdline()).isEqualTo(MachineConfig.DEFAULT_CMDLINE)
                 .isEqualTo("console=ttyS0 reboot=k panic=-1 i8042.noaux i8042.nomux i8042.dumbkbd");
         assertThat(config.memoryMiB()).isEqualTo(MachineConfig.DEFAULT_MEMORY_MIB).isEqualTo(256);
+        assertThat(config.cpus()).isEqualTo(MachineConfig.DEFAULT_CPUS).isEqualTo(1);
         assertThat(config.timeout()).isEmpty();
     }
 
@@ -73,6 +75,16 @@ class OptionsTest {
         assertThat(parse("--kernel", "k", "--memory", "65536").config().memoryMiB()).isEqualTo(65536);
         assertUsage("--memory must be between 16 and 65536, got 15", "--kernel", "k", "--memory", "15");
         assertUsage("--memory must be between 16 and 65536, got 65537", "--kernel", "k", "--memory", "65537");
+    }
+
+    @Test
+    void cpusBounds() throws Exception {
+        assertThat(parse("--kernel", "k", "--cpus", "1").config().cpus()).isEqualTo(1);
+        assertThat(parse("--kernel", "k", "--cpus", "64").config().cpus()).isEqualTo(64);
+        assertUsage("--cpus must be between 1 and 64, got 0", "--kernel", "k", "--cpus", "0");
+        assertUsage("--cpus must be between 1 and 64, got 65", "--kernel", "k", "--cpus", "65");
+        assertUsage("--cpus needs a whole number, got 'two'", "--kernel", "k", "--cpus", "two");
+        assertUsage("--cpus needs a value", "--kernel", "k", "--cpus");
     }
 
     @Test
@@ -135,7 +147,7 @@ class OptionsTest {
     @Test
     void usageTextNamesEveryOptionAndTheDefaults() {
         assertThat(Options.USAGE).contains("--kernel", "--initrd", "--cmdline", "--no-default-cmdline", "--memory",
-                "--timeout", MachineConfig.DEFAULT_CMDLINE, "122", "123", "124", "125");
+                "--cpus", "--timeout", MachineConfig.DEFAULT_CMDLINE, "122", "123", "124", "125");
         assertThat(Options.USAGE).contains("--exec COMMAND", "--put HOST:GUEST", "--console-log FILE", "--verbose",
                 "128+N", "126", "127");
     }
