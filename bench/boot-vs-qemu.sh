@@ -5,6 +5,8 @@
 #   ../shared/nested-kvm/run -- bench/boot-vs-qemu.sh [RUNS [KERNEL_ID...]]     on the PVM build machines
 #
 # KERNEL_ID: debian-cloud (default), debian-generic, tiny, tiny-kunit (ids in ~/.cache/bootkernel/latest).
+# BENCH_CPUS: the vCPU counts to boot each kernel with, one row each (default "1 4"): bootkernel's
+# --cpus N and QEMU's -smp N.
 #
 # Needs `mvn install` first (bootkernel.jar and ~/.cache/bootkernel/latest/*), and
 # qemu-system-x86_64 for the comparison. Each run boots Debian's cloud kernel with `quiet` and an
@@ -36,14 +38,14 @@ now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 bench() {
-  id=$1
+  id=$1 cpus=$2
   kernel=$cache/latest/$id
   [ -e "$kernel" ] || { echo "missing $kernel: run mvn install first" >&2; exit 2; }
   : > "$work/bk"; : > "$work/bk-init"; : > "$work/qemu"
   for i in $(seq "$runs"); do
     rm -f "$work/init-at"
     t0=$(now)
-    java -jar "$jar" --kernel "$kernel" --initrd "$work/initramfs.cpio" --cmdline quiet --timeout 120 \
+    java -jar "$jar" --cpus "$cpus" --kernel "$kernel" --initrd "$work/initramfs.cpio" --cmdline quiet --timeout 120 \
         </dev/null 2>"$work/err" | while IFS= read -r line; do
           case "$line" in *"bench: init reached"*) now > "$work/init-at" ;; esac
         done || true
@@ -53,12 +55,12 @@ bench() {
     echo "$t1 - $t0" | bc >> "$work/bk"
     [ -f "$work/init-at" ] || { echo "bootkernel run $i never printed the init line" >&2; exit 1; }
     echo "$(cat "$work/init-at") - $t0" | bc >> "$work/bk-init"
-    printf '%s bootkernel run %d: %.2f s to exit, %.2f s to the init line, %s VM exits\n' "$id" "$i" \
-        "$(tail -1 "$work/bk")" "$(tail -1 "$work/bk-init")" "$exits"
+    printf '%s, %d vCPUs, bootkernel run %d: %.2f s to exit, %.2f s to the init line, %s VM exits\n' "$id" \
+        "$cpus" "$i" "$(tail -1 "$work/bk")" "$(tail -1 "$work/bk-init")" "$exits"
     if command -v qemu-system-x86_64 >/dev/null; then
       t0=$(now)
       set +e
-      qemu-system-x86_64 -enable-kvm -M pc -cpu host -m 256 -nographic -no-reboot -nodefaults -serial stdio \
+      qemu-system-x86_64 -enable-kvm -M pc -cpu host -smp "$cpus" -m 256 -nographic -no-reboot -nodefaults -serial stdio \
           -kernel "$kernel" -initrd "$work/initramfs.cpio" \
           -append "console=ttyS0 reboot=k panic=-1 quiet" \
           </dev/null >"$work/qemu-out" 2>&1
@@ -67,11 +69,11 @@ bench() {
       t1=$(now)
       [ "$rc" = 0 ] && grep -q "bench: init reached" "$work/qemu-out" || { echo "qemu run $i ended with $rc before /init's line" >&2; grep -m3 -E "panic|BUG|Oops|error|Error|fault" "$work/qemu-out" >&2; tail -5 "$work/qemu-out" >&2; exit 1; }
       echo "$t1 - $t0" | bc >> "$work/qemu"
-      printf '%s qemu -M pc run %d: %.2f s to exit\n' "$id" "$i" "$(tail -1 "$work/qemu")"
+      printf '%s, %d vCPUs, qemu -M pc run %d: %.2f s to exit\n' "$id" "$cpus" "$i" "$(tail -1 "$work/qemu")"
     fi
   done
   bk=$(median < "$work/bk"); bki=$(median < "$work/bk-init")
-  printf '\n%s, median over %d runs: bootkernel %.2f s to exit (%.2f s to the init line)' "$id" "$runs" "$bk" "$bki"
+  printf '\n%s, %d vCPUs, median over %d runs: bootkernel %.2f s to exit (%.2f s to the init line)' "$id" "$cpus" "$runs" "$bk" "$bki"
   if [ -s "$work/qemu" ]; then
     q=$(median < "$work/qemu")
     printf ', qemu -M pc %.2f s; bootkernel/qemu = %.2f\n' "$q" "$(echo "$bk / $q" | bc -l)"
@@ -80,4 +82,6 @@ bench() {
   fi
 }
 
-for id in "${ids[@]}"; do bench "$id"; done
+for id in "${ids[@]}"; do
+  for cpus in ${BENCH_CPUS:-1 4}; do bench "$id" "$cpus"; done
+done
