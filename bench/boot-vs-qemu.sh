@@ -51,7 +51,7 @@ bench() {
         done || true
     t1=$(now)
     grep -q "guest ended: RESET" "$work/err" || { echo "bootkernel run $i did not end with a reset:" >&2; cat "$work/err" >&2; exit 1; }
-    exits=$(sed -n 's/.*, \([0-9]*\) VM exits).*/\1/p' "$work/err")
+    exits=$(sed -n 's/.*[;,] \([0-9]*\) VM exits.*/\1/p' "$work/err")
     echo "$t1 - $t0" | bc >> "$work/bk"
     [ -f "$work/init-at" ] || { echo "bootkernel run $i never printed the init line" >&2; exit 1; }
     echo "$(cat "$work/init-at") - $t0" | bc >> "$work/bk-init"
