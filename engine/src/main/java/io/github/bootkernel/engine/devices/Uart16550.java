@@ -74,15 +74,18 @@ public final class Uart16550 implements PortDevice {
         ON_ARRIVAL,
         /**
          * Only while the guest listens: while the received-data interrupt is enabled (IER bit 0,
-         * ERBFI), and only when the guest looks for data (reads RBR, LSR or IIR). Until then the
-         * bytes stay in the host queue, safe from FIFO clears, and the receive interrupt pends as
-         * soon as ERBFI is set. Handing bytes over at the look, not when ERBFI is set, matters:
-         * Linux's 8250 driver (drivers/tty/serial/8250/8250_port.c, 6.1) sets IER to 0x0F in its
-         * probe ({@code autoconfig}) only to read IER back, and {@code serial8250_do_set_termios}
-         * sets ERBFI just before the FIFO enable that clears the FIFO; it reads RBR, LSR or IIR
-         * with ERBFI set only once the port is open. So nothing queued before the driver listens is
-         * lost. A guest that polls must set ERBFI to receive anything (keeping its own interrupts
-         * off, if it wants none delivered).
+         * ERBFI), and only when the guest looks for data (reads RBR or LSR). Until then the bytes
+         * stay in the host queue, safe from FIFO clears, and the receive interrupt pends (IIR says
+         * so) as soon as ERBFI is set. Handing bytes over at the look, not when ERBFI is set,
+         * matters: Linux's 8250 driver (drivers/tty/serial/8250/8250_port.c, 6.1) sets IER to 0x0F
+         * in its probe ({@code autoconfig}) only to read IER back, and
+         * {@code serial8250_do_set_termios} sets ERBFI just before the FIFO enable that clears the
+         * FIFO, both under the port's lock, and reads RBR or LSR with ERBFI set only once the port
+         * is open. Its interrupt handler ({@code serial8250_default_handle_irq}) reads IIR before
+         * it takes that lock, so on a guest with several CPUs the interrupt that setting ERBFI
+         * raises can make another CPU read IIR between the two: IIR therefore hands nothing over.
+         * So nothing queued before the driver listens is lost. A guest that polls must set ERBFI
+         * to receive anything (keeping its own interrupts off, if it wants none delivered).
          */
         WHEN_LISTENING
     }
@@ -433,7 +436,7 @@ public final class Uart16550 implements PortDevice {
     }
 
     private int readIir() {
-        refillRxFifo(true);
+        refillRxFifo(false); // not a look: Linux reads IIR outside the port's lock (see HostInput)
         int source = pendingInterrupt();
         if (source == IIR_THR_EMPTY) {
             thrEmptyPending = false; // reading IIR acknowledges THRE when it is the reported source
@@ -508,7 +511,7 @@ public final class Uart16550 implements PortDevice {
      * Moves host bytes into the receive FIFO as far as the {@link HostInput} policy allows; in
      * loopback the receiver hears only the transmitter.
      *
-     * @param guestLooks whether the guest is reading RBR, LSR or IIR, the moment a
+     * @param guestLooks whether the guest is reading RBR or LSR, the moment a
      *     {@link HostInput#WHEN_LISTENING} UART hands over bytes
      */
     private void refillRxFifo(boolean guestLooks) {

@@ -840,6 +840,23 @@ class Uart16550Test {
             assertThat(levels).containsExactly(true, false);
         }
 
+        /**
+         * On a guest with several CPUs, setting ERBFI in {@code serial8250_do_set_termios} raises
+         * the interrupt, and another CPU's handler reads IIR (outside the port's lock) before the
+         * first CPU's FIFO enable clears the FIFO: that read must not move a byte into the FIFO.
+         */
+        @Test
+        void anIirReadBetweenErbfiAndTheFifoEnableOfAnotherCpuLosesNothing() {
+            uart.enqueueInput("echo".getBytes(US_ASCII));
+
+            uart.write(IER, IER_RDI | IER_RLSI);                       // CPU 0, port lock held
+            assertThat(uart.read(IIR) & 0x0f).as("CPU 1's handler").isEqualTo(IIR_RDI);
+            uart.write(FCR, 0x01);                                      // CPU 0: enabling the FIFOs clears them
+            uart.write(FCR, 0x01 | 0xc0);
+
+            assertThat(drainReceiver()).as("CPU 1 takes the lock and reads LSR, then RBR").isEqualTo("echo");
+        }
+
         @Test
         void thePolicyIsRequired() {
             assertThatThrownBy(() -> new Uart16550(level -> { }, b -> { }, null))
