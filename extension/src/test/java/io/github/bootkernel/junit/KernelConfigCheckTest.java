@@ -76,6 +76,18 @@ class KernelConfigCheckTest {
     }
 
     @Test
+    void aVcpuCountTheMonitorRefusesIsSaidBeforeTheKernelsConfigurationIsChecked() throws IOException {
+        String kernel = kernelWith("CONFIG_SERIAL_8250=y\nCONFIG_SERIAL_8250_CONSOLE=y\nCONFIG_SMP=y\nCONFIG_NR_CPUS=64\n");
+
+        Events events = TestKit.run(TooManyVcpus.class, Settings.KERNEL_ID_PREFIX + "checked", kernel).testEvents();
+
+        // Not "lacks CONFIG_NR_CPUS >= 65 ... Boot a kernel built with them": no kernel helps.
+        events.assertThatEvents().haveExactly(1, event(test("parameter"), finishedWithFailure(message(m -> m.endsWith(
+                ": @BootKernel on parameter #0 of " + TooManyVcpus.class.getName()
+                        + ".parameter(Guest): cpus must be between 1 and 64, got 65")))));
+    }
+
+    @Test
     void theExceptionNamesKernelOptionsAndConfiguration() {
         MissingKernelOptionException e = new MissingKernelOptionException("tiny", List.of("A", "B"),
                 "/c/config", "field X.g");
@@ -92,6 +104,13 @@ class KernelConfigCheckTest {
     static class Guests {
         @Test
         void parameter(@BootKernel(kernel = "checked") Guest guest) {
+        }
+    }
+
+    @TestKitOnly
+    static class TooManyVcpus {
+        @Test
+        void parameter(@BootKernel(kernel = "checked", cpus = 65) Guest guest) {
         }
     }
 
