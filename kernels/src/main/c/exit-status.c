@@ -8,6 +8,12 @@
  * so the port is reached directly: ioperm() grants this process access to that one port (it needs
  * CAP_SYS_RAWIO, which /init running as root has) and outb() issues the write.
  *
+ * Before the write it waits until its standard output and error, when they are terminals, have
+ * sent everything written to them (tcdrain(3)): what a shell printed before calling it reaches the
+ * console before the machine ends. Without the wait, on a guest with several CPUs the shell's
+ * last output could still sit in the tty's buffer, drained by interrupts on another CPU, when the
+ * port write ends the machine.
+ *
  * Built by bootkernel with `gcc -static -Os -s` so it runs in an initramfs without a C library.
  * Exit status: 0 after the write (if the monitor lets the guest continue), 1 if ioperm() fails,
  * 2 on a usage error.
@@ -16,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/io.h>
+#include <termios.h>
+#include <unistd.h>
 
 #define EXIT_PORT 0xf4
 
@@ -41,6 +49,9 @@ int main(int argc, char **argv)
 		perror("exit-status: ioperm(0xf4)");
 		return 1;
 	}
+	/* Not a terminal (ENOTTY) or no such descriptor (EBADF): nothing to wait for. */
+	tcdrain(STDOUT_FILENO);
+	tcdrain(STDERR_FILENO);
 	outb((unsigned char)status, EXIT_PORT);
 	return 0;
 }
