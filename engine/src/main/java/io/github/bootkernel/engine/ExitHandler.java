@@ -40,16 +40,6 @@ final class ExitHandler {
     /**
      * @param bus where port I/O goes
      * @param log where "unhandled MMIO" notes go, once per page
-     * @param registers the vCPU's registers, formatted; asked for only when an exit ends the guest
-     *     as a crash, and appended to its detail
-     */
-    ExitHandler(PortBus bus, Consumer<String> log, Supplier<String> registers) {
-        this(bus, log, registers, "");
-    }
-
-    /**
-     * @param bus where port I/O goes
-     * @param log where "unhandled MMIO" notes go, once per page
      * @param registers the vCPU's registers, formatted, for a crash's detail
      * @param where which vCPU this handler serves ({@code "vCPU 2"}), said in a crash's first
      *     line after the hardware's reason; empty on a machine with one vCPU

@@ -43,16 +43,6 @@ final class HaltWatch {
     private volatile long deadline;
 
     /**
-     * @param inspectVcpu asks the vCPU thread to pass the vCPU's state to {@link #inspect} soon
-     *     (it kicks the vCPU out of {@code KVM_RUN})
-     * @param ended whether the guest has ended, so the watch stops
-     * @param powerDownLine the kernel's line, for the end's detail
-     */
-    HaltWatch(Runnable inspectVcpu, BooleanSupplier ended, Supplier<String> powerDownLine) {
-        this(1, inspectVcpu, ended, powerDownLine);
-    }
-
-    /**
      * @param vcpus how many vCPUs the machine has
      * @param inspectVcpu asks every vCPU thread to pass its vCPU's state to {@link #inspect} soon
      * @param ended whether the guest has ended, so the watch stops
@@ -93,17 +83,6 @@ final class HaltWatch {
         if (!ended.getAsBoolean() && System.nanoTime() - deadline < 0 && watching.compareAndSet(false, true)) {
             schedule(FIRST_DELAY_MILLIS);
         }
-    }
-
-    /**
-     * Decides from the vCPU's state on a one-vCPU machine; see {@link #inspect(int, MpState, long)}.
-     *
-     * @param state {@code KVM_GET_MP_STATE}
-     * @param rflags the vCPU's RFLAGS
-     * @return the power-off, if the vCPU halted for good
-     */
-    Optional<GuestExit> inspect(MpState state, long rflags) {
-        return inspect(0, state, rflags);
     }
 
     /**

@@ -43,7 +43,8 @@ class ExitHandlerTest {
             () -> {
                 registerDumps++;
                 return REGISTERS;
-            });
+            },
+            "");
 
     private GuestExit ends(VcpuExit exit) {
         Optional<GuestExit> result = handler.handle(exit);

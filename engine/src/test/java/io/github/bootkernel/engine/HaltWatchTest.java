@@ -17,7 +17,7 @@ class HaltWatchTest {
     private final Semaphore inspections = new Semaphore(0);
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicReference<String> line = new AtomicReference<>("reboot: System halted");
-    private final HaltWatch watch = new HaltWatch(inspections::release, ended::get, line::get);
+    private final HaltWatch watch = new HaltWatch(1, inspections::release, ended::get, line::get);
 
     @Test
     void onlyAVcpuHaltedWithInterruptsOffHasStoppedForGood() {
@@ -34,10 +34,10 @@ class HaltWatchTest {
 
     @Test
     void aStoppedVcpuIsAPowerOffNamingTheKernelsLine() {
-        assertThat(watch.inspect(MpState.HALTED, 0x46)).contains(GuestExit.of(GuestExit.Kind.POWEROFF,
+        assertThat(watch.inspect(0, MpState.HALTED, 0x46)).contains(GuestExit.of(GuestExit.Kind.POWEROFF,
                 "reboot: System halted: the vCPU halted with interrupts off"));
-        assertThat(watch.inspect(MpState.RUNNABLE, 0x46)).isEmpty();
-        assertThat(watch.inspect(MpState.HALTED, 0x246)).isEmpty();
+        assertThat(watch.inspect(0, MpState.RUNNABLE, 0x46)).isEmpty();
+        assertThat(watch.inspect(0, MpState.HALTED, 0x246)).isEmpty();
     }
 
     @Test
