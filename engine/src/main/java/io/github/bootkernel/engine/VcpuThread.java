@@ -48,6 +48,8 @@ final class VcpuThread implements AutoCloseable {
     private final int count;
     private final List<CpuidEntry> supportedCpuid;
     private final boolean tscDeadline;
+    /** Which vCPU this is, in a crash's words ({@code "vCPU 2"}); empty on a machine with one. */
+    private final String where;
     private final Vm vm;
     private final ExitHandler handler;
     private final LoadPlan plan;
@@ -83,9 +85,9 @@ final class VcpuThread implements AutoCloseable {
         this.count = count;
         this.supportedCpuid = supportedCpuid;
         this.tscDeadline = tscDeadline;
+        this.where = count > 1 ? "vCPU " + index : "";
         this.vm = vm;
-        this.handler = new ExitHandler(bus, msg -> LOG.log(System.Logger.Level.DEBUG, msg), this::registers,
-                count > 1 ? "vCPU " + index : "");
+        this.handler = new ExitHandler(bus, msg -> LOG.log(System.Logger.Level.DEBUG, msg), this::registers, where);
         this.plan = plan;
         this.exit = exit;
         this.go = go;
@@ -182,10 +184,9 @@ final class VcpuThread implements AutoCloseable {
             v = vm.createVcpu(index);
             vcpu = v;
             v.setCpuid(Cpuid.forVcpu(supportedCpuid, index, count, tscDeadline));
+            setUpCpuState(v);
             if (index == 0) {
                 enterAt32BitEntry(v);
-            } else {
-                waitForStartup(v);
             }
             v.bindToCurrentThread();
         } catch (RuntimeException | Error e) {
@@ -201,7 +202,7 @@ final class VcpuThread implements AutoCloseable {
             loop(v);
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "vCPU " + index + " failed", e);
-            end.accept(GuestExit.of(GuestExit.Kind.VMM_ERROR, e + (count > 1 ? " on vCPU " + index : "") + "\n"
+            end.accept(GuestExit.of(GuestExit.Kind.VMM_ERROR, e + (where.isEmpty() ? "" : " on " + where) + "\n"
                     + registers()));
         } finally {
             v.unbindThread();
@@ -231,25 +232,22 @@ final class VcpuThread implements AutoCloseable {
     }
 
     /**
-     * Sets the vCPU up for the kernel's 32-bit entry as {@link BootCpu} describes it: FPU, MSRs,
-     * the local APIC in virtual-wire mode, special and general registers.
+     * Sets every vCPU up as Firecracker and kvmtool do: FPU, MSRs and the local APIC's LINT pins
+     * ({@link BootCpu}). An application processor's registers stay as KVM reset them: the start-up
+     * IPI replaces them (Intel SDM vol. 3A, 9.4 "Multiple-Processor (MP) Initialization").
      */
-    private void enterAt32BitEntry(Vcpu v) {
+    private static void setUpCpuState(Vcpu v) {
         v.setFpu(BootCpu.fpu());
         v.setMsrs(BootCpu.msrs());
         v.setLapic(BootCpu.virtualWire(v.getLapic()));
-        v.setSregs(BootCpu.protectedMode(v.getSregs()));
-        v.setRegs(BootCpu.entryRegs(plan.kernelAddress(), plan.zeroPage()));
     }
 
     /**
-     * Sets an application processor up as Firecracker and kvmtool do: FPU, MSRs and the local
-     * APIC's LINT pins as on vCPU 0. Its registers stay as KVM reset them: the start-up IPI
-     * replaces them (Intel SDM vol. 3A, 9.4 "Multiple-Processor (MP) Initialization").
+     * Puts vCPU 0 at the kernel's 32-bit entry as {@link BootCpu} describes it: special and general
+     * registers.
      */
-    private static void waitForStartup(Vcpu v) {
-        v.setFpu(BootCpu.fpu());
-        v.setMsrs(BootCpu.msrs());
-        v.setLapic(BootCpu.virtualWire(v.getLapic()));
+    private void enterAt32BitEntry(Vcpu v) {
+        v.setSregs(BootCpu.protectedMode(v.getSregs()));
+        v.setRegs(BootCpu.entryRegs(plan.kernelAddress(), plan.zeroPage()));
     }
 }
