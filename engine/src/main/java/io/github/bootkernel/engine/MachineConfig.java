@@ -83,9 +83,7 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
             throw new IllegalArgumentException("memory must be between " + MIN_MEMORY_MIB + " and "
                     + MAX_MEMORY_MIB + " MiB, got " + memoryMiB);
         }
-        if (cpus < MIN_CPUS || cpus > MAX_CPUS) {
-            throw new IllegalArgumentException("cpus must be between " + MIN_CPUS + " and " + MAX_CPUS + ", got " + cpus);
-        }
+        requireCpus(cpus);
         requirePositive("timeout", timeout);
         requirePositive("silenceTimeout", silenceTimeout);
     }
@@ -130,6 +128,21 @@ public record MachineConfig(Path kernel, Optional<Path> initrd, String cmdline, 
                          Path kvmDevice, boolean agent, Optional<Duration> silenceTimeout, Optional<String> readyLine) {
         this(kernel, initrd, cmdline, memoryMiB, timeout, kvmDevice, agent, silenceTimeout, readyLine, true,
                 DEFAULT_CPUS);
+    }
+
+    /**
+     * Checks a vCPU count against what a machine takes, as {@link #cpus()} must be.
+     *
+     * @param cpus the count
+     * @return {@code cpus}
+     * @throws IllegalArgumentException naming the range and the count when it lies outside
+     *     {@value #MIN_CPUS} to {@value #MAX_CPUS}
+     */
+    public static int requireCpus(int cpus) {
+        if (cpus < MIN_CPUS || cpus > MAX_CPUS) {
+            throw new IllegalArgumentException("cpus must be between " + MIN_CPUS + " and " + MAX_CPUS + ", got " + cpus);
+        }
+        return cpus;
     }
 
     private static void requirePositive(String name, Optional<Duration> value) {

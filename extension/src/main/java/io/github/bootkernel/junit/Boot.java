@@ -46,11 +46,12 @@ final class Boot {
         Images.Kernel kernel = Images.kernel(context, entry);
         GuestImage image = GuestImage.of(context, spec, declaration);
         int cpus = Settings.cpus(context, spec.cpus());
-        if (cpus < MachineConfig.MIN_CPUS || cpus > MachineConfig.MAX_CPUS) {
+        try {
             // Before the kernel's configuration is checked: its advice (a kernel with a larger
             // NR_CPUS) cannot help a count the monitor refuses anyway.
-            throw new ExtensionConfigurationException("@BootKernel on " + declaration + ": cpus must be between "
-                    + MachineConfig.MIN_CPUS + " and " + MachineConfig.MAX_CPUS + ", got " + cpus);
+            MachineConfig.requireCpus(cpus);
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException("@BootKernel on " + declaration + ": " + e.getMessage(), e);
         }
         checkKernelConfig(context, kernel, image, spec.cmdline(), cpus, declaration);
         Duration execTimeout = Settings.seconds(context, spec.execTimeout(), Settings.EXEC_TIMEOUT,

@@ -130,8 +130,9 @@ final class Settings {
 
     /**
      * The vCPUs of a guest: the annotation's count if it sets one (not 0), else {@code bootkernel.cpus},
-     * else {@link MachineConfig#DEFAULT_CPUS}. The annotation's count is checked by
-     * {@link MachineConfig.Builder#build()}, the key's here.
+     * else {@link MachineConfig#DEFAULT_CPUS}. The annotation's count is checked by the caller
+     * ({@code Boot}, with the declaration's name), the key's here; both by
+     * {@link MachineConfig#requireCpus(int)}.
      *
      * @throws ExtensionConfigurationException if the key is not a whole number from
      *     {@value MachineConfig#MIN_CPUS} to {@value MachineConfig#MAX_CPUS}, naming the key and its value
@@ -142,15 +143,11 @@ final class Settings {
         }
         return parameter(context, CPUS).map(v -> {
             try {
-                int n = Integer.parseInt(v);
-                if (n >= MachineConfig.MIN_CPUS && n <= MachineConfig.MAX_CPUS) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
+                return MachineConfig.requireCpus(Integer.parseInt(v));
+            } catch (IllegalArgumentException e) { // NumberFormatException included
+                throw new ExtensionConfigurationException(CPUS + " must be a number of vCPUs from "
+                        + MachineConfig.MIN_CPUS + " to " + MachineConfig.MAX_CPUS + ", not '" + v + "'", e);
             }
-            throw new ExtensionConfigurationException(CPUS + " must be a number of vCPUs from " + MachineConfig.MIN_CPUS
-                    + " to " + MachineConfig.MAX_CPUS + ", not '" + v + "'");
         }).orElse(MachineConfig.DEFAULT_CPUS);
     }
 

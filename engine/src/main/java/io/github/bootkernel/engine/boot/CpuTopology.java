@@ -1,5 +1,7 @@
 package io.github.bootkernel.engine.boot;
 
+import io.github.bootkernel.engine.MachineConfig;
+
 /**
  * Where one vCPU sits in the machine's CPU topology: one package (socket) of {@code vcpuCount}
  * cores with one thread each, the vCPU's APIC id being its index. Every CPUID field that describes
@@ -11,16 +13,14 @@ package io.github.bootkernel.engine.boot;
  * {@code apicId >> coreShift()}, 0 for every vCPU.
  *
  * @param apicId the vCPU's initial (x2)APIC id, 0 to {@code vcpuCount - 1}
- * @param vcpuCount vCPUs in the machine, 1 to {@link #MAX_VCPUS}
+ * @param vcpuCount vCPUs in the machine, 1 to {@link MachineConfig#MAX_CPUS}
  */
 record CpuTopology(int apicId, int vcpuCount) {
 
-    /** The most vCPUs a machine has. */
-    static final int MAX_VCPUS = 64;
-
     CpuTopology {
-        if (vcpuCount < 1 || vcpuCount > MAX_VCPUS) {
-            throw new IllegalArgumentException("vCPU count must be 1 to " + MAX_VCPUS + ", got " + vcpuCount);
+        if (vcpuCount < 1 || vcpuCount > MachineConfig.MAX_CPUS) {
+            throw new IllegalArgumentException("vCPU count must be 1 to " + MachineConfig.MAX_CPUS + ", got "
+                    + vcpuCount);
         }
         if (apicId < 0 || apicId >= vcpuCount) {
             throw new IllegalArgumentException("APIC id must be 0 to " + (vcpuCount - 1) + " for " + vcpuCount
