@@ -168,6 +168,9 @@ final class CommandRun {
         }
     }
 
+    /** The words for the {@code --kernel-log} line after a message that the agent's channel failed. */
+    static final String CHANNEL_FAILED = "the guest agent's channel failed (see above)";
+
     /**
      * What {@link #status} said on stderr of the agent's trouble, in a few words for the
      * {@code --kernel-log} line that follows it ({@link KernelLogFile#finish}): its channel failed,
@@ -181,7 +184,7 @@ final class CommandRun {
         if (failure != null && (failure.reason() == AgentException.Reason.CHANNEL_BROKEN
                 || failure.reason() == AgentException.Reason.NO_AGENT
                 || failure.reason() == AgentException.Reason.NOT_CONNECTED)) {
-            return Optional.of("the guest agent's channel failed (see above)");
+            return Optional.of(CHANNEL_FAILED);
         }
         if (outcome.result() == null && !outcome.connected()) {
             return Optional.of("the guest agent never connected (see above)");

@@ -239,7 +239,7 @@ public final class Main {
         } catch (AgentException e) {
             if (e.reason() == AgentException.Reason.CHANNEL_BROKEN) {
                 stderr.println("bootkernel: " + e.getMessage());
-                return Optional.of("the guest agent's channel failed (see above)");
+                return Optional.of(CommandRun.CHANNEL_FAILED);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
