@@ -3,6 +3,7 @@ package io.github.bootkernel.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.bootkernel.engine.boot.HostCounters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,23 +155,17 @@ class MachineTest {
         try (Machine warmUp = start("warm", TinyGuests.SPIN)) {
             assertThat(warmUp.awaitExit(Duration.ofMillis(50))).isEmpty();
         }
-        long fds = count(Path.of("/proc/self/fd"));
-        long maps = Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> !l.contains("[stack")).count();
+        long fds = HostCounters.openFds();
+        long maps = HostCounters.mappingsBesidesThreadStacks();
         for (int i = 0; i < 20; i++) {
             try (Machine m = Machine.start(MachineConfig.builder(kernel).memoryMiB(32).build())) {
                 assertThat(m.awaitExit(WAIT)).isPresent();
             }
         }
-        assertThat(count(Path.of("/proc/self/fd"))).as("open file descriptors").isLessThanOrEqualTo(fds);
-        long mapsAfter = Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> !l.contains("[stack")).count();
+        assertThat(HostCounters.openFds()).as("open file descriptors").isLessThanOrEqualTo(fds);
+        long mapsAfter = HostCounters.mappingsBesidesThreadStacks();
         // thread stacks and JIT code come and go; 20 leaked guests would leave at least 40 mappings
         assertThat(mapsAfter).as("memory mappings").isLessThan(maps + 20);
-    }
-
-    private static long count(Path dir) throws java.io.IOException {
-        try (var entries = Files.list(dir)) {
-            return entries.count();
-        }
     }
 
     private static long residentKiB() throws java.io.IOException {

@@ -3,7 +3,7 @@ package io.github.bootkernel.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
+import io.github.bootkernel.engine.boot.HostCounters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -88,16 +88,16 @@ class MachineVcpusTest {
         try (Machine warmUp = start("warm", TinyGuests.SPIN, 4)) {
             assertThat(warmUp.awaitExit(Duration.ofMillis(50))).isEmpty();
         }
-        long fds = count(Path.of("/proc/self/fd"));
-        long maps = mappings();
+        long fds = HostCounters.openFds();
+        long maps = HostCounters.mappingsBesidesThreadStacks();
         for (int i = 0; i < 10; i++) {
             try (Machine m = Machine.start(MachineConfig.builder(kernel).memoryMiB(32).cpus(4).build())) {
                 assertThat(m.awaitExit(WAIT)).isPresent();
             }
         }
-        assertThat(count(Path.of("/proc/self/fd"))).as("open file descriptors").isLessThanOrEqualTo(fds);
+        assertThat(HostCounters.openFds()).as("open file descriptors").isLessThanOrEqualTo(fds);
         // each vCPU has a kvm_run mapping: 10 leaked machines would leave at least 40
-        assertThat(mappings()).as("memory mappings").isLessThan(maps + 20);
+        assertThat(HostCounters.mappingsBesidesThreadStacks()).as("memory mappings").isLessThan(maps + 20);
         assertThat(vcpuThreads()).isEmpty();
     }
 
@@ -116,15 +116,5 @@ class MachineVcpusTest {
     private static List<String> vcpuThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(n -> n.startsWith("bootkernel-vcpu-")).toList();
-    }
-
-    private static long mappings() throws java.io.IOException {
-        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> !l.contains("[stack")).count();
-    }
-
-    private static long count(Path dir) throws java.io.IOException {
-        try (var entries = Files.list(dir)) {
-            return entries.count();
-        }
     }
 }

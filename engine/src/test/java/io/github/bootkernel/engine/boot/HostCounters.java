@@ -13,13 +13,13 @@ import java.util.stream.Stream;
  * management beans, by reflection: the engine module these tests are patched into reads no
  * management module).
  */
-final class HostCounters {
+public final class HostCounters {
 
     private HostCounters() {
     }
 
     /** @return the number of open file descriptors of this process */
-    static long openFds() {
+    public static long openFds() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
         } catch (IOException e) {
@@ -28,9 +28,21 @@ final class HostCounters {
     }
 
     /** @return the number of memory mappings of this process */
-    static long mappings() {
+    public static long mappings() {
         try {
             return Files.readAllLines(Path.of("/proc/self/maps")).size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @return the number of memory mappings of this process besides thread stacks ({@code [stack}
+     *     lines), which come and go with threads
+     */
+    public static long mappingsBesidesThreadStacks() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> !l.contains("[stack")).count();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
