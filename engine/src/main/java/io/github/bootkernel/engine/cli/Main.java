@@ -47,9 +47,24 @@ public final class Main {
      * @param args the options, see {@code --help}
      */
     public static void main(String[] args) {
+        skipJnaLibrarySearch();
         StandardInput stdin = StandardInput.inspect(); // first, before the tool opens any file
         System.exit(run(args, stdin.stream(System.in), stdin.kind() == StandardInput.Kind.TERMINAL,
                 new FileOutputStream(FileDescriptor.out), System.err, true));
+    }
+
+    /**
+     * JNA's {@code NativeLibrary} builds its library search path when first used, and on Linux runs
+     * {@code /sbin/ldconfig -p} for it unless {@code jna.platform.library.path} is set: a process
+     * start that cost about a second of a fresh start in the nested VM (issue 12). The tool binds
+     * libc alone, as {@code NativeLibrary.getInstance("c")}, which JNA opens as the running process
+     * ({@code dlopen(NULL)}) without searching; so an empty platform path loses nothing. A value the
+     * user set is kept.
+     */
+    private static void skipJnaLibrarySearch() {
+        if (System.getProperty("jna.platform.library.path") == null) {
+            System.setProperty("jna.platform.library.path", "");
+        }
     }
 
     /**
