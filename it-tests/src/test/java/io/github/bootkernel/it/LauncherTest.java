@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +87,20 @@ class LauncherTest {
         Run reset = run(launcher, Map.of(), probeBoot(ProbeKernel.RESET));
         assertThat(reset.status()).as("stderr: %s", reset.stderr()).isZero();
         assertThat(reset.stderr()).contains("guest ended: RESET");
+    }
+
+    @Test
+    void aClosedStdinStaysClosedThroughTheScript() throws Exception {
+        // The script's own commands must leave descriptor 0 as they found it: closed, so the tool
+        // reads nothing (a file left there would pour into the echoing guest; see CommandLineToolTest).
+        Path script = Files.writeString(dir.resolve("closed-stdin.sh"), "exec \"$@\" <&-\n");
+        List<String> args = new ArrayList<>(List.of(launcher.toString()));
+        args.addAll(List.of(probeBoot(ProbeKernel.ECHO)));
+        args.set(args.size() - 1, "3"); // --timeout 3: the echo guest never ends by itself
+        Run run = run(Path.of("/bin/sh"), Map.of(), Stream.concat(Stream.of(script.toString()), args.stream())
+                .toArray(String[]::new));
+        assertThat(run.stdout()).as("the echo guest received nothing").endsWith("probe: ready\r\n");
+        assertThat(run.status()).as("ended by --timeout; stderr: %s", run.stderr()).isEqualTo(124);
     }
 
     @Test
