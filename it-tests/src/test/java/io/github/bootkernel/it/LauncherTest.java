@@ -117,6 +117,16 @@ class LauncherTest {
     }
 
     @Test
+    void optionsFromTheEnvironmentComeAfterTheScriptsAndWin() throws Exception {
+        Path log = dir.resolve("class-load.txt");
+        Run run = run(launcher, Map.of("BOOTKERNEL_JAVA_OPTIONS", "-Xshare:off -Xlog:class+load=info:file=" + log),
+                probeBoot(ProbeKernel.RESET));
+        assertThat(run.status()).as("stderr: %s", run.stderr()).isZero();
+        assertThat(Files.readString(log)).as("-Xshare:off after the script's -Xshare:auto")
+                .contains(" io.github.bootkernel.engine.cli.Main ").doesNotContain("shared objects file");
+    }
+
+    @Test
     void runsWithoutTheArchiveOrWithOneFromAnotherJvm() throws Exception {
         Path copy = Files.createDirectories(dir.resolve("tool"));
         Path jar = ToolProcess.jar();
