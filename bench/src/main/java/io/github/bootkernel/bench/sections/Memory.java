@@ -1,0 +1,107 @@
+package io.github.bootkernel.bench.sections;
+
+import io.github.bootkernel.bench.BenchContext;
+import io.github.bootkernel.bench.Row;
+import io.github.bootkernel.bench.Samples;
+import io.github.bootkernel.bench.Section;
+import io.github.bootkernel.engine.Machine;
+import io.github.bootkernel.engine.MachineConfig;
+import io.github.bootkernel.kernels.initramfs.BusyboxInitramfs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Memory per live guest: {@value #GUESTS} guests of {@value #MEMORY_MIB} MiB (the first kernel,
+ * the cached busybox image with its agent, as the JUnit extension boots them) run at once in this
+ * JVM, each up to its ready line. The JVM's resident set ({@code VmRSS} of
+ * {@code /proc/self/status}) grows by the guests' touched pages ({@link Machine#residentMemoryBytes()})
+ * and by the monitor's own cost; the section reports the latter per guest. The baseline is taken
+ * after one unmeasured guest came and went, so class loading is not counted.
+ */
+public final class Memory implements Section {
+
+    /** The section's name. */
+    public static final String NAME = "memory";
+    /** Metric: the JVM's growth beyond the guests' touched pages, per guest. */
+    public static final String BEYOND_TOUCHED = "JVM RSS growth beyond touched guest pages, per guest";
+    /** Guests alive at once. */
+    public static final int GUESTS = 4;
+    /** RAM of each guest. */
+    public static final int MEMORY_MIB = 1024;
+    private static final Duration TIMEOUT = Duration.ofSeconds(300);
+    private static final Pattern VM_RSS = Pattern.compile("^VmRSS:\\s+(\\d+) kB$", Pattern.MULTILINE);
+    private static final double MIB = 1024 * 1024;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Row> run(BenchContext context) throws Exception {
+        String kernel = context.mainKernel();
+        String subject = "bootkernel warm JVM, " + kernel + ", 1 vCPU";
+        String note = GUESTS + " guests of " + MEMORY_MIB + " MiB at once";
+        MachineConfig config = MachineConfig.builder(context.kernel(kernel))
+                .initrd(context.kernel("busybox-initramfs")).appendCmdline("quiet")
+                .memoryMiB(MEMORY_MIB).agent(true).timeout(TIMEOUT.multipliedBy(2)).build();
+        Samples samples = new Samples(NAME, context.where());
+        try (Machine warmUp = Machine.start(config)) {
+            ready(warmUp);
+        }
+        for (int run = 0; run < context.runs(); run++) {
+            System.gc();
+            long before = rss();
+            List<Machine> guests = new ArrayList<>();
+            try {
+                for (int i = 0; i < GUESTS; i++) {
+                    guests.add(Machine.start(config));
+                }
+                for (Machine m : guests) {
+                    ready(m);
+                }
+                long after = rss();
+                long touched = 0;
+                for (Machine m : guests) {
+                    touched += m.residentMemoryBytes();
+                }
+                double beyond = (after - before - touched) / MIB / GUESTS;
+                samples.add(subject, BEYOND_TOUCHED, "MiB", note, beyond);
+                samples.add(subject, "touched guest pages, per guest", "MiB", note, touched / MIB / GUESTS);
+                samples.add(subject, "JVM RSS growth, per guest", "MiB", note, (after - before) / MIB / GUESTS);
+                Progress.value(subject, run, "RSS beyond touched pages per guest", beyond, "MiB");
+            } finally {
+                for (Machine m : guests) {
+                    m.close();
+                }
+            }
+        }
+        return samples.rows();
+    }
+
+    private static void ready(Machine machine) throws IOException, InterruptedException {
+        if (machine.console().awaitLine(Pattern.compile(Pattern.quote(BusyboxInitramfs.READY_LINE)), TIMEOUT).isEmpty()) {
+            throw new IOException("a guest of the memory section did not print '" + BusyboxInitramfs.READY_LINE
+                    + "'; console's last lines:\n    " + String.join("\n    ", machine.console().tail(20)));
+        }
+    }
+
+    /**
+     * @return this process's resident set in bytes, from {@code /proc/self/status}
+     * @throws IOException if it cannot be read
+     */
+    static long rss() throws IOException {
+        String status = Files.readString(Path.of("/proc/self/status"), StandardCharsets.US_ASCII);
+        var m = VM_RSS.matcher(status);
+        if (!m.find()) {
+            throw new IOException("/proc/self/status has no VmRSS line");
+        }
+        return Long.parseLong(m.group(1)) * 1024;
+    }
+}
