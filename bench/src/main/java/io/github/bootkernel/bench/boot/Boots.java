@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Boots {@link BenchImage} with each {@link Monitor}, all with the same kernel command line:
@@ -26,6 +29,8 @@ public final class Boots {
     public static final Duration TIMEOUT = Duration.ofSeconds(180);
     /** Guest RAM of every boot. */
     public static final int MEMORY_MIB = MachineConfig.DEFAULT_MEMORY_MIB;
+
+    private static final Pattern EXITS = Pattern.compile("guest ended: .*[;,] (\\d+) VM exits");
 
     private final BenchContext context;
     private final Path image;
@@ -79,7 +84,16 @@ public final class Boots {
         if (!err.contains("guest ended: RESET") && !err.contains("guest ended: POWEROFF")) {
             throw new IOException(what + ": the tool did not say the guest reset or powered off:\n" + err.strip());
         }
-        return times;
+        return exits(err).map(times::withExits).orElse(times);
+    }
+
+    /**
+     * @param stderr the tool's standard error
+     * @return the VM exits its end line names ({@code "...; 419 VM exits)"}), if it names them
+     */
+    static Optional<Long> exits(String stderr) {
+        Matcher m = EXITS.matcher(stderr);
+        return m.find() ? Optional.of(Long.parseLong(m.group(1))) : Optional.empty();
     }
 
     private BootTimes warm(String what, Subject subject, Path kernel, String cmdline)

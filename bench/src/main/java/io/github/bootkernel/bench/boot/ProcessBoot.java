@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -116,7 +117,7 @@ public final class ProcessBoot {
             throw new BootFailedException(what + ": ended with status " + process.exitValue()
                     + " without the init line", tail, stderr);
         }
-        return new BootTimes(initLine, uptime, lastLine, end);
+        return new BootTimes(initLine, uptime, lastLine, end, OptionalLong.empty());
     }
 
     private static void keep(Deque<String> tail, String line) {

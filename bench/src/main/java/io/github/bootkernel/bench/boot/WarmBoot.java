@@ -6,6 +6,7 @@ import io.github.bootkernel.engine.MachineConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * Boots a guest with {@link Machine#start} in this JVM and times it from that call: when the
@@ -39,7 +40,8 @@ public final class WarmBoot {
             if (exit.kind() != GuestExit.Kind.RESET && exit.kind() != GuestExit.Kind.POWEROFF) {
                 throw failed(what, "ended as " + exit, machine);
             }
-            return new BootTimes(initLine, BenchImage.uptime(init), OptionalDouble.of(lastLine), end);
+            return new BootTimes(initLine, BenchImage.uptime(init), OptionalDouble.of(lastLine), end,
+                    OptionalLong.of(machine.exitCount()));
         }
     }
 

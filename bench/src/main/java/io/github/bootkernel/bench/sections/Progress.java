@@ -10,8 +10,9 @@ final class Progress {
     }
 
     static void boot(Object subject, int run, BootTimes t) {
-        System.out.printf(Locale.ROOT, "  run %d  %-45s init line %7.3f s  uptime %7.3f s  end %7.3f s%s%n",
+        System.out.printf(Locale.ROOT, "  run %d  %-45s init line %7.3f s  uptime %7.3f s  end %7.3f s%s%s%n",
                 run + 1, subject, t.initLine(), t.uptime(), t.end(),
+                t.exits().isPresent() ? "  " + t.exits().getAsLong() + " VM exits" : "",
                 t.lastLineToEnd().isPresent()
                         ? String.format(Locale.ROOT, "  (last line to end %.3f s)", t.lastLineToEnd().getAsDouble())
                         : "");

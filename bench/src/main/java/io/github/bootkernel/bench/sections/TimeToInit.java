@@ -27,6 +27,9 @@ public final class TimeToInit implements Section {
     /** Metric: from the guest's last line to the end, after {@code reboot -f}. */
     public static final String RESET_END = "last line to exit (reset)";
 
+    /** Metric: VM exits to the monitor's user space in the whole boot (bootkernel only). */
+    public static final String EXITS = "VM exits, whole boot";
+
     @Override
     public String name() {
         return NAME;
@@ -49,6 +52,9 @@ public final class TimeToInit implements Section {
                 samples.add(s.toString(), TO_INIT, "s", "", t.initLine());
                 samples.add(s.toString(), UPTIME, "s", "", t.uptime());
                 samples.add(s.toString(), RESET_END, "s", "", t.lastLineToEnd().orElseThrow());
+                if (t.exits().isPresent()) {
+                    samples.add(s.toString(), EXITS, "exits", "", t.exits().getAsLong());
+                }
             }
         }
         return samples.rows();
