@@ -73,11 +73,11 @@ public final class CommandChannel implements Section {
                     samples.add(subject, "exec round trip of /bin/true", "ms", "", (System.nanoTime() - t0) / 1e6);
                 }
                 long t0 = System.nanoTime();
-                ExecResult out = check(machine.agent().exec(Exec.of("/bin/head", "-c", Integer.toString(size),
+                ExecResult out = check(machine.agent().exec(Exec.of("/bin/busybox", "head", "-c", Integer.toString(size),
                         "/dev/zero").timeout(TIMEOUT)));
                 double stdout = seconds(t0);
                 if (out.stdoutBytes().length != size) {
-                    throw new IOException("head -c " + size + " printed " + out.stdoutBytes().length + " bytes");
+                    throw new IOException("busybox head -c " + size + " printed " + out.stdoutBytes().length + " bytes");
                 }
                 t0 = System.nanoTime();
                 machine.agent().copyToGuest(blob, "/tmp/blob", 0644, TIMEOUT);

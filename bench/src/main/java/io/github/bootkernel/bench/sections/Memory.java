@@ -8,9 +8,6 @@ import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.MachineConfig;
 import io.github.bootkernel.kernels.initramfs.BusyboxInitramfs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +32,6 @@ public final class Memory implements Section {
     /** RAM of each guest. */
     public static final int MEMORY_MIB = 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(300);
-    private static final Pattern VM_RSS = Pattern.compile("^VmRSS:\\s+(\\d+) kB$", Pattern.MULTILINE);
     private static final double MIB = 1024 * 1024;
 
     @Override
@@ -56,8 +52,9 @@ public final class Memory implements Section {
             ready(warmUp);
         }
         for (int run = 0; run < context.runs(); run++) {
-            System.gc();
-            long before = rss();
+            settle();
+            long before = ProcessMemory.rss();
+            long guestRamBefore = ProcessMemory.guestRamRss();
             List<Machine> guests = new ArrayList<>();
             try {
                 for (int i = 0; i < GUESTS; i++) {
@@ -66,16 +63,22 @@ public final class Memory implements Section {
                 for (Machine m : guests) {
                     ready(m);
                 }
-                long after = rss();
-                long touched = 0;
+                settle();
+                long after = ProcessMemory.rss();
+                long guestRam = ProcessMemory.guestRamRss() - guestRamBefore;
+                long mincore = 0;
                 for (Machine m : guests) {
-                    touched += m.residentMemoryBytes();
+                    mincore += m.residentMemoryBytes();
                 }
-                double beyond = (after - before - touched) / MIB / GUESTS;
+                double beyond = (after - before - guestRam) / MIB / GUESTS;
                 samples.add(subject, BEYOND_TOUCHED, "MiB", note, beyond);
-                samples.add(subject, "touched guest pages, per guest", "MiB", note, touched / MIB / GUESTS);
+                samples.add(subject, "touched guest pages (Rss of guest RAM), per guest", "MiB", note,
+                        guestRam / MIB / GUESTS);
+                samples.add(subject, "guest RAM resident by mincore, per guest", "MiB", note, mincore / MIB / GUESTS);
                 samples.add(subject, "JVM RSS growth, per guest", "MiB", note, (after - before) / MIB / GUESTS);
-                Progress.value(subject, run, "RSS beyond touched pages per guest", beyond, "MiB");
+                Progress.value(subject, run, "RSS growth per guest", (after - before) / MIB / GUESTS, "MiB");
+                Progress.value(subject, run, "  of which guest RAM", guestRam / MIB / GUESTS, "MiB");
+                Progress.value(subject, run, "  beyond it", beyond, "MiB");
             } finally {
                 for (Machine m : guests) {
                     m.close();
@@ -85,23 +88,16 @@ public final class Memory implements Section {
         return samples.rows();
     }
 
+    /** Collects garbage and lets the collector's threads return freed memory before a reading. */
+    private static void settle() throws InterruptedException {
+        System.gc();
+        Thread.sleep(500);
+    }
+
     private static void ready(Machine machine) throws IOException, InterruptedException {
         if (machine.console().awaitLine(Pattern.compile(Pattern.quote(BusyboxInitramfs.READY_LINE)), TIMEOUT).isEmpty()) {
             throw new IOException("a guest of the memory section did not print '" + BusyboxInitramfs.READY_LINE
                     + "'; console's last lines:\n    " + String.join("\n    ", machine.console().tail(20)));
         }
-    }
-
-    /**
-     * @return this process's resident set in bytes, from {@code /proc/self/status}
-     * @throws IOException if it cannot be read
-     */
-    static long rss() throws IOException {
-        String status = Files.readString(Path.of("/proc/self/status"), StandardCharsets.US_ASCII);
-        var m = VM_RSS.matcher(status);
-        if (!m.find()) {
-            throw new IOException("/proc/self/status has no VmRSS line");
-        }
-        return Long.parseLong(m.group(1)) * 1024;
     }
 }
