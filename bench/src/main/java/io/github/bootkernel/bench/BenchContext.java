@@ -56,6 +56,14 @@ public record BenchContext(int runs, Path cache, Path jar, Path work, String whe
         return cache.resolve("latest").resolve(id);
     }
 
+    /**
+     * @param value repetitions
+     * @return this context with that many
+     */
+    public BenchContext withRuns(int value) {
+        return new BenchContext(value, cache, jar, work, where, kernels);
+    }
+
     /** @return the first of {@link #kernels()}: the kernel of sections that boot only one */
     public String mainKernel() {
         return kernels.get(0);

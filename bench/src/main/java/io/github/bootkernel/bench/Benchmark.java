@@ -6,6 +6,7 @@ import io.github.bootkernel.bench.report.MarkdownReport;
 import io.github.bootkernel.bench.report.PerformanceDoc;
 import io.github.bootkernel.bench.report.RunInfo;
 import io.github.bootkernel.bench.report.TimeToInitChart;
+import io.github.bootkernel.bench.sections.SuiteCost;
 import io.github.bootkernel.bench.sections.TimeToInit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +91,7 @@ public final class Benchmark {
                     e.printStackTrace(System.out);
                 }
                 double took = (System.nanoTime() - s0) / 1e9;
-                double full = took / options.runs() * FULL_RUNS;
+                double full = took / repetitions(section, context) * repetitions(section, context.withRuns(FULL_RUNS));
                 estimated += full;
                 estimate.add(String.format(Locale.ROOT, "%s %.0f s (%d runs; %d runs ≈ %.0f s)", section.name(),
                         took, options.runs(), FULL_RUNS, full));
@@ -129,6 +130,11 @@ public final class Benchmark {
         if (!failures.isEmpty()) {
             System.exit(1);
         }
+    }
+
+    /** @return how many times {@code section} repeats its work in {@code context} */
+    private static int repetitions(Section section, BenchContext context) {
+        return section instanceof SuiteCost ? SuiteCost.runs(context) : context.runs();
     }
 
     private static Path cache() {

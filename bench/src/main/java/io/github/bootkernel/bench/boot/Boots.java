@@ -8,18 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Boots {@link BenchImage} with each {@link Monitor}, all with the same kernel command line:
  * bootkernel's default ({@link MachineConfig#DEFAULT_CMDLINE}) plus {@code quiet} plus the
- * section's words, and 256 MiB of RAM. Before the first {@link Monitor#WARM} boot of a kernel and
- * vCPU count, it boots that kernel {@value #WARM_UPS} times in this JVM, unmeasured.
+ * section's words, and 256 MiB of RAM. Before this JVM's first {@link Monitor#WARM} boot of a
+ * kernel and vCPU count, it boots that kernel {@value #WARM_UPS} times, unmeasured.
  */
 public final class Boots {
 
@@ -34,7 +34,8 @@ public final class Boots {
 
     private final BenchContext context;
     private final Path image;
-    private final Set<String> warmedUp = new HashSet<>();
+    /** The kernels and vCPU counts this JVM has warmed up with, across sections. */
+    private static final Set<String> WARMED_UP = ConcurrentHashMap.newKeySet();
 
     /**
      * @param context the run; the image is written into its work directory
@@ -100,7 +101,7 @@ public final class Boots {
             throws IOException, InterruptedException {
         MachineConfig config = MachineConfig.builder(kernel).initrd(image).cmdline(cmdline)
                 .memoryMiB(MEMORY_MIB).cpus(subject.cpus()).timeout(TIMEOUT).build();
-        if (warmedUp.add(subject.kernel() + "/" + subject.cpus())) {
+        if (WARMED_UP.add(subject.kernel() + "/" + subject.cpus())) {
             for (int i = 0; i < WARM_UPS; i++) {
                 WarmBoot.run(what + " warm-up " + (i + 1), config, TIMEOUT);
             }

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * with the busybox image to its ready line, run as a JUnit class in one fresh JVM
  * ({@link SuiteMain}, timed from its launch to its exit), against as many QEMU {@code -M pc}
  * processes in sequence, each killed at the same ready line. The two alternate within each
- * repetition.
+ * repetition. As each repetition is already {@value TwentyGuests#TESTS} boots of each, the section
+ * repeats {@link #runs} times, at most the run's repetitions.
  */
 public final class SuiteCost implements Section {
 
@@ -31,6 +32,17 @@ public final class SuiteCost implements Section {
     public static final String NAME = "suite cost";
     /** Metric: the whole suite's wall time. */
     public static final String WALL = TwentyGuests.TESTS + " tests, wall time";
+
+    /** The system property that sets the section's repetitions, 1 by default. */
+    public static final String RUNS_PROPERTY = "bench.suiteRuns";
+
+    /**
+     * @param context the run
+     * @return the repetitions: {@value #RUNS_PROPERTY} (1 by default), at most {@code context.runs()}
+     */
+    public static int runs(BenchContext context) {
+        return Math.max(1, Math.min(context.runs(), Integer.getInteger(RUNS_PROPERTY, 1)));
+    }
 
     @Override
     public String name() {
@@ -43,7 +55,7 @@ public final class SuiteCost implements Section {
         String junit = "bootkernel JUnit suite (one JVM), " + kernel + ", 1 vCPU";
         String qemu = "QEMU -M pc (a process per test), " + kernel + ", 1 vCPU";
         Samples samples = new Samples(NAME, context.where());
-        for (int run = 0; run < context.runs(); run++) {
+        for (int run = 0; run < runs(context); run++) {
             for (int i = 0; i < 2; i++) {
                 boolean junitFirst = run % 2 == 0;
                 if ((i == 0) == junitFirst) {
