@@ -4,12 +4,12 @@ import io.github.bootkernel.bench.BenchContext;
 import io.github.bootkernel.bench.Row;
 import io.github.bootkernel.bench.Samples;
 import io.github.bootkernel.bench.Section;
+import io.github.bootkernel.bench.boot.BenchImage;
 import io.github.bootkernel.bench.boot.Boots;
 import io.github.bootkernel.bench.boot.ProcessBoot;
 import io.github.bootkernel.bench.boot.QemuCommand;
 import io.github.bootkernel.bench.suite.SuiteMain;
 import io.github.bootkernel.bench.suite.TwentyGuests;
-import io.github.bootkernel.kernels.initramfs.BusyboxInitramfs;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Suite cost: {@value TwentyGuests#TESTS} tests that each boot a fresh guest of the first kernel
- * with the busybox image to its ready line, run as a JUnit class in one fresh JVM
- * ({@link SuiteMain}, timed from its launch to its exit), against as many QEMU {@code -M pc}
- * processes in sequence, each killed at the same ready line. The two alternate within each
+ * with the benchmark's image ({@link BenchImage}) to its init line, run as a JUnit class in one
+ * fresh JVM ({@link SuiteMain}, timed from its launch to its exit), against as many QEMU
+ * {@code -M pc} processes in sequence, each killed at the same line. The two alternate within each
  * repetition. As each repetition is already {@value TwentyGuests#TESTS} boots of each, the section
  * repeats {@link #runs} times, at most the run's repetitions.
  */
@@ -52,6 +52,7 @@ public final class SuiteCost implements Section {
     @Override
     public List<Row> run(BenchContext context) throws Exception {
         String kernel = context.mainKernel();
+        Path image = BenchImage.write(context.kernel("busybox-static"), context.work().resolve("suite-initramfs.cpio"));
         String junit = "bootkernel JUnit suite (one JVM), " + kernel + ", 1 vCPU";
         String qemu = "QEMU -M pc (a process per test), " + kernel + ", 1 vCPU";
         Samples samples = new Samples(NAME, context.where());
@@ -59,11 +60,11 @@ public final class SuiteCost implements Section {
             for (int i = 0; i < 2; i++) {
                 boolean junitFirst = run % 2 == 0;
                 if ((i == 0) == junitFirst) {
-                    double s = junit(context, kernel);
+                    double s = junit(context, kernel, image);
                     samples.add(junit, WALL, "s", "", s);
                     Progress.value(junit, run, "wall", s, "s");
                 } else {
-                    double s = qemu(context, kernel);
+                    double s = qemu(context, kernel, image);
                     samples.add(qemu, WALL, "s", "", s);
                     Progress.value(qemu, run, "wall", s, "s");
                 }
@@ -72,10 +73,11 @@ public final class SuiteCost implements Section {
         return samples.rows();
     }
 
-    private static double junit(BenchContext context, String kernel) throws IOException, InterruptedException {
+    private static double junit(BenchContext context, String kernel, Path image) throws IOException, InterruptedException {
         Path log = context.work().resolve("suite.log");
         List<String> argv = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), SuiteMain.class.getName(), kernel);
+                "-cp", System.getProperty("java.class.path"), SuiteMain.class.getName(), kernel,
+                image.toString());
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(argv).redirectInput(new File("/dev/null"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -92,14 +94,13 @@ public final class SuiteCost implements Section {
         return s;
     }
 
-    private static double qemu(BenchContext context, String kernel) throws IOException, InterruptedException {
-        Path image = context.kernel("busybox-initramfs");
+    private static double qemu(BenchContext context, String kernel, Path image) throws IOException, InterruptedException {
         List<String> argv = QemuCommand.argv(QemuCommand.Type.PC, context.kernel(kernel), image,
                 Boots.baseCmdline(), 1, Boots.MEMORY_MIB);
         long t0 = System.nanoTime();
         for (int i = 0; i < TwentyGuests.TESTS; i++) {
             ProcessBoot.run("QEMU -M pc, suite test " + (i + 1), argv, context.work().resolve("stderr.txt"),
-                    Boots.TIMEOUT, line -> line.contains(BusyboxInitramfs.READY_LINE));
+                    Boots.TIMEOUT, BenchImage::isInitLine);
         }
         return (System.nanoTime() - t0) / 1e9;
     }

@@ -12,7 +12,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
  * Runs {@link TwentyGuests} through the JUnit Platform launcher, as a build tool's test JVM would:
- * {@code java -cp CLASSPATH io.github.bootkernel.bench.suite.SuiteMain KERNEL_ID}. Exits with 0 when
+ * {@code java -cp CLASSPATH io.github.bootkernel.bench.suite.SuiteMain KERNEL_ID INITRAMFS}. Exits with 0 when
  * all {@value TwentyGuests#TESTS} tests succeeded, else 1 after printing the failures.
  */
 public final class SuiteMain {
@@ -21,16 +21,17 @@ public final class SuiteMain {
     }
 
     /**
-     * @param args the kernel id
+     * @param args the kernel id and the benchmark image's path
      */
     public static void main(String[] args) {
-        if (args.length != 1) {
-            System.err.println("usage: SuiteMain KERNEL_ID");
+        if (args.length != 2) {
+            System.err.println("usage: SuiteMain KERNEL_ID INITRAMFS");
             System.exit(2);
         }
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectClass(TwentyGuests.class))
                 .configurationParameter("bootkernel.kernel", args[0])
+                .configurationParameter("bootkernel.initramfs." + TwentyGuests.IMAGE, args[1])
                 .configurationParameter("bootkernel.requireKvm", "true")
                 .build();
         Launcher launcher = LauncherFactory.create();
