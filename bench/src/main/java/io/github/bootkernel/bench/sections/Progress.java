@@ -18,6 +18,10 @@ final class Progress {
                         : "");
     }
 
+    static void step(Object subject, int run, String what) {
+        System.out.printf(Locale.ROOT, "  run %d  %-45s %s%n", run + 1, subject, what);
+    }
+
     static void value(Object subject, int run, String metric, double value, String unit) {
         System.out.printf(Locale.ROOT, "  run %d  %-45s %s %.3f %s%n", run + 1, subject, metric, value, unit);
     }
