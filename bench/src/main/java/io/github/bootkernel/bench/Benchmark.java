@@ -105,7 +105,7 @@ public final class Benchmark {
         List<String> machine = new ArrayList<>(Host.facts());
         machine.add("QEMU: " + qemuVersion());
         machine.add("bootkernel CLI launched as `" + CliCommand.describe() + "`");
-        machine.add("kvmtool: not measured (Debian 12 has no kvmtool package)");
+        machine.add("kvmtool: not a subject (Debian 12's archive, where the benchmark was built, has no kvmtool package)");
         RunInfo info = new RunInfo(command, machine, started.toString(),
                 String.format(Locale.ROOT, "%.1f min", seconds / 60), failures);
         boolean chart = rows.stream().anyMatch(r -> r.metric().equals(TimeToInit.TO_INIT));
