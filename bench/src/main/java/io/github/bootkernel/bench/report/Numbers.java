@@ -2,7 +2,7 @@ package io.github.bootkernel.bench.report;
 
 import java.util.Locale;
 
-/** Numbers in the report: about three significant digits, dot as the decimal mark. */
+/** Numbers in the report: three significant digits (no decimals from 100 up), dot as the decimal mark. */
 final class Numbers {
 
     private Numbers() {
@@ -10,7 +10,10 @@ final class Numbers {
 
     static String format(double v) {
         double a = Math.abs(v);
-        String pattern = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f";
-        return String.format(Locale.ROOT, pattern, v);
+        if (a == 0 || Double.isNaN(v) || Double.isInfinite(v)) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        int decimals = (int) Math.max(0, Math.min(9, 2 - Math.floor(Math.log10(a))));
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 }

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Time to end on the power-off path: the first kernel (it needs ACPI, which the tiny kernel lacks),
- * one vCPU, {@code /init} ends with {@code poweroff -f}; measured from the guest's last line to the
+ * Time to end on the power-off path: the first kernel of the run that is not a tiny one (power-off
+ * needs ACPI, which the tiny kernels lack), one vCPU, {@code /init} ends with {@code poweroff -f}; measured from the guest's last line to the
  * process's exit or the machine's end. The reset path's rows come with {@link TimeToInit}.
  */
 public final class TimeToEnd implements Section {
@@ -23,6 +23,17 @@ public final class TimeToEnd implements Section {
     public static final String NAME = "time to end";
     /** Metric: from the guest's last line to the end, after {@code poweroff -f}. */
     public static final String POWEROFF_END = "last line to exit (power-off)";
+
+    /**
+     * @param kernels the run's kernel ids
+     * @return the first that can power off: not {@code tiny} nor {@code tiny-*}
+     * @throws IllegalArgumentException when every kernel is a tiny one
+     */
+    static String kernel(List<String> kernels) {
+        return kernels.stream().filter(k -> !k.equals("tiny") && !k.startsWith("tiny-")).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("time to end needs a kernel with ACPI for its power-off;"
+                        + " the tiny kernels have none: add debian-cloud to --kernels"));
+    }
 
     @Override
     public String name() {
@@ -33,8 +44,9 @@ public final class TimeToEnd implements Section {
     public List<Row> run(BenchContext context) throws Exception {
         Boots boots = new Boots(context);
         List<Subject> subjects = new ArrayList<>();
+        String kernel = kernel(context.kernels());
         for (Monitor m : Monitor.values()) {
-            subjects.add(new Subject(m, context.mainKernel(), 1));
+            subjects.add(new Subject(m, kernel, 1));
         }
         Samples samples = new Samples(NAME, context.where());
         for (int run = 0; run < context.runs(); run++) {
