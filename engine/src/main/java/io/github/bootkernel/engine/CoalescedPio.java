@@ -28,10 +28,15 @@ import java.util.function.Consumer;
  *   <li>Every vCPU thread drains the ring after each {@code KVM_RUN}, before it handles the exit
  *       ({@link Vm#drainCoalesced()}), so every read of the UART, and every other device access,
  *       sees all THR writes made before it, by any vCPU.
- *   <li>A vCPU that halts waiting for the THRE interrupt stays inside {@code KVM_RUN} (the local
+ *   <li>A vCPU that halts or spins after writing THR stays inside {@code KVM_RUN} (the local
  *       APIC is in the kernel), so bytes could wait in the ring with nothing to drain them: a
- *       thread drains it every {@value #POLL_MICROS} µs, which bounds that wait and so the
- *       interrupt's latency.
+ *       thread drains it, {@value #FAST_POLL_MICROS} µs after it last found writes there, backing
+ *       off by doubling to {@value #SLOW_POLL_MICROS} µs while it finds none. Linux's 8250 driver
+ *       never needs it: both its paths end each burst with an exit (the IER write that stops the
+ *       transmitter, the LSR read that waits for it to drain), which drains the ring. It is the
+ *       safety net for guests that write THR blind and halt, and the whole output path of one
+ *       that writes THR blind forever; waking every millisecond all the time would cost a guest
+ *       that does neither (a host wake-up is not cheap under nested virtualization).
  *   <li>Each vCPU thread drains once more after its last run, and {@link #close()} drains before it
  *       unmaps, so the guest's last line is never lost.
  * </ul>
@@ -43,8 +48,10 @@ final class CoalescedPio implements AutoCloseable {
 
     /** The system property that turns coalescing off ({@code false}), for comparisons. */
     static final String PROPERTY = "bootkernel.coalescedPio";
-    /** How often the drain thread looks at the ring, in microseconds. */
-    static final long POLL_MICROS = 1000;
+    /** How soon the drain thread looks at the ring again after it found writes there, in microseconds. */
+    static final long FAST_POLL_MICROS = 1000;
+    /** How long the drain thread waits at most between looks at an empty ring, in microseconds. */
+    static final long SLOW_POLL_MICROS = 32_000;
     private static final long JOIN_MILLIS = 1000;
     private static final System.Logger LOG = System.getLogger(CoalescedPio.class.getName());
 
@@ -107,9 +114,10 @@ final class CoalescedPio implements AutoCloseable {
 
     private void poll() {
         try {
+            long wait = FAST_POLL_MICROS;
             while (!stopping) {
-                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(POLL_MICROS));
-                ring.drain();
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(wait));
+                wait = ring.drain() > 0 ? FAST_POLL_MICROS : Math.min(SLOW_POLL_MICROS, 2 * wait);
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "draining the coalesced I/O ring failed", e);
