@@ -23,7 +23,7 @@ record BenchGuest(Path kernel, Path initramfs) {
     static final String FINISHED = "bench-io: finished";
     /** The system property naming the directory of the guest programs' C sources. */
     static final String SOURCES_PROPERTY = "bench.io.csources";
-    /** The system property naming the kernel id in the cache's {@code latest/} (default {@code debian-cloud}). */
+    /** The system property naming the kernel id in the cache's {@code latest/}, for every section. */
     static final String KERNEL_PROPERTY = "bench.io.kernel";
     private static final long GCC_SECONDS = 120;
 
@@ -31,13 +31,14 @@ record BenchGuest(Path kernel, Path initramfs) {
      * Compiles {@code program} ({@code <program>.c}) and builds the initramfs.
      *
      * @param context the run's cache and scratch directory
+     * @param defaultKernel the kernel id in the cache's {@code latest/} unless {@value #KERNEL_PROPERTY} names one
      * @param program the C program's name, e.g. {@code console_bench}
      * @param commands the shell lines {@code /init} runs, in order, e.g. {@code /bin/console_bench tty 4096}
      * @throws IOException if a file is missing or gcc fails; the message names which and why
      */
-    static BenchGuest build(BenchContext context, String program, List<String> commands)
+    static BenchGuest build(BenchContext context, String defaultKernel, String program, List<String> commands)
             throws IOException, InterruptedException {
-        String id = System.getProperty(KERNEL_PROPERTY, "debian-cloud");
+        String id = System.getProperty(KERNEL_PROPERTY, defaultKernel);
         Path kernel = context.cache().resolve("latest").resolve(id);
         Path busybox = context.cache().resolve("latest").resolve("busybox-static");
         for (Path p : List.of(kernel, busybox)) {

@@ -43,7 +43,7 @@ public final class ConsoleThroughput implements Section {
         }
         bytes = (bytes + 63) / 64 * 64;
         KvmStats.requireAvailable();
-        BenchGuest guest = BenchGuest.build(context, "console_bench",
+        BenchGuest guest = BenchGuest.build(context, "debian-cloud", "console_bench",
                 List.of("/bin/console_bench tty " + bytes, "/bin/console_bench kmsg " + bytes));
         // A VM exit costs ~35 us nested; allow 100 us per byte and path, plus the boot.
         Duration timeout = Duration.ofSeconds(120 + bytes * 2 / 10_000);

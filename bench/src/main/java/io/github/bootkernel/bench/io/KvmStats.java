@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * KVM's exit counters for one VM of one process, from debugfs
  * ({@code /sys/kernel/debug/kvm/<pid>-<vm fd>/}; KVM API document, "KVM statistics"): the same
- * counters for any monitor, so they compare bootkernel and QEMU fairly. {@code exits} counts every
+ * counters for any monitor, so they compare bootkernel and QEMU fairly. KVM names the directory
+ * after the thread that created the VM (its thread id, which in a JVM is not the process id), so
+ * the VM is found as the one directory that appeared after {@link #before()}. {@code exits} counts every
  * VM exit (to KVM, handled in the kernel or not); {@code io_exits} the port accesses KVM handed to
  * the monitor's user space.
  */
@@ -27,11 +29,33 @@ final class KvmStats {
         }
     }
 
-    private final long pid;
+    private final java.util.Set<Path> existing;
     private Path vmDir;
 
-    KvmStats(long pid) {
-        this.pid = pid;
+    private KvmStats(java.util.Set<Path> existing) {
+        this.existing = existing;
+    }
+
+    /**
+     * Notes the VMs that exist now; call right before the monitor creates its VM, with no other VM
+     * created meanwhile.
+     *
+     * @throws IOException if KVM's debugfs directory cannot be listed
+     */
+    static KvmStats before() throws IOException {
+        return new KvmStats(java.util.Set.copyOf(vms()));
+    }
+
+    private static List<Path> vms() throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(KVM, "*-*")) {
+            dirs.forEach(d -> {
+                if (Files.isDirectory(d)) {
+                    found.add(d);
+                }
+            });
+        }
+        return found;
     }
 
     /**
@@ -53,7 +77,8 @@ final class KvmStats {
     }
 
     /**
-     * Reads the VM's counters. The VM is the one directory {@code <pid>-*}.
+     * Reads the VM's counters. The VM is the one directory {@code <thread id>-<fd>} that appeared
+     * since {@link #before()}.
      *
      * @throws IOException if there is no such directory, or several, or a counter is unreadable
      */
@@ -65,12 +90,10 @@ final class KvmStats {
     }
 
     private Path find() throws IOException {
-        List<Path> found = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(KVM, pid + "-*")) {
-            dirs.forEach(found::add);
-        }
+        List<Path> found = vms();
+        found.removeAll(existing);
         if (found.size() != 1) {
-            throw new IOException("expected one KVM VM of process " + pid + " in " + KVM + ", found " + found);
+            throw new IOException("expected one new KVM VM in " + KVM + " since the monitor started, found " + found);
         }
         return found.get(0);
     }

@@ -86,7 +86,12 @@ final class MarkerClock implements IntConsumer {
         }
     }
 
-    /** Waits until the guest printed {@link BenchGuest#FINISHED}; false on timeout. */
+    /**
+     * Waits until the guest printed {@link BenchGuest#FINISHED}.
+     *
+     * @return false on timeout
+     * @throws IllegalStateException if reading KVM's counters at a marker line failed
+     */
     synchronized boolean awaitFinished(long timeoutNanos) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
         while (!finished && failure == null) {
@@ -95,6 +100,9 @@ final class MarkerClock implements IntConsumer {
                 return false;
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        if (failure != null) {
+            throw new IllegalStateException("reading KVM's counters failed: " + failure, failure);
         }
         return finished;
     }

@@ -55,7 +55,7 @@ enum Monitor {
     }
 
     private MarkerClock runBootkernel(BenchGuest guest, Duration timeout) throws Exception {
-        KvmStats stats = new KvmStats(ProcessHandle.current().pid());
+        KvmStats stats = KvmStats.before();
         AtomicReference<Machine> machine = new AtomicReference<>();
         MarkerClock clock = new MarkerClock(() -> {
             KvmStats.Counts c = stats.read();
@@ -96,6 +96,7 @@ enum Monitor {
                 "-m", Integer.toString(MEMORY_MIB), "-nographic", "-no-reboot", "-nodefaults", "-serial", "stdio",
                 "-kernel", guest.kernel().toString(), "-initrd", guest.initramfs().toString(),
                 "-append", "console=ttyS0 reboot=k panic=-1 " + CMDLINE);
+        KvmStats stats = KvmStats.before();
         Process qemu;
         try {
             qemu = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -104,7 +105,6 @@ enum Monitor {
             throw new IOException("cannot start qemu-system-x86_64 (is QEMU installed?): " + e.getMessage(), e);
         }
         try {
-            KvmStats stats = new KvmStats(qemu.pid());
             MarkerClock clock = new MarkerClock(() -> {
                 KvmStats.Counts c = stats.read();
                 return new long[] {c.exits(), c.ioExits(), -1};
