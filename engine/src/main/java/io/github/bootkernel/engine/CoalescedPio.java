@@ -98,8 +98,7 @@ final class CoalescedPio implements AutoCloseable {
                 vm.registerCoalescedPio(port, 1);
             }
         } catch (RuntimeException e) {
-            // A zone already registered keeps recording: the attached ring still drains it.
-            coalesced.poller.start();
+            // The machine's start fails with this, and closing it stops every vCPU; the poller never ran.
             coalesced.close();
             throw e;
         }
