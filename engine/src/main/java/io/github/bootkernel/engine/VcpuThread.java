@@ -127,6 +127,11 @@ final class VcpuThread implements AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
+    /** @return the vCPU, once {@link #start()} returned */
+    Vcpu vcpu() {
+        return vcpu;
+    }
+
     long exitCount() {
         return exits;
     }
@@ -206,6 +211,7 @@ final class VcpuThread implements AutoCloseable {
                     + registers()));
         } finally {
             v.unbindThread();
+            drainLastWrites();
             stopped.run();
         }
     }
@@ -214,10 +220,20 @@ final class VcpuThread implements AutoCloseable {
         while (!exit.isDone()) {
             VcpuExit e = v.run();
             exits++;
+            vm.drainCoalesced(); // port writes KVM recorded happened before this exit
             handler.handle(e).ifPresent(end);
             if (inspectionAsked.getAndSet(false) && !exit.isDone()) {
                 inspector.inspect(index, v.getMpState(), v.getRegs().get(Regs.Reg.RFLAGS)).ifPresent(end);
             }
+        }
+    }
+
+    /** Hands the port writes KVM recorded before this vCPU's last exit to their devices. */
+    private void drainLastWrites() {
+        try {
+            vm.drainCoalesced();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "vCPU " + index + ": draining the coalesced I/O ring failed", e);
         }
     }
 

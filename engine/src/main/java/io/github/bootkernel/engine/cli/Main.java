@@ -279,14 +279,17 @@ public final class Main {
 
     /**
      * The summary line: how the guest ended, seconds, the boot's phases (from the machine's start),
-     * VM exits, console bytes lost, a stop request.
+     * VM exits (and port writes KVM recorded without one, see {@link Machine#coalescedWrites()}),
+     * console bytes lost, a stop request.
      */
     private static void summary(Machine machine, GuestExit exit, ConsoleOut sink, StopRequest stop, PrintStream stderr,
             long t0) {
         sink.breakLineBefore(stderr);
         String dropped = sink.finish(machine.rawOutputDropped());
-        stderr.printf(Locale.ROOT, "bootkernel: guest ended: %s (%.2f s: %s; %d VM exits%s)%s%n", exit,
-                (System.nanoTime() - t0) / 1e9, machine.bootPhases(), machine.exitCount(), dropped,
+        long coalesced = machine.coalescedWrites();
+        stderr.printf(Locale.ROOT, "bootkernel: guest ended: %s (%.2f s: %s; %d VM exits%s%s)%s%n", exit,
+                (System.nanoTime() - t0) / 1e9, machine.bootPhases(), machine.exitCount(),
+                coalesced > 0 ? ", " + coalesced + " coalesced port writes" : "", dropped,
                 stop.requested().map(r -> " after " + r).orElse(""));
         if (exit.kind() == GuestExit.Kind.TIMEOUT) {
             KvmAvailability kvm = KvmAvailability.probe(machine.config().kvmDevice());

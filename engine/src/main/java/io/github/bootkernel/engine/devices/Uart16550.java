@@ -50,8 +50,8 @@ import java.util.function.IntConsumer;
  *       ignored.
  * </ul>
  *
- * <p>Threading: {@link #read}, {@link #write} (the vCPU thread) and {@link #enqueueInput} (any
- * thread) may run concurrently; all state is guarded by one private lock. The {@link InterruptLine}
+ * <p>Threading: {@link #read}, {@link #write} (a vCPU thread, or whichever thread drains KVM's
+ * coalesced ring of THR writes) and {@link #enqueueInput} (any thread) may run concurrently; all state is guarded by one private lock. The {@link InterruptLine}
  * is called while that lock is held, so level changes reach it in order; it must not call back into
  * this UART. So is a {@link HostEnd}, under the same rules, and {@link #resumeTransmit()} may come
  * from any thread. An output sink is called after the lock is released, on the thread that wrote

@@ -16,6 +16,11 @@ public enum Capability {
     SET_TSS_ADDR(4),
     /** {@code KVM_CAP_EXT_CPUID}: {@code KVM_GET_SUPPORTED_CPUID} and {@code KVM_SET_CPUID2}. */
     EXT_CPUID(7),
+    /**
+     * {@code KVM_CAP_COALESCED_MMIO}: {@code KVM_REGISTER_COALESCED_MMIO}; the value is the ring's
+     * page offset in a vCPU's mapping.
+     */
+    COALESCED_MMIO(15),
     /** {@code KVM_CAP_PIT2}: {@code KVM_CREATE_PIT2}. */
     PIT2(33),
     /** {@code KVM_CAP_SET_IDENTITY_MAP_ADDR}. */
@@ -24,6 +29,8 @@ public enum Capability {
     TSC_DEADLINE_TIMER(72),
     /** {@code KVM_CAP_MAX_VCPUS}: the most vCPUs a VM may have. */
     MAX_VCPUS(66),
+    /** {@code KVM_CAP_COALESCED_PIO}: coalesced zones of port I/O ({@code pio = 1}). */
+    COALESCED_PIO(162),
     /** {@code KVM_CAP_IMMEDIATE_EXIT}: {@code kvm_run.immediate_exit}, which the vCPU kick needs. */
     IMMEDIATE_EXIT(136);
 

@@ -29,6 +29,8 @@ public enum Ioctl {
     KVM_SET_IDENTITY_MAP_ADDR(Dir.WRITE, 0x48, Long.BYTES),
     /** {@code KVM_CREATE_IRQCHIP}. */
     KVM_CREATE_IRQCHIP(Dir.NONE, 0x60, 0),
+    /** {@code KVM_REGISTER_COALESCED_MMIO}, carrying {@code struct kvm_coalesced_mmio_zone}. */
+    KVM_REGISTER_COALESCED_MMIO(Dir.WRITE, 0x67, KvmStructs.COALESCED_MMIO_ZONE),
     /** {@code KVM_IRQ_LINE}, carrying {@code struct kvm_irq_level}. */
     KVM_IRQ_LINE(Dir.WRITE, 0x61, KvmStructs.IRQ_LEVEL),
     /** {@code KVM_CREATE_PIT2}, carrying {@code struct kvm_pit_config}. */

@@ -88,6 +88,12 @@ final class KvmStructs {
 
     /** {@code struct kvm_irq_level}. */
     static final int IRQ_LEVEL = 8;
+
+    // struct kvm_coalesced_mmio_zone { __u64 addr; __u32 size; union { __u32 pad; __u32 pio; }; }
+    static final int COALESCED_MMIO_ZONE = 16;
+    static final int COALESCED_MMIO_ZONE_ADDR = 0;
+    static final int COALESCED_MMIO_ZONE_SIZE = 8;
+    static final int COALESCED_MMIO_ZONE_PIO = 12;
     static final int IRQ_LEVEL_IRQ = 0;
     static final int IRQ_LEVEL_LEVEL = 4;
 

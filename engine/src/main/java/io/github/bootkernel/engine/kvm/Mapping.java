@@ -3,7 +3,10 @@ package io.github.bootkernel.engine.kvm;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.util.Objects;
 import java.util.concurrent.locks.StampedLock;
@@ -31,6 +34,9 @@ public final class Mapping implements AutoCloseable {
     private static final int COPY_PIECE = 64 << 10;
     /** How much {@link #copyFrom(long, FileChannel, long, long)} reads per lock hold. */
     private static final int FILE_PIECE = 1 << 20;
+
+    /** 32-bit accesses with memory-ordering semantics, for memory shared with the kernel. */
+    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
     private final String what;
     private final long address;
@@ -109,9 +115,18 @@ public final class Mapping implements AutoCloseable {
     }
 
     static Mapping shared(Fd fd, long length, String what) {
+        return shared(fd, length, 0, what);
+    }
+
+    /**
+     * Maps {@code length} bytes of {@code fd} from {@code fileOffset} on, shared and read-write.
+     *
+     * @param fileOffset where in the file the mapping starts, page aligned
+     */
+    static Mapping shared(Fd fd, long length, long fileOffset, String what) {
         long addr;
         try {
-            addr = Native.mmap(0, length, Native.PROT_READ | Native.PROT_WRITE, Native.MAP_SHARED, fd.fd(), 0);
+            addr = Native.mmap(0, length, Native.PROT_READ | Native.PROT_WRITE, Native.MAP_SHARED, fd.fd(), fileOffset);
         } catch (RuntimeException e) {
             if (!Native.isErrno(e)) {
                 throw e;
@@ -157,6 +172,54 @@ public final class Mapping implements AutoCloseable {
      */
     public void write(long offset, byte[] src, int srcOffset, int count) {
         copy(offset, src, srcOffset, count, true);
+    }
+
+    /**
+     * Reads a 32-bit value with acquire semantics (no later load or store moves before it), for
+     * memory another party (KVM) writes while we read.
+     *
+     * @param offset where in the mapping, a multiple of 4
+     * @return the value, in native byte order
+     * @throws IndexOutOfBoundsException if the four bytes are outside the mapping
+     * @throws IllegalArgumentException if {@code offset} is not a multiple of 4
+     * @throws IllegalStateException if the mapping is closed
+     */
+    public int getIntAcquire(long offset) {
+        requireIntAligned(offset);
+        long stamp = lockOpen(offset, Integer.BYTES);
+        try {
+            // SAFETY: the aligned four bytes are inside the mapping (checked by lockOpen) and inside
+            // one chunk (CHUNK is a multiple of 4); the mapping is open under the read lock.
+            return (int) INTS.getAcquire(chunks[(int) (offset / CHUNK)], (int) (offset % CHUNK));
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * Writes a 32-bit value with release semantics (no earlier load or store moves after it).
+     *
+     * @param offset where in the mapping, a multiple of 4
+     * @param value the value, stored in native byte order
+     * @throws IndexOutOfBoundsException if the four bytes are outside the mapping
+     * @throws IllegalArgumentException if {@code offset} is not a multiple of 4
+     * @throws IllegalStateException if the mapping is closed
+     */
+    public void setIntRelease(long offset, int value) {
+        requireIntAligned(offset);
+        long stamp = lockOpen(offset, Integer.BYTES);
+        try {
+            // SAFETY: as in getIntAcquire.
+            INTS.setRelease(chunks[(int) (offset / CHUNK)], (int) (offset % CHUNK), value);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    private void requireIntAligned(long offset) {
+        if ((offset & 3) != 0) {
+            throw new IllegalArgumentException("32-bit access at " + offset + " in " + what + " is not 4-aligned");
+        }
     }
 
     /**

@@ -42,6 +42,11 @@ public final class Vcpu implements AutoCloseable {
         return id;
     }
 
+    /** @return the vCPU's file descriptor, for mappings of its other pages */
+    Fd fd() {
+        return fd;
+    }
+
     /**
      * Binds the vCPU to the calling thread so {@link #kick()} can reach it: blocks the kick signal
      * in this thread and tells KVM to unblock it while the guest runs. Call once, on the thread

@@ -10,6 +10,7 @@ public final class Vm extends Fd {
 
     private final int vcpuMmapSize;
     private final Struct irqLevel = new Struct(KvmStructs.IRQ_LEVEL) { };
+    private volatile CoalescedRing coalescedRing;
 
     Vm(int fd, int vcpuMmapSize) {
         super(fd, "VM fd " + fd);
@@ -73,6 +74,48 @@ public final class Vm extends Fd {
         Struct config = new Struct(KvmStructs.PIT_CONFIG) { };
         config.u32(0, PIT_SPEAKER_DUMMY);
         ioctl(Ioctl.KVM_CREATE_PIT2, config);
+    }
+
+    /**
+     * {@code KVM_REGISTER_COALESCED_MMIO} with {@code pio = 1}: from now on KVM records the guest's
+     * port writes to {@code [port, port + size)} in the coalesced ring instead of exiting (reads
+     * still exit). Needs {@link Capability#COALESCED_PIO}.
+     *
+     * @param port the first port
+     * @param size how many ports, 1 or more, within the 64 KiB port space
+     * @throws IllegalArgumentException if the range is not inside the port space
+     */
+    public void registerCoalescedPio(int port, int size) {
+        if (port < 0 || size < 1 || port > 0x10000 - size) {
+            throw new IllegalArgumentException("coalesced port range " + port + " +" + size + " outside 0..0xffff");
+        }
+        Struct zone = new Struct(KvmStructs.COALESCED_MMIO_ZONE) { };
+        zone.u64(KvmStructs.COALESCED_MMIO_ZONE_ADDR, port);
+        zone.u32(KvmStructs.COALESCED_MMIO_ZONE_SIZE, size);
+        zone.u32(KvmStructs.COALESCED_MMIO_ZONE_PIO, 1);
+        ioctl(Ioctl.KVM_REGISTER_COALESCED_MMIO, zone);
+    }
+
+    /**
+     * Drains the coalesced ring {@linkplain #attach(CoalescedRing) attached} to this VM, if any: the
+     * vCPU threads call it after every {@code KVM_RUN}, before handling the exit, and once more
+     * after their last run, so every recorded write reaches its device before anything that
+     * follows it.
+     */
+    public void drainCoalesced() {
+        CoalescedRing ring = coalescedRing;
+        if (ring != null) {
+            ring.drain();
+        }
+    }
+
+    /**
+     * Makes {@link #drainCoalesced()} drain {@code ring}; attach it before registering a zone.
+     *
+     * @param ring the VM's ring
+     */
+    public void attach(CoalescedRing ring) {
+        coalescedRing = ring;
     }
 
     /**

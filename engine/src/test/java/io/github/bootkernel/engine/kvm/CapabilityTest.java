@@ -20,6 +20,8 @@ class CapabilityTest {
         assertThat(Capability.SET_IDENTITY_MAP_ADDR.number()).isEqualTo(37);
         assertThat(Capability.TSC_DEADLINE_TIMER.number()).isEqualTo(72);
         assertThat(Capability.IMMEDIATE_EXIT.number()).isEqualTo(136);
+        assertThat(Capability.COALESCED_MMIO.number()).isEqualTo(15);
+        assertThat(Capability.COALESCED_PIO.number()).isEqualTo(162);
     }
 
     @Test

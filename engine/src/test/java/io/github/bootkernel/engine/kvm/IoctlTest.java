@@ -33,6 +33,7 @@ class IoctlTest {
         assertThat(Ioctl.KVM_SET_IDENTITY_MAP_ADDR.number()).isEqualTo(0x4008ae48L);
         assertThat(Ioctl.KVM_IRQ_LINE.number()).isEqualTo(0x4008ae61L);
         assertThat(Ioctl.KVM_CREATE_PIT2.number()).isEqualTo(0x4040ae77L);
+        assertThat(Ioctl.KVM_REGISTER_COALESCED_MMIO.number()).isEqualTo(0x4010ae67L);
     }
 
     @Test

@@ -44,6 +44,7 @@ class KvmStructsTest {
             assertThat(KvmStructs.MEMORY_REGION).isEqualTo(32);
             assertThat(KvmStructs.PIT_CONFIG).isEqualTo(64);
             assertThat(KvmStructs.IRQ_LEVEL).isEqualTo(8);
+            assertThat(KvmStructs.COALESCED_MMIO_ZONE).isEqualTo(16);
             assertThat(KvmStructs.SIGNAL_MASK_HEADER).isEqualTo(4);
             assertThat(KvmStructs.KERNEL_SIGSET).isEqualTo(8);
             assertThat(KvmStructs.RUN_SIZE).isEqualTo(2352);
@@ -137,6 +138,13 @@ class KvmStructsTest {
             assertThat(KvmStructs.MEMORY_REGION_GUEST_PHYS_ADDR).isEqualTo(8);
             assertThat(KvmStructs.MEMORY_REGION_MEMORY_SIZE).isEqualTo(16);
             assertThat(KvmStructs.MEMORY_REGION_USERSPACE_ADDR).isEqualTo(24);
+        }
+
+        @Test
+        void kvmCoalescedMmioZone() {
+            assertThat(KvmStructs.COALESCED_MMIO_ZONE_ADDR).isEqualTo(0);
+            assertThat(KvmStructs.COALESCED_MMIO_ZONE_SIZE).isEqualTo(8);
+            assertThat(KvmStructs.COALESCED_MMIO_ZONE_PIO).isEqualTo(12);
         }
 
         @Test
