@@ -104,7 +104,7 @@ public final class Benchmark {
         String command = System.getProperty(COMMAND_PROPERTY, "bench/run " + String.join(" ", args)).strip();
         List<String> machine = new ArrayList<>(Host.facts());
         machine.add("QEMU: " + qemuVersion());
-        machine.add("bootkernel CLI launched as `" + CliCommand.describe() + "`");
+        machine.add("bootkernel CLI launched as `" + CliCommand.describe(jar) + "`");
         machine.add("kvmtool: not a subject (Debian 12's archive, where the benchmark was built, has no kvmtool package)");
         RunInfo info = new RunInfo(command, machine, started.toString(),
                 String.format(Locale.ROOT, "%.1f min", seconds / 60), failures);

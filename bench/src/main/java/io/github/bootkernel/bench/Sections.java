@@ -1,5 +1,7 @@
 package io.github.bootkernel.bench;
 
+import io.github.bootkernel.bench.io.ConsoleThroughput;
+import io.github.bootkernel.bench.io.ExitPath;
 import io.github.bootkernel.bench.sections.CommandChannel;
 import io.github.bootkernel.bench.sections.FourCpus;
 import io.github.bootkernel.bench.sections.Memory;
@@ -23,7 +25,7 @@ public final class Sections {
     /** @return every section */
     public static List<Section> all() {
         List<Section> all = new ArrayList<>(List.of(new TimeToInit(), new TimeToEnd(), new FourCpus(),
-                new CommandChannel(), new Memory(), new SuiteCost()));
+                new CommandChannel(), new ConsoleThroughput(), new ExitPath(), new Memory(), new SuiteCost()));
         for (Section s : ServiceLoader.load(Section.class)) {
             if (all.stream().noneMatch(a -> a.getClass() == s.getClass())) {
                 all.add(s);

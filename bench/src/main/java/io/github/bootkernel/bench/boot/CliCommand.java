@@ -1,15 +1,17 @@
 package io.github.bootkernel.bench.boot;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The one place that says how the benchmark launches bootkernel's command-line tool: {@code java
- * -jar bootkernel.jar} with this JVM's {@code java}, or the command that the system property
- * {@value #PROPERTY} names (words separated by spaces, e.g. a launcher script), followed by the
- * tool's options.
+ * The one place that says how the benchmark launches bootkernel's command-line tool: as the README
+ * says, through the launcher {@code engine/target/bootkernel} next to the jar (its class-data
+ * archive and JVM settings, made by the build), else {@code java -jar bootkernel.jar} with this
+ * JVM's {@code java}, or the command that the system property {@value #PROPERTY} names (words
+ * separated by spaces), followed by the tool's options.
  */
 public final class CliCommand {
 
@@ -44,12 +46,26 @@ public final class CliCommand {
         if (!custom.isEmpty()) {
             return Arrays.asList(custom.split("\\s+"));
         }
+        Path script = launcherScript(jar);
+        if (Files.isExecutable(script)) {
+            return List.of(script.toString());
+        }
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString());
     }
 
+    private static Path launcherScript(Path jar) {
+        Path dir = jar.toAbsolutePath().getParent();
+        return dir.resolve("bootkernel");
+    }
+
     /** @return the launch command in words, for the report */
-    public static String describe() {
+    public static String describe(Path jar) {
         String custom = System.getProperty(PROPERTY, "").strip();
-        return custom.isEmpty() ? "java -jar engine/target/bootkernel.jar" : custom;
+        if (!custom.isEmpty()) {
+            return custom;
+        }
+        return Files.isExecutable(launcherScript(jar))
+                ? "engine/target/bootkernel (the launcher: class-data archive, C1, serial GC)"
+                : "java -jar engine/target/bootkernel.jar";
     }
 }
