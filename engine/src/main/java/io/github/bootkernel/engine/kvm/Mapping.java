@@ -9,7 +9,8 @@ import java.util.Objects;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * A memory mapping this process owns: anonymous guest RAM or a vCPU's {@code kvm_run} page.
+ * A memory mapping this process owns: guest RAM (anonymous, or a {@link MemoryFile} shared or
+ * copy-on-write) or a vCPU's {@code kvm_run} page.
  *
  * <p>The mapping is the only holder of its native memory: callers copy bytes in and out through
  * {@link #read}, {@link #write}, {@link #putByte} and {@link #copyFrom}, which check the range
@@ -67,6 +68,35 @@ public final class Mapping implements AutoCloseable {
      * @return the mapping
      */
     public static Mapping anonymous(long length, String what) {
+        return guestMemory(length, what, Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1);
+    }
+
+    /**
+     * Maps the whole of a memory file as guest RAM, aligned like {@link #anonymous} (so the kernel
+     * may use transparent huge pages where shmem allows them) and excluded from forked children.
+     * {@code shared}: writes go to the file, which other mappings of it see (the RAM of a machine
+     * that may be snapshotted). Private: copy-on-write, writes stay in this mapping and the file is
+     * never changed (a clone's RAM); {@code MAP_NORESERVE}, so the host commits only the pages the
+     * clone writes.
+     *
+     * @param file the memory file; the caller holds a reference while this call runs, the mapping
+     *     stays valid after the file's last reference is released
+     * @param shared {@code MAP_SHARED} if true, {@code MAP_PRIVATE} if false
+     * @param what what the memory is for, for messages
+     * @return the mapping of {@code file.length()} bytes
+     * @throws KvmException if the host refuses the mapping
+     */
+    public static Mapping ofFile(MemoryFile file, boolean shared, String what) {
+        int flags = (shared ? Native.MAP_SHARED : Native.MAP_PRIVATE) | Native.MAP_NORESERVE;
+        return guestMemory(file.length(), what, flags, file.fdForMapping());
+    }
+
+    /**
+     * Reserves {@code length} bytes plus 2 MiB of address space, maps the 2 MiB-aligned window of
+     * it with {@code flags} (over {@code fd} from offset 0, or anonymous with -1), gives back the
+     * slack, and advises {@code MADV_DONTFORK} and {@code MADV_HUGEPAGE}.
+     */
+    private static Mapping guestMemory(long length, String what, int flags, int fd) {
         long reserved = Math.addExact(length, HUGE_PAGE);
         long addr;
         try {
@@ -81,6 +111,19 @@ public final class Mapping implements AutoCloseable {
         // Keep a 2 MiB-aligned window and give back the slack on both sides, so the kernel can back
         // guest RAM with transparent huge pages: far fewer (nested) page faults and TLB misses.
         long aligned = (addr + HUGE_PAGE - 1) & -HUGE_PAGE;
+        if (fd >= 0) {
+            try {
+                // SAFETY: MAP_FIXED replaces [aligned, + length), which lies inside the reservation
+                // just made and used by nobody else; the file is at least length bytes long.
+                Native.mmap(aligned, length, Native.PROT_READ | Native.PROT_WRITE, flags | Native.MAP_FIXED, fd, 0);
+            } catch (RuntimeException e) {
+                Native.munmap(addr, reserved);
+                if (!Native.isErrno(e)) {
+                    throw e;
+                }
+                throw new KvmException("mmap of the memory file for " + what, Native.errno(e), e);
+            }
+        }
         // SAFETY: both ranges lie inside the reservation just made and are not used by anyone.
         if (aligned > addr) {
             Native.munmap(addr, aligned - addr);

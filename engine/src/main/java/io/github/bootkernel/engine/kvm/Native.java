@@ -23,10 +23,12 @@ final class Native {
     static final int PROT_WRITE = 0x2;
     static final int MAP_SHARED = 0x01;
     static final int MAP_PRIVATE = 0x02;
+    static final int MAP_FIXED = 0x10;
     static final int MAP_ANONYMOUS = 0x20;
     static final int MAP_NORESERVE = 0x4000;
     static final long MAP_FAILED = -1L;
     static final int MADV_DONTFORK = 10;
+    static final int MFD_CLOEXEC = 0x1;
     static final int MADV_HUGEPAGE = 14;
     static final int SIG_BLOCK = 0;
     static final int F_GETFD = 1;
@@ -54,6 +56,13 @@ final class Native {
             throws LastErrorException;
 
     static native int munmap(long addr, long length) throws LastErrorException;
+
+    // SAFETY: name is a NUL-terminated copy JNA makes; memfd_create reads only it and returns a
+    // new descriptor the caller owns.
+    static native int memfd_create(String name, int flags) throws LastErrorException;
+
+    // SAFETY: a descriptor number and a length, no memory.
+    static native int ftruncate(int fd, long length) throws LastErrorException;
 
     static native int madvise(long addr, long length, int advice) throws LastErrorException;
 

@@ -1,6 +1,7 @@
 package io.github.bootkernel.engine.memory;
 
 import io.github.bootkernel.engine.kvm.Mapping;
+import io.github.bootkernel.engine.kvm.MemoryFile;
 import io.github.bootkernel.engine.kvm.Vm;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,13 +9,17 @@ import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Guest RAM: one anonymous host mapping, registered with KVM as one memory slot per region, read
- * and written by guest physical address.
+ * Guest RAM: one host mapping of a memory file ({@code memfd}), registered with KVM as one memory
+ * slot per region, read and written by guest physical address.
  *
- * <p>The mapping is reserved, not touched: a 1 GiB guest costs only the pages the guest and the
- * loader actually use. Where RAM sits in guest physical memory is the caller's choice
+ * <p>The memory is reserved, not touched: a 1 GiB guest costs only the pages the guest and the
+ * loader actually use. {@link #allocate} maps a new memory file shared, so the file holds the
+ * guest's RAM and a snapshot can keep it ({@link #file()}); {@link #cloneOf} maps an existing one
+ * private, copy-on-write: the clone reads the file's pages until it writes its own, and never
+ * changes the file. Where RAM sits in guest physical memory is the caller's choice
  * ({@code boot.Layout.ram}: below the 32-bit MMIO hole, the rest from 4 GiB); this class only
  * checks each access against those regions.
  */
@@ -24,6 +29,9 @@ public final class GuestMemory implements AutoCloseable {
     public static final long PAGE = 4096;
 
     private final Mapping mapping;
+    private final MemoryFile file;
+    private final boolean clone;
+    private final AtomicBoolean fileReleased = new AtomicBoolean();
     private final long size;
     private final List<Region> regions;
 
@@ -41,8 +49,10 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
-    private GuestMemory(Mapping mapping, List<Region> regions) {
+    private GuestMemory(Mapping mapping, MemoryFile file, boolean clone, List<Region> regions) {
         this.mapping = mapping;
+        this.file = file;
+        this.clone = clone;
         this.size = mapping.length();
         this.regions = regions;
     }
@@ -58,6 +68,61 @@ public final class GuestMemory implements AutoCloseable {
      * @throws IllegalArgumentException if the regions are not laid out that way
      */
     public static GuestMemory allocate(List<Region> regions) {
+        long size = checkLayout(regions);
+        MemoryFile file = MemoryFile.create(size, "guest RAM");
+        try {
+            return new GuestMemory(Mapping.ofFile(file, true, "guest RAM"), file, false, List.copyOf(regions));
+        } catch (RuntimeException | Error e) {
+            file.release();
+            throw e;
+        }
+    }
+
+    /**
+     * Maps guest RAM that another machine's memory file holds, copy-on-write
+     * ({@code MAP_PRIVATE}): reads see the file's pages, writes make private copies, and the file is
+     * never changed. Costs no copy: only the pages this clone writes take new host memory.
+     *
+     * @param file the memory file of the RAM to clone; this memory takes a reference of its own,
+     *     released by {@link #close()}
+     * @param regions the regions that file was laid out with (as for {@link #allocate})
+     * @return the clone's guest memory, owned by the caller
+     * @throws IllegalArgumentException if the regions are not laid out as {@link #allocate} requires,
+     *     or do not add up to the file's length
+     * @throws IllegalStateException if the file is already closed
+     */
+    public static GuestMemory cloneOf(MemoryFile file, List<Region> regions) {
+        long size = checkLayout(regions);
+        if (size != file.length()) {
+            throw new IllegalArgumentException("guest RAM regions of " + size + " bytes for a memory file of "
+                    + file.length() + " bytes (" + file + ")");
+        }
+        file.retain();
+        try {
+            return new GuestMemory(Mapping.ofFile(file, false, "cloned guest RAM"), file, true, List.copyOf(regions));
+        } catch (RuntimeException | Error e) {
+            file.release();
+            throw e;
+        }
+    }
+
+    /**
+     * Returns the memory file that holds this RAM. For memory from {@link #allocate} it is this
+     * guest's RAM (a snapshot {@linkplain MemoryFile#retain() retains} it); for a
+     * {@linkplain #cloneOf clone} it is the file cloned, which does not hold the clone's writes.
+     *
+     * @return the file; the caller retains it to keep it past {@link #close()}
+     */
+    public MemoryFile file() {
+        return file;
+    }
+
+    /** @return whether this is a copy-on-write clone of another machine's RAM (see {@link #cloneOf}) */
+    public boolean isClone() {
+        return clone;
+    }
+
+    private static long checkLayout(List<Region> regions) {
         long size = 0;
         long end = 0;
         for (Region r : regions) {
@@ -72,7 +137,7 @@ public final class GuestMemory implements AutoCloseable {
         if (size == 0) {
             throw new IllegalArgumentException("guest RAM needs at least one region");
         }
-        return new GuestMemory(Mapping.anonymous(size, "guest RAM"), List.copyOf(regions));
+        return size;
     }
 
     /**
@@ -203,12 +268,10 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /**
-     * Unmaps the memory, after any copy under way; later reads and writes throw
-     * {@link IllegalStateException}. Call only after the VM that uses it is closed. Idempotent.
-     */
-    /**
      * Counts the bytes of guest RAM the host holds in memory now: the pages the guest or the
-     * loader touched, which is all a guest costs the host (the rest is only reserved).
+     * loader touched, which is all a guest costs the host (the rest is only reserved). For a
+     * {@linkplain #cloneOf clone} this includes the cloned file's pages in memory, which the clone
+     * shares with its snapshot and the other clones ({@code mincore(2)} counts the page cache).
      *
      * @return resident bytes, at most {@link #size()}
      * @throws IllegalStateException after {@link #close()}
@@ -217,8 +280,19 @@ public final class GuestMemory implements AutoCloseable {
         return mapping.residentBytes();
     }
 
+    /**
+     * Unmaps the memory, after any copy under way, and releases this memory's reference to its
+     * memory file; later reads and writes throw {@link IllegalStateException}. Call only after the
+     * VM that uses it is closed. Idempotent.
+     */
     @Override
     public void close() {
-        mapping.close();
+        try {
+            mapping.close();
+        } finally {
+            if (fileReleased.compareAndSet(false, true)) {
+                file.release();
+            }
+        }
     }
 }
