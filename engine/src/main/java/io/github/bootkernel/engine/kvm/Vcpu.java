@@ -321,7 +321,12 @@ public final class Vcpu implements AutoCloseable {
         fd.ioctl(Ioctl.KVM_SET_REGS, direct(state.regs));
         fd.ioctl(Ioctl.KVM_SET_SREGS, direct(state.sregs));
         if (state.xsave != null) {
-            fd.ioctl(Ioctl.KVM_SET_XSAVE, direct(state.xsave));
+            // KVM_SET_XSAVE reads as many bytes as this VM's XSAVE size (KVM_CAP_XSAVE2, at least
+            // 4 KiB), whatever the request number says: the buffer is at least that long, zero-padded.
+            ByteBuffer xsave = ByteBuffer.allocateDirect(Math.max(state.xsave.length,
+                    Math.max(KvmStructs.XSAVE, support.xsave2Bytes()))).order(ByteOrder.nativeOrder());
+            xsave.put(0, state.xsave);
+            fd.ioctl(Ioctl.KVM_SET_XSAVE, xsave);
         } else {
             fd.ioctl(Ioctl.KVM_SET_FPU, direct(state.fpu));
         }
