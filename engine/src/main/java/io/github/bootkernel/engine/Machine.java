@@ -118,6 +118,11 @@ public final class Machine implements AutoCloseable {
     private final AtomicInteger running;
     private boolean released;
     private boolean closed;
+    /**
+     * Held by {@link #snapshot()} while it reads KVM state and by {@link #close()} before it
+     * releases the VM, so no state ioctl reaches a closed (or reused) descriptor.
+     */
+    private final Object snapshotLock = new Object();
     /** Holds the vCPUs for {@link #snapshot()}. */
     private final PauseGate pauseGate;
     /** The CMOS clock, whose index register a snapshot saves. */
@@ -666,8 +671,10 @@ public final class Machine implements AutoCloseable {
             consoleSink.end(how);
             endCom2(how);
         }
-        synchronized (lifecycle) {
-            released = true;
+        synchronized (snapshotLock) { // a snapshot under way has seen the end and stops reading state
+            synchronized (lifecycle) {
+                released = true;
+            }
         }
         try {
             List<AutoCloseable> resources = new ArrayList<>(vcpus);
@@ -732,6 +739,12 @@ public final class Machine implements AutoCloseable {
             }
             snapshotTaken = true;
         }
+        synchronized (snapshotLock) {
+            return pauseAndCapture();
+        }
+    }
+
+    private Snapshot pauseAndCapture() {
         long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
         pauseGate.request();
         kick();
