@@ -696,12 +696,12 @@ public final class Machine implements AutoCloseable {
      * {@code immediate_exit}); then every vCPU's registers, special registers, FPU/XSAVE and XCRs,
      * MSRs, LAPIC, pending events, debug registers and MP state, the VM's PIC pair, IOAPIC, PIT
      * and kvmclock, both UARTs (FIFOs, queued input, interrupt state), the CMOS index and the
-     * console's partial line are saved, and the snapshot takes a reference to guest RAM's memory
-     * file: nothing is copied.
+     * console's partial line are saved, and guest RAM is copied once into a sealed memory file
+     * ({@link GuestMemory#copyToFile()}: only the pages the host holds that are not all zero),
+     * which the snapshot keeps and its clones map copy-on-write.
      *
-     * <p>This machine then ends (its end is {@link GuestExit.Kind#STOPPED}, "snapshotted"): its RAM
-     * now belongs to the snapshot, which its clones map copy-on-write, so it must never change
-     * again. Close it as usual; the RAM lives on while the snapshot or a clone holds it.
+     * <p>This machine then ends (its end is {@link GuestExit.Kind#STOPPED}, "snapshotted") and its
+     * own RAM is given back to the host (it reads as zeros from then on). Close it as usual.
      *
      * <p>Not yet: a machine with the guest agent ({@link MachineConfig#agent()}; the channel's state
      * is not captured), and a clone (its RAM is a private copy of another file).
@@ -711,7 +711,7 @@ public final class Machine implements AutoCloseable {
      * @throws IllegalStateException if the guest has ended, a snapshot was already taken, this is
      *     a clone, or the call comes from a vCPU thread
      * @throws MachineException if the machine has the guest agent, the vCPUs do not pause within
-     *     5 s, or KVM refuses a state ioctl (the guest then runs on)
+     *     5 s, or KVM refuses a state ioctl or the host the memory file (the guest then runs on)
      */
     public Snapshot snapshot() {
         synchronized (lifecycle) {
@@ -768,11 +768,15 @@ public final class Machine implements AutoCloseable {
                 partialLine = console().partialLine();
                 endsInCr = lastConsoleByteWasCr;
             }
-            MemoryFile file = memory.file().retain();
+            // Copied while every vCPU is held: nothing else writes guest RAM (the device models
+            // here are port I/O only, and KVM writes the kvmclock page only on entry to KVM_RUN).
+            MemoryFile file = memory.copyToFile();
             Snapshot snapshot = new Snapshot(config, memory.regions(), file, vmState, states, console, agentPort,
                     cmosIndex, partialLine, endsInCr, support);
             end(GuestExit.of(GuestExit.Kind.STOPPED, "snapshotted: the source of a snapshot does not run again"));
             pauseGate.resume();
+            // The source never runs again: its RAM's pages go back to the host now, not at close().
+            memory.discard();
             return snapshot;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -9,8 +9,8 @@ import java.util.Objects;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * A memory mapping this process owns: guest RAM (anonymous, or a {@link MemoryFile} shared or
- * copy-on-write) or a vCPU's {@code kvm_run} page.
+ * A memory mapping this process owns: guest RAM (anonymous, or a copy-on-write mapping of a
+ * {@link MemoryFile}) or a vCPU's {@code kvm_run} page.
  *
  * <p>The mapping is the only holder of its native memory: callers copy bytes in and out through
  * {@link #read}, {@link #write}, {@link #putByte} and {@link #copyFrom}, which check the range
@@ -32,6 +32,10 @@ public final class Mapping implements AutoCloseable {
     private static final int COPY_PIECE = 64 << 10;
     /** How much {@link #copyFrom(long, FileChannel, long, long)} reads per lock hold. */
     private static final int FILE_PIECE = 1 << 20;
+    /** The most pages {@link #copyResidentTo} writes in one {@code pwrite}: 256 MiB (Linux caps one at ~2 GiB). */
+    private static final int MAX_WRITE_PAGES = 1 << 16;
+    /** A page of zeros to compare with; read only, its position never moves (duplicated per use). */
+    private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect((int) PAGE).asReadOnlyBuffer();
 
     private final String what;
     private final long address;
@@ -72,23 +76,19 @@ public final class Mapping implements AutoCloseable {
     }
 
     /**
-     * Maps the whole of a memory file as guest RAM, aligned like {@link #anonymous} (so the kernel
-     * may use transparent huge pages where shmem allows them) and excluded from forked children.
-     * {@code shared}: writes go to the file, which other mappings of it see (the RAM of a machine
-     * that may be snapshotted). Private: copy-on-write, writes stay in this mapping and the file is
-     * never changed (a clone's RAM); {@code MAP_NORESERVE}, so the host commits only the pages the
-     * clone writes.
+     * Maps the whole of a sealed memory file as a clone's guest RAM, copy-on-write
+     * ({@code MAP_PRIVATE | MAP_NORESERVE}): reads see the file's pages, writes make private copies
+     * that stay in this mapping, and the file is never changed; the host commits only the pages the
+     * clone writes. Aligned like {@link #anonymous} and excluded from forked children.
      *
      * @param file the memory file; the caller holds a reference while this call runs, the mapping
      *     stays valid after the file's last reference is released
-     * @param shared {@code MAP_SHARED} if true, {@code MAP_PRIVATE} if false
      * @param what what the memory is for, for messages
      * @return the mapping of {@code file.length()} bytes
      * @throws KvmException if the host refuses the mapping
      */
-    public static Mapping ofFile(MemoryFile file, boolean shared, String what) {
-        int flags = (shared ? Native.MAP_SHARED : Native.MAP_PRIVATE) | Native.MAP_NORESERVE;
-        return guestMemory(file.length(), what, flags, file.fdForMapping());
+    public static Mapping ofFile(MemoryFile file, String what) {
+        return guestMemory(file.length(), what, Native.MAP_PRIVATE | Native.MAP_NORESERVE, file.fdForMapping());
     }
 
     /**
@@ -325,6 +325,122 @@ public final class Mapping implements AutoCloseable {
             lock.unlockRead(stamp);
         }
         return resident * PAGE;
+    }
+
+    /**
+     * Writes the pages of this mapping that are resident ({@code mincore(2)}) and not all zero into
+     * a file at the same offsets, with {@code pwrite(2)} straight from the mapping, one call per run
+     * of such pages; the other pages are left as they are in the file (holes read as zeros). A
+     * resident page may be the shared zero page (a read fault on anonymous memory maps it) or part
+     * of an all-zero huge page, hence the zero test.
+     *
+     * @param fd an open descriptor of a file at least {@link #length()} bytes long, which the
+     *     caller owns
+     * @param target the file, for messages
+     * @return the bytes written, a multiple of the page size
+     * @throws IllegalStateException if the mapping is closed
+     * @throws KvmException if {@code mincore} or {@code pwrite} fails
+     */
+    long copyResidentTo(int fd, String target) {
+        long pages = length / PAGE;
+        ByteBuffer vec = ByteBuffer.allocateDirect((int) Math.min(Math.max(pages, 1), RESIDENCY_PAGES_PER_CALL));
+        long written = 0;
+        long stamp = lockOpen(0, length);
+        try {
+            for (long first = 0; first < pages; first += vec.capacity()) {
+                int n = (int) Math.min(vec.capacity(), pages - first);
+                try {
+                    // SAFETY: [address + first * PAGE, + n * PAGE) lies inside this mapping (n is
+                    // clamped to the pages left), which stays mapped while the read lock is held;
+                    // mincore writes one byte per page of it, n <= vec.capacity() bytes.
+                    Native.mincore(address + first * PAGE, n * PAGE, vec);
+                } catch (RuntimeException e) {
+                    throw errno(e, "mincore of " + what);
+                }
+                int i = 0;
+                while (i < n) {
+                    if (!copyable(vec, first, i)) {
+                        i++;
+                        continue;
+                    }
+                    int end = i + 1;
+                    while (end < n && end - i < MAX_WRITE_PAGES && copyable(vec, first, end)) {
+                        end++;
+                    }
+                    long offset = (first + i) * PAGE;
+                    writeFully(fd, offset, (end - i) * PAGE, target);
+                    written += (end - i) * PAGE;
+                    i = end;
+                }
+            }
+        } finally {
+            lock.unlockRead(stamp);
+        }
+        return written;
+    }
+
+    /** Whether page {@code first + i} is resident (bit 0 of its mincore byte) and not all zero; under the read lock. */
+    private boolean copyable(ByteBuffer vec, long first, int i) {
+        if ((vec.get(i) & 1) == 0) {
+            return false;
+        }
+        long offset = (first + i) * PAGE;
+        // SAFETY: the page [offset, + PAGE) is inside the mapping (first + i < length / PAGE) and
+        // inside one chunk (PAGE divides CHUNK); the mapping is mapped while the read lock is held.
+        // A resident page is read without a fault that could allocate.
+        ByteBuffer page = chunks[(int) (offset / CHUNK)].slice((int) (offset % CHUNK), (int) PAGE);
+        return page.mismatch(ZERO_PAGE.duplicate()) != -1;
+    }
+
+    /** pwrite of [offset, + count) of this mapping to the same offset of fd, retried until all is written; under the read lock. */
+    private void writeFully(int fd, long offset, long count, String target) {
+        long done = 0;
+        while (done < count) {
+            long n;
+            try {
+                // SAFETY: [address + offset + done, + count - done) lies inside this mapping
+                // (copyResidentTo passes whole pages below length / PAGE), which stays mapped while
+                // the read lock is held; pwrite only reads it.
+                n = Native.pwrite(fd, address + offset + done, count - done, offset + done);
+            } catch (RuntimeException e) {
+                if (Native.isErrno(e) && Native.errno(e) == Native.EINTR) {
+                    continue;
+                }
+                throw errno(e, "pwrite of " + (count - done) + " bytes of " + what + " to " + target);
+            }
+            if (n <= 0) {
+                throw new KvmException("pwrite of " + what + " to " + target + " wrote nothing at offset "
+                        + (offset + done));
+            }
+            done += n;
+        }
+    }
+
+    private static RuntimeException errno(RuntimeException e, String call) {
+        if (!Native.isErrno(e)) {
+            return e;
+        }
+        return new KvmException(call, Native.errno(e), e);
+    }
+
+    /**
+     * Frees every page of the mapping ({@code madvise(MADV_DONTNEED)}): it stays mapped, and an
+     * anonymous mapping then reads as zeros, a private file mapping as its file.
+     *
+     * @throws IllegalStateException if the mapping is closed
+     * @throws KvmException if {@code madvise} fails
+     */
+    public void discard() {
+        long stamp = lockOpen(0, length);
+        try {
+            // SAFETY: the whole mapping, which stays mapped while the read lock is held; later
+            // accesses see zero-filled (or file) pages, never unmapped memory.
+            Native.madvise(address, length, Native.MADV_DONTNEED);
+        } catch (RuntimeException e) {
+            throw errno(e, "madvise(MADV_DONTNEED) on " + what);
+        } finally {
+            lock.unlockRead(stamp);
+        }
     }
 
     /** @return whether {@link #close()} has been called (the unmap may still be waiting for accesses) */

@@ -12,15 +12,15 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Guest RAM: one host mapping of a memory file ({@code memfd}), registered with KVM as one memory
- * slot per region, read and written by guest physical address.
+ * Guest RAM: one host mapping, registered with KVM as one memory slot per region, read and
+ * written by guest physical address.
  *
  * <p>The memory is reserved, not touched: a 1 GiB guest costs only the pages the guest and the
- * loader actually use. {@link #allocate} maps a new memory file shared, so the file holds the
- * guest's RAM and a snapshot can keep it ({@link #file()}); {@link #cloneOf} maps an existing one
- * private, copy-on-write: the clone reads the file's pages until it writes its own, and never
- * changes the file. Where RAM sits in guest physical memory is the caller's choice
- * ({@code boot.Layout.ram}: below the 32-bit MMIO hole, the rest from 4 GiB); this class only
+ * loader actually use. {@link #allocate} maps anonymous memory with transparent huge pages advised
+ * (the fastest for a boot); {@link #copyToFile()} copies its content once into a sealed memory file
+ * for a snapshot, and {@link #cloneOf} maps such a file private, copy-on-write: the clone reads the
+ * file's pages until it writes its own, and never changes the file. Where RAM sits in guest
+ * physical memory is the caller's choice ({@code boot.Layout.ram}: below the 32-bit MMIO hole, the rest from 4 GiB); this class only
  * checks each access against those regions.
  */
 public final class GuestMemory implements AutoCloseable {
@@ -29,8 +29,8 @@ public final class GuestMemory implements AutoCloseable {
     public static final long PAGE = 4096;
 
     private final Mapping mapping;
+    /** The file a clone maps; null for memory from {@link #allocate}. */
     private final MemoryFile file;
-    private final boolean clone;
     private final AtomicBoolean fileReleased = new AtomicBoolean();
     private final long size;
     private final List<Region> regions;
@@ -49,10 +49,9 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
-    private GuestMemory(Mapping mapping, MemoryFile file, boolean clone, List<Region> regions) {
+    private GuestMemory(Mapping mapping, MemoryFile file, List<Region> regions) {
         this.mapping = mapping;
         this.file = file;
-        this.clone = clone;
         this.size = mapping.length();
         this.regions = regions;
     }
@@ -69,17 +68,11 @@ public final class GuestMemory implements AutoCloseable {
      */
     public static GuestMemory allocate(List<Region> regions) {
         long size = checkLayout(regions);
-        MemoryFile file = MemoryFile.create(size, "guest RAM");
-        try {
-            return new GuestMemory(Mapping.ofFile(file, true, "guest RAM"), file, false, List.copyOf(regions));
-        } catch (RuntimeException | Error e) {
-            file.release();
-            throw e;
-        }
+        return new GuestMemory(Mapping.anonymous(size, "guest RAM"), null, List.copyOf(regions));
     }
 
     /**
-     * Maps guest RAM that another machine's memory file holds, copy-on-write
+     * Maps guest RAM that a snapshot's memory file holds ({@link #copyToFile()}), copy-on-write
      * ({@code MAP_PRIVATE}): reads see the file's pages, writes make private copies, and the file is
      * never changed. Costs no copy: only the pages this clone writes take new host memory.
      *
@@ -99,7 +92,7 @@ public final class GuestMemory implements AutoCloseable {
         }
         file.retain();
         try {
-            return new GuestMemory(Mapping.ofFile(file, false, "cloned guest RAM"), file, true, List.copyOf(regions));
+            return new GuestMemory(Mapping.ofFile(file, "cloned guest RAM"), file, List.copyOf(regions));
         } catch (RuntimeException | Error e) {
             file.release();
             throw e;
@@ -107,19 +100,34 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /**
-     * Returns the memory file that holds this RAM. For memory from {@link #allocate} it is this
-     * guest's RAM (a snapshot {@linkplain MemoryFile#retain() retains} it); for a
-     * {@linkplain #cloneOf clone} it is the file cloned, which does not hold the clone's writes.
+     * Copies this RAM once into a new memory file for a snapshot: only the pages the host holds
+     * that are not all zero ({@link MemoryFile#copyOf}), then seals the file. The caller keeps the
+     * guest from running meanwhile.
      *
-     * @return the file; the caller retains it to keep it past {@link #close()}
+     * @return the sealed file, with one reference owned by the caller
+     * @throws io.github.bootkernel.engine.kvm.KvmException if the host refuses a step; no file is
+     *     left open then
+     * @throws IllegalStateException after {@link #close()}
      */
-    public MemoryFile file() {
-        return file;
+    public MemoryFile copyToFile() {
+        return MemoryFile.copyOf(mapping, "guest RAM snapshot");
+    }
+
+    /**
+     * Gives every page of this RAM back to the host ({@code MADV_DONTNEED}); the memory stays
+     * mapped and reads as zeros (a clone's: as its file) from then on. For a machine that will not
+     * run again, after a snapshot copied its RAM.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     * @throws io.github.bootkernel.engine.kvm.KvmException if {@code madvise} fails
+     */
+    public void discard() {
+        mapping.discard();
     }
 
     /** @return whether this is a copy-on-write clone of another machine's RAM (see {@link #cloneOf}) */
     public boolean isClone() {
-        return clone;
+        return file != null;
     }
 
     private static long checkLayout(List<Region> regions) {
@@ -281,8 +289,8 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /**
-     * Unmaps the memory, after any copy under way, and releases this memory's reference to its
-     * memory file; later reads and writes throw {@link IllegalStateException}. Call only after the
+     * Unmaps the memory, after any copy under way, and for a clone releases its reference to the
+     * memory file it maps; later reads and writes throw {@link IllegalStateException}. Call only after the
      * VM that uses it is closed. Idempotent.
      */
     @Override
@@ -290,7 +298,7 @@ public final class GuestMemory implements AutoCloseable {
         try {
             mapping.close();
         } finally {
-            if (fileReleased.compareAndSet(false, true)) {
+            if (file != null && fileReleased.compareAndSet(false, true)) {
                 file.release();
             }
         }
