@@ -771,8 +771,14 @@ public final class Machine implements AutoCloseable {
             // Copied while every vCPU is held: nothing else writes guest RAM (the device models
             // here are port I/O only, and KVM writes the kvmclock page only on entry to KVM_RUN).
             MemoryFile file = memory.copyToFile();
-            Snapshot snapshot = new Snapshot(config, memory.regions(), file, vmState, states, console, agentPort,
-                    cmosIndex, partialLine, endsInCr, support);
+            Snapshot snapshot;
+            try {
+                snapshot = new Snapshot(config, memory.regions(), file, vmState, states, console, agentPort,
+                        cmosIndex, partialLine, endsInCr, support);
+            } catch (RuntimeException | Error e) {
+                file.release();
+                throw e;
+            }
             end(GuestExit.of(GuestExit.Kind.STOPPED, "snapshotted: the source of a snapshot does not run again"));
             pauseGate.resume();
             // The source never runs again: its RAM's pages go back to the host now, not at close().

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A paused machine's complete state, from {@link Machine#snapshot()}, in this JVM's memory: guest
- * RAM (the source's memory file, shared, never copied), every vCPU's KVM state, the VM's interrupt
+ * RAM (copied once, at the snapshot, into a sealed memory file: only the pages the source held
+ * that were not all zero), every vCPU's KVM state, the VM's interrupt
  * controllers, PIT and kvmclock, and the device models. {@link #restore()} makes a clone: a new,
  * independent {@link Machine} in a new VM that runs on from the snapshot's instant. Any number of
  * clones may run at once; each maps the RAM copy-on-write ({@code MAP_PRIVATE}), so a clone costs
@@ -101,7 +102,7 @@ public final class Snapshot implements AutoCloseable {
         return regions;
     }
 
-    /** The memory file, for a clone's mapping; GuestMemory.cloneOf refuses it once released. */
+    /** The sealed copy of guest RAM, for a clone's mapping; GuestMemory.cloneOf refuses it once released. */
     MemoryFile memoryFile() {
         return memoryFile;
     }

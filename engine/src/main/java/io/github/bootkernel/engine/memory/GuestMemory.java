@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (the fastest for a boot); {@link #copyToFile()} copies its content once into a sealed memory file
  * for a snapshot, and {@link #cloneOf} maps such a file private, copy-on-write: the clone reads the
  * file's pages until it writes its own, and never changes the file. Where RAM sits in guest
- * physical memory is the caller's choice ({@code boot.Layout.ram}: below the 32-bit MMIO hole, the rest from 4 GiB); this class only
- * checks each access against those regions.
+ * physical memory is the caller's choice ({@code boot.Layout.ram}: below the 32-bit MMIO hole, the
+ * rest from 4 GiB); this class only checks each access against those regions.
  */
 public final class GuestMemory implements AutoCloseable {
 
