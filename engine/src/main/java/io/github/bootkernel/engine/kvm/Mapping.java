@@ -4,7 +4,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.concurrent.locks.StampedLock;
 
@@ -22,7 +25,7 @@ import java.util.concurrent.locks.StampedLock;
 public final class Mapping implements AutoCloseable {
 
     private static final long HUGE_PAGE = 2L << 20;
-    /** The host's base page size, which {@code mincore} counts in. */
+    /** The host's base page size, which {@code mincore} and pagemap count in. */
     private static final long PAGE = 4096;
     /** Pages {@link #residentBytes()} asks {@code mincore} about at once: 1 GiB, a 256 KiB vector. */
     private static final int RESIDENCY_PAGES_PER_CALL = 1 << 18;
@@ -34,6 +37,12 @@ public final class Mapping implements AutoCloseable {
     private static final int FILE_PIECE = 1 << 20;
     /** The most pages {@link #copyResidentTo} writes in one {@code pwrite}: 256 MiB (Linux caps one at ~2 GiB). */
     private static final int MAX_WRITE_PAGES = 1 << 16;
+    /** Pages whose pagemap entries {@link #copyResidentTo} reads at once: 128 MiB of RAM, 256 KiB of entries. */
+    private static final int PAGEMAP_PAGES_PER_READ = 1 << 15;
+    /** Bytes per pagemap entry, and its "present" and "swapped" bits (proc(5), /proc/pid/pagemap). */
+    private static final int PAGEMAP_ENTRY = 8;
+    private static final long PAGEMAP_PRESENT = 1L << 63;
+    private static final long PAGEMAP_SWAPPED = 1L << 62;
     /** A page of zeros to compare with; read only, its position never moves (duplicated per use). */
     private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect((int) PAGE).asReadOnlyBuffer();
 
@@ -328,43 +337,42 @@ public final class Mapping implements AutoCloseable {
     }
 
     /**
-     * Writes the pages of this mapping that are resident ({@code mincore(2)}) and not all zero into
-     * a file at the same offsets, with {@code pwrite(2)} straight from the mapping, one call per run
-     * of such pages; the other pages are left as they are in the file (holes read as zeros). A
-     * resident page may be the shared zero page (a read fault on anonymous memory maps it) or part
-     * of an all-zero huge page, hence the zero test.
+     * Writes the pages of this mapping that are in use and not all zero into a file at the same
+     * offsets, with {@code pwrite(2)} straight from the mapping, one call per run of such pages; the
+     * other pages are left as they are in the file (holes read as zeros). A page is in use if
+     * {@code /proc/self/pagemap} says it is present or swapped out (proc(5); {@code mincore(2)}
+     * would miss a page swapped out, and lose it); a present page may be the shared zero page (a
+     * read fault on anonymous memory maps it) or part of an all-zero huge page, hence the zero
+     * test. If pagemap cannot be read, every page is tested (untouched ones then map the zero page).
      *
      * @param fd an open descriptor of a file at least {@link #length()} bytes long, which the
      *     caller owns
      * @param target the file, for messages
      * @return the bytes written, a multiple of the page size
      * @throws IllegalStateException if the mapping is closed
-     * @throws KvmException if {@code mincore} or {@code pwrite} fails
+     * @throws KvmException if reading pagemap or {@code pwrite} fails
      */
     long copyResidentTo(int fd, String target) {
         long pages = length / PAGE;
-        ByteBuffer vec = ByteBuffer.allocateDirect((int) Math.min(Math.max(pages, 1), RESIDENCY_PAGES_PER_CALL));
+        ByteBuffer entries = ByteBuffer.allocate(PAGEMAP_PAGES_PER_READ * PAGEMAP_ENTRY).order(ByteOrder.nativeOrder());
         long written = 0;
         long stamp = lockOpen(0, length);
+        FileChannel pagemap = openPagemap();
         try {
-            for (long first = 0; first < pages; first += vec.capacity()) {
-                int n = (int) Math.min(vec.capacity(), pages - first);
-                try {
-                    // SAFETY: [address + first * PAGE, + n * PAGE) lies inside this mapping (n is
-                    // clamped to the pages left), which stays mapped while the read lock is held;
-                    // mincore writes one byte per page of it, n <= vec.capacity() bytes.
-                    Native.mincore(address + first * PAGE, n * PAGE, vec);
-                } catch (RuntimeException e) {
-                    throw errno(e, "mincore of " + what);
+            for (long first = 0; first < pages; first += PAGEMAP_PAGES_PER_READ) {
+                int n = (int) Math.min(PAGEMAP_PAGES_PER_READ, pages - first);
+                if (pagemap != null) {
+                    readPagemap(pagemap, entries, first, n);
                 }
                 int i = 0;
                 while (i < n) {
-                    if (!copyable(vec, first, i)) {
+                    if (!copyable(pagemap == null || inUse(entries, i), first + i)) {
                         i++;
                         continue;
                     }
                     int end = i + 1;
-                    while (end < n && end - i < MAX_WRITE_PAGES && copyable(vec, first, end)) {
+                    while (end < n && end - i < MAX_WRITE_PAGES
+                            && copyable(pagemap == null || inUse(entries, end), first + end)) {
                         end++;
                     }
                     long offset = (first + i) * PAGE;
@@ -375,21 +383,57 @@ public final class Mapping implements AutoCloseable {
             }
         } finally {
             lock.unlockRead(stamp);
+            if (pagemap != null) {
+                try {
+                    pagemap.close();
+                } catch (IOException ignored) {
+                    // read only; nothing was written that a failed close could lose
+                }
+            }
         }
         return written;
     }
 
-    /** Whether page {@code first + i} is resident (bit 0 of its mincore byte) and not all zero; under the read lock. */
-    private boolean copyable(ByteBuffer vec, long first, int i) {
-        if ((vec.get(i) & 1) == 0) {
+    /** This process's pagemap, or null if it cannot be opened (then every page counts as in use). */
+    private static FileChannel openPagemap() {
+        try {
+            return FileChannel.open(Path.of("/proc/self/pagemap"), StandardOpenOption.READ);
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    /** Reads the n pagemap entries of pages [first, + n) of this mapping into entries. */
+    private void readPagemap(FileChannel pagemap, ByteBuffer entries, long first, int n) {
+        entries.clear().limit(n * PAGEMAP_ENTRY);
+        long position = (address / PAGE + first) * PAGEMAP_ENTRY;
+        try {
+            while (entries.hasRemaining()) {
+                if (pagemap.read(entries, position + entries.position()) <= 0) {
+                    throw new IOException("short read at " + (position + entries.position()));
+                }
+            }
+        } catch (IOException e) {
+            throw new KvmException("reading /proc/self/pagemap for " + what + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether entry i says its page is present (bit 63) or swapped out (bit 62); proc(5), pagemap. */
+    private static boolean inUse(ByteBuffer entries, int i) {
+        return (entries.getLong(i * PAGEMAP_ENTRY) & (PAGEMAP_PRESENT | PAGEMAP_SWAPPED)) != 0;
+    }
+
+    /** Whether the page at index {@code page} is in use and not all zero; under the read lock. */
+    private boolean copyable(boolean inUse, long page) {
+        if (!inUse) {
             return false;
         }
-        long offset = (first + i) * PAGE;
-        // SAFETY: the page [offset, + PAGE) is inside the mapping (first + i < length / PAGE) and
-        // inside one chunk (PAGE divides CHUNK); the mapping is mapped while the read lock is held.
-        // A resident page is read without a fault that could allocate.
-        ByteBuffer page = chunks[(int) (offset / CHUNK)].slice((int) (offset % CHUNK), (int) PAGE);
-        return page.mismatch(ZERO_PAGE.duplicate()) != -1;
+        long offset = page * PAGE;
+        // SAFETY: the page [offset, + PAGE) is inside the mapping (page < length / PAGE) and inside
+        // one chunk (PAGE divides CHUNK); the mapping is mapped while the read lock is held. A read
+        // allocates nothing new: the page is present, swapped (read back in), or the zero page.
+        ByteBuffer view = chunks[(int) (offset / CHUNK)].slice((int) (offset % CHUNK), (int) PAGE);
+        return view.mismatch(ZERO_PAGE.duplicate()) != -1;
     }
 
     /** pwrite of [offset, + count) of this mapping to the same offset of fd, retried until all is written; under the read lock. */
