@@ -23,6 +23,10 @@ import io.github.bootkernel.engine.kvm.Capability;
 import io.github.bootkernel.engine.kvm.CpuidEntry;
 import io.github.bootkernel.engine.kvm.Kvm;
 import io.github.bootkernel.engine.kvm.KvmException;
+import io.github.bootkernel.engine.kvm.MemoryFile;
+import io.github.bootkernel.engine.kvm.StateSupport;
+import io.github.bootkernel.engine.kvm.VcpuState;
+import io.github.bootkernel.engine.kvm.VmState;
 import io.github.bootkernel.engine.kvm.Vm;
 import io.github.bootkernel.engine.memory.GuestMemory;
 import io.github.bootkernel.engine.report.KernelReport;
@@ -116,12 +120,33 @@ public final class Machine implements AutoCloseable {
     private final AtomicInteger running;
     private boolean released;
     private boolean closed;
+    /**
+     * Held by {@link #snapshot()} while it reads KVM state and by {@link #close()} before it
+     * releases the VM, so no state ioctl reaches a closed (or reused) descriptor.
+     */
+    private final Object snapshotLock = new Object();
+    /** Holds the vCPUs for {@link #snapshot()}. */
+    private final PauseGate pauseGate;
+    /** The CMOS clock, whose index register a snapshot saves. */
+    private CmosRtc cmos;
+    /** For a clone: the states its vCPUs start from, and what the host offers; null for a boot. */
+    private List<VcpuState> restoreStates;
+    private StateSupport restoreSupport;
+    /** Whether this machine has been paused for a snapshot (guarded by {@link #lifecycle}). */
+    private boolean snapshotTaken;
+    /** Whether the last console byte was CR; guarded by {@link #consoleLock}. */
+    private boolean lastConsoleByteWasCr;
+    /** In a clone: the source's console ended with CR, whose LF may follow; guarded by {@link #consoleLock}. */
+    private boolean finishingTerminator;
+    /** For a clone: the snapshot it was restored from, in words; null for a boot. */
+    private volatile String clonedFrom;
 
     private Machine(MachineConfig config, IntConsumer rawOutput, long startedAt) {
         this.config = config;
         this.haltWatch = new HaltWatch(config.cpus(), this::inspectVcpus, exit::isDone, this::powerDownLine);
         this.events = new KernelEvents(haltWatch::arm, new PanicGrace(this::end), System::nanoTime);
         this.running = new AtomicInteger(config.cpus());
+        this.pauseGate = new PauseGate(config.cpus());
         this.phases = new PhaseClock(startedAt, config.readyLine().map(Pattern::compile).orElse(null), System::nanoTime);
         exit.thenRun(phases::ended);
         String description = "the machine booting " + config.kernel();
@@ -244,7 +269,8 @@ public final class Machine implements AutoCloseable {
         ExitStatusPort exitPort = new ExitStatusPort(s -> end(new GuestExit(GuestExit.Kind.EXIT_STATUS, s, "")));
         AcpiSleepRegisters sleep = new AcpiSleepRegisters(AcpiTables.S5_SLEEP_TYPE, () -> end(GuestExit.of(
                 GuestExit.Kind.POWEROFF, "ACPI S5 (soft off) through the sleep control register")));
-        PortBus bus = Platform.wire(com1, com2.uart(), i8042, new CmosRtc(), exitPort, sleep,
+        cmos = new CmosRtc();
+        PortBus bus = Platform.wire(com1, com2.uart(), i8042, cmos, exitPort, sleep,
                 msg -> LOG.log(System.Logger.Level.DEBUG, msg));
         startVcpus(kvm.supportedCpuid(), kvm.checkExtension(Capability.TSC_DEADLINE_TIMER) > 0, bus, plan);
         coalesced = CoalescedPio.enable(kvm, vm, vcpus.get(0).vcpu(), bus,
@@ -268,6 +294,10 @@ public final class Machine implements AutoCloseable {
                 VcpuThread v = new VcpuThread(i, n, supportedCpuid, tscDeadline, vm, bus, plan, exit, go, this::end,
                         haltWatch::inspect, this::vcpuStopped, i == 0 ? phases::monitorReady : () -> { });
                 created.add(v);
+                v.pauseWith(pauseGate);
+                if (restoreStates != null) {
+                    v.restoreFrom(restoreStates.get(i), restoreSupport);
+                }
                 v.start();
             }
         } finally {
@@ -298,6 +328,9 @@ public final class Machine implements AutoCloseable {
         // First, on the writing vCPU's thread: the kernel's last words must be read before any exit that follows them.
         // One byte at a time: Linux serializes its console, but a guest's vCPUs may write COM1 at once.
         synchronized (consoleLock) {
+            if (continuesTerminator(b)) {
+                return;
+            }
             events.accept(b);
             phases.output();
             if (silence != null) {
@@ -305,6 +338,22 @@ public final class Machine implements AutoCloseable {
             }
             consoleSink.accept(b);
         }
+    }
+
+    /**
+     * Tracks whether the console's last byte was CR and, in a clone whose source's console ended
+     * with one, swallows the CRs and the one LF that finish that terminator (the console reads
+     * CR, CR LF and CR CR LF as one line end; the clone's console starts after it). With the
+     * console's lock held.
+     */
+    private boolean continuesTerminator(int b) {
+        boolean swallow = false;
+        if (finishingTerminator) {
+            swallow = b == '\r' || b == '\n';
+            finishingTerminator = b == '\r';
+        }
+        lastConsoleByteWasCr = b == '\r';
+        return swallow;
     }
 
     /** Each completed console line: on a vCPU thread, with the console's lock held; heap only. */
@@ -648,8 +697,10 @@ public final class Machine implements AutoCloseable {
             consoleSink.end(how);
             endCom2(how);
         }
-        synchronized (lifecycle) {
-            released = true;
+        synchronized (snapshotLock) { // a snapshot under way has seen the end and stops reading state
+            synchronized (lifecycle) {
+                released = true;
+            }
         }
         try {
             List<AutoCloseable> resources = new ArrayList<>(vcpus);
@@ -662,6 +713,194 @@ public final class Machine implements AutoCloseable {
             consoleSink.finishDelivery(DELIVERY_TIMEOUT);
             reports.finish(DELIVERY_TIMEOUT);
         }
+    }
+
+    /**
+     * Pauses the guest and captures everything it can observe, so that {@link Snapshot#restore()}
+     * gives new, independent machines that run on from this instant. Each vCPU is kicked out of
+     * {@code KVM_RUN} and held on its thread (pending port I/O completes first, api.rst on
+     * {@code immediate_exit}); then every vCPU's registers, special registers, FPU/XSAVE and XCRs,
+     * MSRs, LAPIC, pending events, debug registers and MP state, the VM's PIC pair, IOAPIC, PIT
+     * and kvmclock, both UARTs (FIFOs, queued input, interrupt state), the CMOS index and the
+     * console's partial line are saved, and guest RAM is copied once into a sealed memory file
+     * ({@link GuestMemory#copyToFile()}: only the pages the host holds that are not all zero),
+     * which the snapshot keeps and its clones map copy-on-write.
+     *
+     * <p>This machine then ends (its end is {@link GuestExit.Kind#STOPPED}, "snapshotted") and its
+     * own RAM is given back to the host (it reads as zeros from then on). Close it as usual.
+     *
+     * <p>Not yet: a machine with the guest agent ({@link MachineConfig#agent()}; the channel's state
+     * is not captured), and a clone (its RAM is a private copy of another file).
+     *
+     * @return the snapshot, owned by the caller, who closes it
+     * @throws MachineClosedException after {@link #close()}
+     * @throws IllegalStateException if the guest has ended, a snapshot was already taken, this is
+     *     a clone, or the call comes from a vCPU thread
+     * @throws MachineException if the machine has the guest agent, the vCPUs do not pause within
+     *     5 s, or KVM refuses a state ioctl or the host the memory file (the guest then runs on)
+     */
+    public Snapshot snapshot() {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new MachineClosedException("snapshot");
+            }
+            if (config.agent()) {
+                throw new MachineException("a machine with the guest agent cannot be snapshotted yet: the agent"
+                        + " channel's state is not captured", null);
+            }
+            if (memory != null && memory.isClone()) {
+                throw new IllegalStateException("a clone cannot be snapshotted yet: its RAM is a private"
+                        + " copy-on-write mapping of its snapshot's");
+            }
+            if (snapshotTaken) {
+                throw new IllegalStateException("this machine was already snapshotted; snapshot its clones' source once");
+            }
+            for (VcpuThread v : vcpus) {
+                if (v.isCurrentThread()) {
+                    throw new IllegalStateException("Machine.snapshot() called on a vCPU thread");
+                }
+            }
+            if (exit.isDone()) {
+                throw new IllegalStateException("the guest has ended (" + guestEnd() + "): nothing to snapshot");
+            }
+            snapshotTaken = true;
+        }
+        synchronized (snapshotLock) {
+            return pauseAndCapture();
+        }
+    }
+
+    private Snapshot pauseAndCapture() {
+        long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
+        pauseGate.request();
+        kick();
+        try {
+            if (!pauseGate.awaitHeld(deadline, exit::isDone)) {
+                if (exit.isDone()) {
+                    throw new IllegalStateException("the guest ended (" + guestEnd() + ") before it could be paused");
+                }
+                throw new MachineException("the vCPUs did not pause within " + JOIN_TIMEOUT, null);
+            }
+            StateSupport support = StateSupport.of(vm);
+            List<Integer> msrs = kvm.snapshotMsrs();
+            List<VcpuState> states = pauseGate.onEachVcpu(v -> v.saveState(support, msrs), deadline);
+            VmState vmState = vm.saveState(support);
+            Uart16550.State console = com1.save();
+            Uart16550.State agentPort = com2.uart().save();
+            int cmosIndex = cmos.index();
+            String partialLine;
+            boolean endsInCr;
+            synchronized (consoleLock) {
+                partialLine = console().partialLine();
+                endsInCr = lastConsoleByteWasCr;
+            }
+            // Copied while every vCPU is held: nothing else writes guest RAM (the device models
+            // here are port I/O only, and KVM writes the kvmclock page only on entry to KVM_RUN).
+            MemoryFile file = memory.copyToFile();
+            Snapshot snapshot;
+            try {
+                snapshot = new Snapshot(config, memory.regions(), file, vmState, states, console, agentPort,
+                        cmosIndex, partialLine, endsInCr, support);
+            } catch (RuntimeException | Error e) {
+                file.release();
+                throw e;
+            }
+            end(GuestExit.of(GuestExit.Kind.STOPPED, "snapshotted: the source of a snapshot does not run again"));
+            pauseGate.resume();
+            // The source never runs again: its RAM's pages go back to the host now, not at close().
+            memory.discard();
+            return snapshot;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            resumeAfterFailedSnapshot();
+            throw new MachineException("interrupted while taking a snapshot", e);
+        } catch (RuntimeException | Error e) {
+            resumeAfterFailedSnapshot();
+            throw e;
+        }
+    }
+
+    private void resumeAfterFailedSnapshot() {
+        pauseGate.resume();
+        synchronized (lifecycle) {
+            snapshotTaken = false;
+        }
+    }
+
+    /**
+     * Builds and starts a clone of a snapshot; see {@link Snapshot#restore()}.
+     */
+    static Machine restore(Snapshot snapshot) {
+        long startedAt = System.nanoTime();
+        Machine machine = new Machine(snapshot.config(), NO_RAW_OUTPUT, startedAt);
+        try {
+            machine.buildClone(snapshot);
+            return machine;
+        } catch (RuntimeException | Error e) {
+            try {
+                machine.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw typed(snapshot.config(), e);
+        }
+    }
+
+    /**
+     * Like {@code build}, from a snapshot: a new VM whose RAM maps the snapshot's memory file
+     * copy-on-write, whose interrupt controllers, PIT, kvmclock, devices and vCPUs get the saved
+     * state, and whose vCPUs then run on from the snapshot's instant.
+     */
+    private void buildClone(Snapshot snapshot) {
+        clonedFrom = snapshot.toString();
+        try {
+            kvm = Kvm.open(config.kvmDevice());
+        } catch (KvmException e) {
+            throw new KvmUnavailableException(KvmAvailability.failed(config.kvmDevice(), e), e);
+        }
+        vm = kvm.createVm();
+        vm.setTssAddr(Layout.TSS_ADDRESS);
+        vm.setIdentityMapAddr(Layout.IDENTITY_MAP_ADDRESS);
+        vm.createIrqchip();
+        vm.createPit2();
+        memory = GuestMemory.cloneOf(snapshot.memoryFile(), snapshot.regions());
+        memory.register(vm);
+        StateSupport support = StateSupport.of(vm);
+        vm.restoreState(snapshot.vmState());
+        com1 = new Uart16550(level -> irq(Platform.COM1.irq(), level), this::consoleByte,
+                Uart16550.HostInput.WHEN_LISTENING);
+        com1.restore(snapshot.com1());
+        com2.uart().restore(snapshot.com2());
+        cmos = new CmosRtc();
+        cmos.restoreIndex(snapshot.cmosIndex());
+        I8042 i8042 = new I8042(this::onReset);
+        ExitStatusPort exitPort = new ExitStatusPort(s -> end(new GuestExit(GuestExit.Kind.EXIT_STATUS, s, "")));
+        AcpiSleepRegisters sleep = new AcpiSleepRegisters(AcpiTables.S5_SLEEP_TYPE, () -> end(GuestExit.of(
+                GuestExit.Kind.POWEROFF, "ACPI S5 (soft off) through the sleep control register")));
+        PortBus bus = Platform.wire(com1, com2.uart(), i8042, cmos, exitPort, sleep,
+                msg -> LOG.log(System.Logger.Level.DEBUG, msg));
+        // The console continues the line the source was in the middle of, or its CR LF.
+        for (byte b : snapshot.partialLine().getBytes(StandardCharsets.UTF_8)) {
+            consoleByte(b & 0xFF);
+        }
+        synchronized (consoleLock) {
+            finishingTerminator = snapshot.consoleEndsInCr();
+        }
+        restoreStates = snapshot.vcpus();
+        restoreSupport = support;
+        startVcpus(kvm.supportedCpuid(), kvm.checkExtension(Capability.TSC_DEADLINE_TIMER) > 0, bus, null);
+        config.timeout().ifPresent(this::scheduleTimeout);
+        if (silence != null) {
+            silence.start();
+        }
+    }
+
+    /**
+     * @return for a machine made by {@link Snapshot#restore()}, the snapshot it is a clone of, in
+     *     words; empty for a machine that booted
+     */
+    public Optional<String> clonedFrom() {
+        return Optional.ofNullable(clonedFrom);
     }
 
     /** Joins every vCPU thread within one {@link #JOIN_TIMEOUT}, all of them kicked together. */

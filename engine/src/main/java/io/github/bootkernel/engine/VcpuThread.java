@@ -7,8 +7,10 @@ import io.github.bootkernel.engine.devices.PortBus;
 import io.github.bootkernel.engine.kvm.CpuidEntry;
 import io.github.bootkernel.engine.kvm.MpState;
 import io.github.bootkernel.engine.kvm.Regs;
+import io.github.bootkernel.engine.kvm.StateSupport;
 import io.github.bootkernel.engine.kvm.Vcpu;
 import io.github.bootkernel.engine.kvm.VcpuExit;
+import io.github.bootkernel.engine.kvm.VcpuState;
 import io.github.bootkernel.engine.kvm.Vm;
 import java.util.List;
 import java.util.Optional;
@@ -64,6 +66,11 @@ final class VcpuThread implements AutoCloseable {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile Vcpu vcpu;
     private volatile long exits;
+    /** Set before {@link #start()} by a machine that can be paused; null otherwise. */
+    private PauseGate pauseGate;
+    /** Set before {@link #start()} for a clone: the state this vCPU starts from instead of a boot. */
+    private VcpuState restoreFrom;
+    private StateSupport restoreSupport;
 
     /**
      * @param index the vCPU's index and APIC id, 0 to {@code count - 1}; 0 boots the kernel
@@ -97,6 +104,27 @@ final class VcpuThread implements AutoCloseable {
         this.entering = entering;
         this.thread = new Thread(this::main, "bootkernel-vcpu-" + index);
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * Lets {@code gate} hold this vCPU between runs (see {@link PauseGate}). Call before {@link #start()}.
+     *
+     * @param gate the machine's pause gate
+     */
+    void pauseWith(PauseGate gate) {
+        this.pauseGate = gate;
+    }
+
+    /**
+     * Makes this vCPU start from a snapshot's state instead of the boot's (after its CPUID).
+     * Call before {@link #start()}.
+     *
+     * @param state the saved state
+     * @param support what this host offers
+     */
+    void restoreFrom(VcpuState state, StateSupport support) {
+        this.restoreFrom = state;
+        this.restoreSupport = support;
     }
 
     /** Starts the thread and waits until the vCPU is set up, rethrowing a set-up failure. */
@@ -189,9 +217,13 @@ final class VcpuThread implements AutoCloseable {
             v = vm.createVcpu(index);
             vcpu = v;
             v.setCpuid(Cpuid.forVcpu(supportedCpuid, index, count, tscDeadline));
-            setUpCpuState(v);
-            if (index == 0) {
-                enterAt32BitEntry(v);
+            if (restoreFrom != null) {
+                v.restoreState(restoreFrom, restoreSupport);
+            } else {
+                setUpCpuState(v);
+                if (index == 0) {
+                    enterAt32BitEntry(v);
+                }
             }
             v.bindToCurrentThread();
         } catch (RuntimeException | Error e) {
@@ -222,6 +254,9 @@ final class VcpuThread implements AutoCloseable {
             exits++;
             vm.drainCoalesced(); // port writes KVM recorded happened before this exit
             handler.handle(e).ifPresent(end);
+            if (pauseGate != null && pauseGate.mustHold(e instanceof VcpuExit.Interrupted, v)) {
+                pauseGate.hold(index, v, exit::isDone);
+            }
             if (inspectionAsked.getAndSet(false) && !exit.isDone()) {
                 inspector.inspect(index, v.getMpState(), v.getRegs().get(Regs.Reg.RFLAGS)).ifPresent(end);
             }

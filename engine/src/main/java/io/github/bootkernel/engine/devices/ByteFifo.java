@@ -52,4 +52,28 @@ final class ByteFifo {
         head = 0;
         size = 0;
     }
+
+    /** @return the bytes held, oldest first, as a new array */
+    byte[] toArray() {
+        byte[] out = new byte[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = buffer[(head + i) % buffer.length];
+        }
+        return out;
+    }
+
+    /**
+     * Replaces the content with {@code bytes}, oldest first.
+     *
+     * @throws IllegalArgumentException if they do not fit
+     */
+    void replaceWith(byte[] bytes) {
+        if (bytes.length > buffer.length) {
+            throw new IllegalArgumentException(bytes.length + " bytes for a FIFO of " + buffer.length);
+        }
+        clear();
+        for (byte b : bytes) {
+            add(b);
+        }
+    }
 }

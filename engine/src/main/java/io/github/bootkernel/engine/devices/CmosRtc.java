@@ -63,6 +63,24 @@ public final class CmosRtc implements PortDevice {
         // Writes to the clock's registers are ignored: the guest cannot set the host's time.
     }
 
+    /** @return the index register (0 to 0x7f): the clock's only state, for a snapshot */
+    public synchronized int index() {
+        return index;
+    }
+
+    /**
+     * Restores the index register from a snapshot.
+     *
+     * @param value 0 to 0x7f
+     * @throws IllegalArgumentException if out of range
+     */
+    public synchronized void restoreIndex(int value) {
+        if (value < 0 || value > 0x7f) {
+            throw new IllegalArgumentException("CMOS index 0x" + Integer.toHexString(value) + " out of range");
+        }
+        index = value;
+    }
+
     static int bcd(int value) {
         return ((value / 10) << 4) | (value % 10);
     }

@@ -321,6 +321,74 @@ public final class Uart16550 implements PortDevice {
         }
     }
 
+    /**
+     * The UART's state for a snapshot: every register, the receive and transmit FIFOs, input the
+     * host queued that the guest has not taken, and the level the UART drives its interrupt line
+     * to. The arrays are copies.
+     *
+     * @param hostQueue input queued for the guest, oldest first, at most {@link #INPUT_QUEUE_CAPACITY}
+     * @param rxFifo the receive FIFO, at most 16 bytes
+     * @param txFifo the transmit FIFO, at most {@link #TX_FIFO_SIZE} bytes
+     * @param registers DLL, DLM, IER, LCR, MCR, SCR, in that order
+     * @param fifosEnabled FCR bit 0
+     * @param thrEmptyPending whether a THR-empty interrupt pends
+     * @param lineErrors LSR error bits not yet read
+     * @param modemDeltas MSR delta bits not yet read
+     * @param irqLevel the interrupt line's level
+     * @param transmitOverruns bytes dropped so far (see {@link #transmitOverruns()})
+     * @param inputRefused whether input was refused since the host end last heard of room
+     */
+    public record State(byte[] hostQueue, byte[] rxFifo, byte[] txFifo, int[] registers, boolean fifosEnabled,
+                        boolean thrEmptyPending, int lineErrors, int modemDeltas, boolean irqLevel,
+                        long transmitOverruns, boolean inputRefused) {
+    }
+
+    /**
+     * Saves the UART's state. Call while no vCPU runs (the host may still queue input, which then
+     * either is in the state or arrives after it).
+     *
+     * @return the state
+     */
+    public State save() {
+        synchronized (lock) {
+            return new State(hostQueue.toArray(), rxFifo.toArray(), txFifo.toArray(),
+                    new int[] {divisorLow, divisorHigh, ier, lcr, mcr, scratch}, fifosEnabled, thrEmptyPending,
+                    lineErrors, modemDeltas, irqLevel, transmitOverruns, inputRefused);
+        }
+    }
+
+    /**
+     * Puts a saved state into this (new, unused) UART, before any vCPU runs. The interrupt line is
+     * not driven: the in-kernel interrupt controllers' saved state already has its level.
+     *
+     * @param state a state from {@link #save()}
+     * @throws IllegalArgumentException if a FIFO or the register list does not fit
+     */
+    public void restore(State state) {
+        if (state.registers().length != 6) {
+            throw new IllegalArgumentException("a UART state has 6 registers, got " + state.registers().length);
+        }
+        synchronized (lock) {
+            hostQueue.replaceWith(state.hostQueue());
+            rxFifo.replaceWith(state.rxFifo());
+            txFifo.replaceWith(state.txFifo());
+            int[] r = state.registers();
+            divisorLow = r[0] & 0xFF;
+            divisorHigh = r[1] & 0xFF;
+            ier = r[2] & IER_WRITABLE;
+            lcr = r[3] & 0xFF;
+            mcr = r[4] & MCR_WRITABLE;
+            scratch = r[5] & 0xFF;
+            fifosEnabled = state.fifosEnabled();
+            thrEmptyPending = state.thrEmptyPending();
+            lineErrors = state.lineErrors();
+            modemDeltas = state.modemDeltas();
+            irqLevel = state.irqLevel();
+            transmitOverruns = state.transmitOverruns();
+            inputRefused = state.inputRefused();
+        }
+    }
+
     private int readRegister(int offset) {
         boolean dlab = (lcr & LCR_DLAB) != 0;
         return switch (offset) {

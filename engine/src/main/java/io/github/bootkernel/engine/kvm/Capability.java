@@ -32,7 +32,29 @@ public enum Capability {
     /** {@code KVM_CAP_COALESCED_PIO}: coalesced zones of port I/O ({@code pio = 1}). */
     COALESCED_PIO(162),
     /** {@code KVM_CAP_IMMEDIATE_EXIT}: {@code kvm_run.immediate_exit}, which the vCPU kick needs. */
-    IMMEDIATE_EXIT(136);
+    IMMEDIATE_EXIT(136),
+    /** {@code KVM_CAP_MP_STATE}: {@code KVM_GET/SET_MP_STATE}. */
+    MP_STATE(14),
+    /** {@code KVM_CAP_PIT_STATE2}: {@code KVM_GET/SET_PIT2}. */
+    PIT_STATE2(35),
+    /** {@code KVM_CAP_ADJUST_CLOCK}: {@code KVM_GET/SET_CLOCK}; the value has the flags they accept. */
+    ADJUST_CLOCK(39),
+    /** {@code KVM_CAP_VCPU_EVENTS}: {@code KVM_GET/SET_VCPU_EVENTS}. */
+    VCPU_EVENTS(41),
+    /** {@code KVM_CAP_DEBUGREGS}: {@code KVM_GET/SET_DEBUGREGS}. */
+    DEBUGREGS(50),
+    /** {@code KVM_CAP_XSAVE}: {@code KVM_GET/SET_XSAVE}. */
+    XSAVE(55),
+    /** {@code KVM_CAP_XCRS}: {@code KVM_GET/SET_XCRS}. */
+    XCRS(56),
+    /** {@code KVM_CAP_TSC_CONTROL}: {@code KVM_SET_TSC_KHZ}. */
+    TSC_CONTROL(60),
+    /** {@code KVM_CAP_GET_TSC_KHZ}: {@code KVM_GET_TSC_KHZ}. */
+    GET_TSC_KHZ(61),
+    /** {@code KVM_CAP_KVMCLOCK_CTRL}: {@code KVM_KVMCLOCK_CTRL}. */
+    KVMCLOCK_CTRL(76),
+    /** {@code KVM_CAP_XSAVE2}: the size of {@code KVM_GET_XSAVE2}'s buffer, in bytes. */
+    XSAVE2(208);
 
     private final int number;
 

@@ -60,7 +60,49 @@ public enum Ioctl {
     /** {@code KVM_SET_CPUID2}, carrying {@code struct kvm_cpuid2}. */
     KVM_SET_CPUID2(Dir.WRITE, 0x90, KvmStructs.CPUID2_HEADER),
     /** {@code KVM_GET_MP_STATE}, carrying {@code struct kvm_mp_state}. */
-    KVM_GET_MP_STATE(Dir.READ, 0x98, KvmStructs.MP_STATE);
+    KVM_GET_MP_STATE(Dir.READ, 0x98, KvmStructs.MP_STATE),
+    /** {@code KVM_GET_MSR_INDEX_LIST} (system), carrying {@code struct kvm_msr_list}. */
+    KVM_GET_MSR_INDEX_LIST(Dir.READ_WRITE, 0x02, KvmStructs.MSR_LIST_HEADER),
+    /** {@code KVM_GET_MSRS}, carrying {@code struct kvm_msrs}. */
+    KVM_GET_MSRS(Dir.READ_WRITE, 0x88, KvmStructs.MSRS_HEADER),
+    /** {@code KVM_SET_MP_STATE}, carrying {@code struct kvm_mp_state}. */
+    KVM_SET_MP_STATE(Dir.WRITE, 0x99, KvmStructs.MP_STATE),
+    /** {@code KVM_GET_XSAVE}, carrying {@code struct kvm_xsave}. */
+    KVM_GET_XSAVE(Dir.READ, 0xa4, KvmStructs.XSAVE),
+    /** {@code KVM_SET_XSAVE}, carrying {@code struct kvm_xsave} (longer with {@code KVM_CAP_XSAVE2}). */
+    KVM_SET_XSAVE(Dir.WRITE, 0xa5, KvmStructs.XSAVE),
+    /** {@code KVM_GET_XSAVE2}, carrying a {@code struct kvm_xsave} of {@code KVM_CAP_XSAVE2} bytes. */
+    KVM_GET_XSAVE2(Dir.READ, 0xcf, KvmStructs.XSAVE),
+    /** {@code KVM_GET_XCRS}, carrying {@code struct kvm_xcrs}. */
+    KVM_GET_XCRS(Dir.READ, 0xa6, KvmStructs.XCRS),
+    /** {@code KVM_SET_XCRS}, carrying {@code struct kvm_xcrs}. */
+    KVM_SET_XCRS(Dir.WRITE, 0xa7, KvmStructs.XCRS),
+    /** {@code KVM_GET_DEBUGREGS}, carrying {@code struct kvm_debugregs}. */
+    KVM_GET_DEBUGREGS(Dir.READ, 0xa1, KvmStructs.DEBUGREGS),
+    /** {@code KVM_SET_DEBUGREGS}, carrying {@code struct kvm_debugregs}. */
+    KVM_SET_DEBUGREGS(Dir.WRITE, 0xa2, KvmStructs.DEBUGREGS),
+    /** {@code KVM_GET_VCPU_EVENTS}, carrying {@code struct kvm_vcpu_events}. */
+    KVM_GET_VCPU_EVENTS(Dir.READ, 0x9f, KvmStructs.VCPU_EVENTS),
+    /** {@code KVM_SET_VCPU_EVENTS}, carrying {@code struct kvm_vcpu_events}. */
+    KVM_SET_VCPU_EVENTS(Dir.WRITE, 0xa0, KvmStructs.VCPU_EVENTS),
+    /** {@code KVM_GET_TSC_KHZ}. */
+    KVM_GET_TSC_KHZ(Dir.NONE, 0xa3, 0),
+    /** {@code KVM_SET_TSC_KHZ}. */
+    KVM_SET_TSC_KHZ(Dir.NONE, 0xa2, 0),
+    /** {@code KVM_KVMCLOCK_CTRL}: tells the guest's kvmclock the vCPU was paused. */
+    KVM_KVMCLOCK_CTRL(Dir.NONE, 0xad, 0),
+    /** {@code KVM_GET_IRQCHIP} (VM), carrying {@code struct kvm_irqchip}. */
+    KVM_GET_IRQCHIP(Dir.READ_WRITE, 0x62, KvmStructs.IRQCHIP),
+    /** {@code KVM_SET_IRQCHIP} (VM): {@code _IOR} in {@code <linux/kvm.h>}, a historical quirk. */
+    KVM_SET_IRQCHIP(Dir.READ, 0x63, KvmStructs.IRQCHIP),
+    /** {@code KVM_GET_PIT2} (VM), carrying {@code struct kvm_pit_state2}. */
+    KVM_GET_PIT2(Dir.READ, 0x9f, KvmStructs.PIT_STATE2),
+    /** {@code KVM_SET_PIT2} (VM), carrying {@code struct kvm_pit_state2}. */
+    KVM_SET_PIT2(Dir.WRITE, 0xa0, KvmStructs.PIT_STATE2),
+    /** {@code KVM_GET_CLOCK} (VM), carrying {@code struct kvm_clock_data}. */
+    KVM_GET_CLOCK(Dir.READ, 0x7c, KvmStructs.CLOCK_DATA),
+    /** {@code KVM_SET_CLOCK} (VM), carrying {@code struct kvm_clock_data}. */
+    KVM_SET_CLOCK(Dir.WRITE, 0x7b, KvmStructs.CLOCK_DATA);
 
     private static final int NRBITS = 8;
     private static final int TYPEBITS = 8;

@@ -122,6 +122,43 @@ public final class Kvm extends Fd {
     }
 
     /**
+     * {@code KVM_GET_MSR_INDEX_LIST}: the MSRs KVM saves and restores for a guest, filtered to
+     * those a snapshot saves ({@link SnapshotMsrs}) and ordered for restoring.
+     *
+     * @return MSR numbers
+     * @throws KvmException if the ioctl fails
+     */
+    public List<Integer> snapshotMsrs() {
+        int capacity = 512;
+        for (int attempt = 0; attempt < 4; attempt++) {
+            java.nio.ByteBuffer list = java.nio.ByteBuffer.allocateDirect(KvmStructs.MSR_LIST_HEADER + 4 * capacity)
+                    .order(java.nio.ByteOrder.nativeOrder());
+            list.putInt(0, capacity);
+            try {
+                // SAFETY: the buffer holds nmsrs = capacity indices after the header; KVM writes
+                // at most that many, or fails with E2BIG and writes only the count it needs.
+                ioctl(Ioctl.KVM_GET_MSR_INDEX_LIST, list);
+            } catch (KvmException e) {
+                if (e.errno() == Errno.E2BIG) {
+                    capacity = Math.max(capacity * 2, list.getInt(0));
+                    continue;
+                }
+                throw e;
+            }
+            int n = list.getInt(0);
+            if (n < 0 || n > capacity) {
+                throw new KvmException("KVM_GET_MSR_INDEX_LIST returned " + n + " MSRs (capacity " + capacity + ")");
+            }
+            List<Integer> listed = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                listed.add(list.getInt(KvmStructs.MSR_LIST_HEADER + 4 * i));
+            }
+            return SnapshotMsrs.toSave(listed);
+        }
+        throw new KvmException("KVM_GET_MSR_INDEX_LIST kept answering E2BIG");
+    }
+
+    /**
      * {@code KVM_CREATE_VM}.
      *
      * @return the new VM, owned by the caller

@@ -132,4 +132,26 @@ final class KvmStructs {
 
     private KvmStructs() {
     }
+
+    // State for snapshots (x86_64 <asm/kvm.h>, <linux/kvm.h>); kept whole, as bytes.
+    /** {@code struct kvm_msr_list} header: {@code __u32 nmsrs}, then {@code __u32 indices[]}. */
+    static final int MSR_LIST_HEADER = 4;
+    /** {@code struct kvm_mp_state}. */
+    static final int MP_STATE_SIZE = 4;
+    /** {@code struct kvm_xsave} without the {@code extra[]} of {@code KVM_CAP_XSAVE2}. */
+    static final int XSAVE = 4096;
+    /** {@code struct kvm_xcrs}: nr_xcrs, flags, 16 {@code kvm_xcr}, 16 u64 padding. */
+    static final int XCRS = 392;
+    /** {@code struct kvm_debugregs}. */
+    static final int DEBUGREGS = 128;
+    /** {@code struct kvm_vcpu_events}. */
+    static final int VCPU_EVENTS = 64;
+    /** {@code struct kvm_irqchip}: chip_id, pad, a 512-byte union. */
+    static final int IRQCHIP = 520;
+    /** {@code struct kvm_pit_state2}. */
+    static final int PIT_STATE2 = 112;
+    /** {@code struct kvm_clock_data}. */
+    static final int CLOCK_DATA = 48;
+    static final int CLOCK_DATA_CLOCK = 0;
+    static final int CLOCK_DATA_FLAGS = 8;
 }

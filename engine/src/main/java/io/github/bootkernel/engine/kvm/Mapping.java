@@ -8,11 +8,14 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * A memory mapping this process owns: anonymous guest RAM or a vCPU's {@code kvm_run} page.
+ * A memory mapping this process owns: guest RAM (anonymous, or a copy-on-write mapping of a
+ * {@link MemoryFile}) or a vCPU's {@code kvm_run} page.
  *
  * <p>The mapping is the only holder of its native memory: callers copy bytes in and out through
  * {@link #read}, {@link #write}, {@link #putByte} and {@link #copyFrom}, which check the range
@@ -24,7 +27,7 @@ import java.util.concurrent.locks.StampedLock;
 public final class Mapping implements AutoCloseable {
 
     private static final long HUGE_PAGE = 2L << 20;
-    /** The host's base page size, which {@code mincore} counts in. */
+    /** The host's base page size, which {@code mincore} and pagemap count in. */
     private static final long PAGE = 4096;
     /** Pages {@link #residentBytes()} asks {@code mincore} about at once: 1 GiB, a 256 KiB vector. */
     private static final int RESIDENCY_PAGES_PER_CALL = 1 << 18;
@@ -34,6 +37,16 @@ public final class Mapping implements AutoCloseable {
     private static final int COPY_PIECE = 64 << 10;
     /** How much {@link #copyFrom(long, FileChannel, long, long)} reads per lock hold. */
     private static final int FILE_PIECE = 1 << 20;
+    /** The most pages {@link #copyResidentTo} writes in one {@code pwrite}: 256 MiB (Linux caps one at ~2 GiB). */
+    private static final int MAX_WRITE_PAGES = 1 << 16;
+    /** Pages whose pagemap entries {@link #copyResidentTo} reads at once: 128 MiB of RAM, 256 KiB of entries. */
+    private static final int PAGEMAP_PAGES_PER_READ = 1 << 15;
+    /** Bytes per pagemap entry, and its "present" and "swapped" bits (proc(5), /proc/pid/pagemap). */
+    private static final int PAGEMAP_ENTRY = 8;
+    private static final long PAGEMAP_PRESENT = 1L << 63;
+    private static final long PAGEMAP_SWAPPED = 1L << 62;
+    /** A page of zeros to compare with; read only, its position never moves (duplicated per use). */
+    private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect((int) PAGE).asReadOnlyBuffer();
 
     /** 32-bit accesses with memory-ordering semantics, for memory shared with the kernel. */
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
@@ -73,6 +86,31 @@ public final class Mapping implements AutoCloseable {
      * @return the mapping
      */
     public static Mapping anonymous(long length, String what) {
+        return guestMemory(length, what, Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1);
+    }
+
+    /**
+     * Maps the whole of a sealed memory file as a clone's guest RAM, copy-on-write
+     * ({@code MAP_PRIVATE | MAP_NORESERVE}): reads see the file's pages, writes make private copies
+     * that stay in this mapping, and the file is never changed; the host commits only the pages the
+     * clone writes. Aligned like {@link #anonymous} and excluded from forked children.
+     *
+     * @param file the memory file; the caller holds a reference while this call runs, the mapping
+     *     stays valid after the file's last reference is released
+     * @param what what the memory is for, for messages
+     * @return the mapping of {@code file.length()} bytes
+     * @throws KvmException if the host refuses the mapping
+     */
+    public static Mapping ofFile(MemoryFile file, String what) {
+        return guestMemory(file.length(), what, Native.MAP_PRIVATE | Native.MAP_NORESERVE, file.fdForMapping());
+    }
+
+    /**
+     * Reserves {@code length} bytes plus 2 MiB of address space, maps the 2 MiB-aligned window of
+     * it with {@code flags} (over {@code fd} from offset 0, or anonymous with -1), gives back the
+     * slack, and advises {@code MADV_DONTFORK} and {@code MADV_HUGEPAGE}.
+     */
+    private static Mapping guestMemory(long length, String what, int flags, int fd) {
         long reserved = Math.addExact(length, HUGE_PAGE);
         long addr;
         try {
@@ -87,6 +125,19 @@ public final class Mapping implements AutoCloseable {
         // Keep a 2 MiB-aligned window and give back the slack on both sides, so the kernel can back
         // guest RAM with transparent huge pages: far fewer (nested) page faults and TLB misses.
         long aligned = (addr + HUGE_PAGE - 1) & -HUGE_PAGE;
+        if (fd >= 0) {
+            try {
+                // SAFETY: MAP_FIXED replaces [aligned, + length), which lies inside the reservation
+                // just made and used by nobody else; the file is at least length bytes long.
+                Native.mmap(aligned, length, Native.PROT_READ | Native.PROT_WRITE, flags | Native.MAP_FIXED, fd, 0);
+            } catch (RuntimeException e) {
+                Native.munmap(addr, reserved);
+                if (!Native.isErrno(e)) {
+                    throw e;
+                }
+                throw new KvmException("mmap of the memory file for " + what, Native.errno(e), e);
+            }
+        }
         // SAFETY: both ranges lie inside the reservation just made and are not used by anyone.
         if (aligned > addr) {
             Native.munmap(addr, aligned - addr);
@@ -345,6 +396,157 @@ public final class Mapping implements AutoCloseable {
             lock.unlockRead(stamp);
         }
         return resident * PAGE;
+    }
+
+    /**
+     * Writes the pages of this mapping that are in use and not all zero into a file at the same
+     * offsets, with {@code pwrite(2)} straight from the mapping, one call per run of such pages; the
+     * other pages are left as they are in the file (holes read as zeros). A page is in use if
+     * {@code /proc/self/pagemap} says it is present or swapped out (proc(5); {@code mincore(2)}
+     * would miss a page swapped out, and lose it); a present page may be the shared zero page (a
+     * read fault on anonymous memory maps it) or part of an all-zero huge page, hence the zero
+     * test. If pagemap cannot be read, every page is tested (untouched ones then map the zero page).
+     *
+     * @param fd an open descriptor of a file at least {@link #length()} bytes long, which the
+     *     caller owns
+     * @param target the file, for messages
+     * @return the bytes written, a multiple of the page size
+     * @throws IllegalStateException if the mapping is closed
+     * @throws KvmException if reading pagemap or {@code pwrite} fails
+     */
+    long copyResidentTo(int fd, String target) {
+        long pages = length / PAGE;
+        ByteBuffer entries = ByteBuffer.allocate(PAGEMAP_PAGES_PER_READ * PAGEMAP_ENTRY).order(ByteOrder.nativeOrder());
+        long written = 0;
+        long stamp = lockOpen(0, length);
+        FileChannel pagemap = openPagemap();
+        try {
+            for (long first = 0; first < pages; first += PAGEMAP_PAGES_PER_READ) {
+                int n = (int) Math.min(PAGEMAP_PAGES_PER_READ, pages - first);
+                if (pagemap != null) {
+                    readPagemap(pagemap, entries, first, n);
+                }
+                int i = 0;
+                while (i < n) {
+                    if (!copyable(pagemap == null || inUse(entries, i), first + i)) {
+                        i++;
+                        continue;
+                    }
+                    int end = i + 1;
+                    while (end < n && end - i < MAX_WRITE_PAGES
+                            && copyable(pagemap == null || inUse(entries, end), first + end)) {
+                        end++;
+                    }
+                    long offset = (first + i) * PAGE;
+                    writeFully(fd, offset, (end - i) * PAGE, target);
+                    written += (end - i) * PAGE;
+                    i = end;
+                }
+            }
+        } finally {
+            lock.unlockRead(stamp);
+            if (pagemap != null) {
+                try {
+                    pagemap.close();
+                } catch (IOException ignored) {
+                    // read only; nothing was written that a failed close could lose
+                }
+            }
+        }
+        return written;
+    }
+
+    /** This process's pagemap, or null if it cannot be opened (then every page counts as in use). */
+    private static FileChannel openPagemap() {
+        try {
+            return FileChannel.open(Path.of("/proc/self/pagemap"), StandardOpenOption.READ);
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    /** Reads the n pagemap entries of pages [first, + n) of this mapping into entries. */
+    private void readPagemap(FileChannel pagemap, ByteBuffer entries, long first, int n) {
+        entries.clear().limit(n * PAGEMAP_ENTRY);
+        long position = (address / PAGE + first) * PAGEMAP_ENTRY;
+        try {
+            while (entries.hasRemaining()) {
+                if (pagemap.read(entries, position + entries.position()) <= 0) {
+                    throw new IOException("short read at " + (position + entries.position()));
+                }
+            }
+        } catch (IOException e) {
+            throw new KvmException("reading /proc/self/pagemap for " + what + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether entry i says its page is present (bit 63) or swapped out (bit 62); proc(5), pagemap. */
+    private static boolean inUse(ByteBuffer entries, int i) {
+        return (entries.getLong(i * PAGEMAP_ENTRY) & (PAGEMAP_PRESENT | PAGEMAP_SWAPPED)) != 0;
+    }
+
+    /** Whether the page at index {@code page} is in use and not all zero; under the read lock. */
+    private boolean copyable(boolean inUse, long page) {
+        if (!inUse) {
+            return false;
+        }
+        long offset = page * PAGE;
+        // SAFETY: the page [offset, + PAGE) is inside the mapping (page < length / PAGE) and inside
+        // one chunk (PAGE divides CHUNK); the mapping is mapped while the read lock is held. A read
+        // allocates nothing new: the page is present, swapped (read back in), or the zero page.
+        ByteBuffer view = chunks[(int) (offset / CHUNK)].slice((int) (offset % CHUNK), (int) PAGE);
+        return view.mismatch(ZERO_PAGE.duplicate()) != -1;
+    }
+
+    /** pwrite of [offset, + count) of this mapping to the same offset of fd, retried until all is written; under the read lock. */
+    private void writeFully(int fd, long offset, long count, String target) {
+        long done = 0;
+        while (done < count) {
+            long n;
+            try {
+                // SAFETY: [address + offset + done, + count - done) lies inside this mapping
+                // (copyResidentTo passes whole pages below length / PAGE), which stays mapped while
+                // the read lock is held; pwrite only reads it.
+                n = Native.pwrite(fd, address + offset + done, count - done, offset + done);
+            } catch (RuntimeException e) {
+                if (Native.isErrno(e) && Native.errno(e) == Native.EINTR) {
+                    continue;
+                }
+                throw errno(e, "pwrite of " + (count - done) + " bytes of " + what + " to " + target);
+            }
+            if (n <= 0) {
+                throw new KvmException("pwrite of " + what + " to " + target + " wrote nothing at offset "
+                        + (offset + done));
+            }
+            done += n;
+        }
+    }
+
+    private static RuntimeException errno(RuntimeException e, String call) {
+        if (!Native.isErrno(e)) {
+            return e;
+        }
+        return new KvmException(call, Native.errno(e), e);
+    }
+
+    /**
+     * Frees every page of the mapping ({@code madvise(MADV_DONTNEED)}): it stays mapped, and an
+     * anonymous mapping then reads as zeros, a private file mapping as its file.
+     *
+     * @throws IllegalStateException if the mapping is closed
+     * @throws KvmException if {@code madvise} fails
+     */
+    public void discard() {
+        long stamp = lockOpen(0, length);
+        try {
+            // SAFETY: the whole mapping, which stays mapped while the read lock is held; later
+            // accesses see zero-filled (or file) pages, never unmapped memory.
+            Native.madvise(address, length, Native.MADV_DONTNEED);
+        } catch (RuntimeException e) {
+            throw errno(e, "madvise(MADV_DONTNEED) on " + what);
+        } finally {
+            lock.unlockRead(stamp);
+        }
     }
 
     /** @return whether {@link #close()} has been called (the unmap may still be waiting for accesses) */

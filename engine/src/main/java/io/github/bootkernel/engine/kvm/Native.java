@@ -23,10 +23,24 @@ final class Native {
     static final int PROT_WRITE = 0x2;
     static final int MAP_SHARED = 0x01;
     static final int MAP_PRIVATE = 0x02;
+    static final int MAP_FIXED = 0x10;
     static final int MAP_ANONYMOUS = 0x20;
     static final int MAP_NORESERVE = 0x4000;
     static final long MAP_FAILED = -1L;
+    static final int MADV_DONTNEED = 4;
     static final int MADV_DONTFORK = 10;
+    static final int MFD_CLOEXEC = 0x1;
+    static final int MFD_ALLOW_SEALING = 0x2;
+    static final int F_ADD_SEALS = 1033;
+    static final int F_GET_SEALS = 1034;
+    static final int F_SEAL_SEAL = 0x1;
+    static final int F_SEAL_SHRINK = 0x2;
+    static final int F_SEAL_GROW = 0x4;
+    static final int F_SEAL_WRITE = 0x8;
+    static final int EINTR = 4;
+    static final int ENXIO = 6;
+    static final int SEEK_DATA = 3;
+    static final int SEEK_HOLE = 4;
     static final int MADV_HUGEPAGE = 14;
     static final int SIG_BLOCK = 0;
     static final int F_GETFD = 1;
@@ -55,6 +69,20 @@ final class Native {
 
     static native int munmap(long addr, long length) throws LastErrorException;
 
+    // SAFETY: name is a NUL-terminated copy JNA makes; memfd_create reads only it and returns a
+    // new descriptor the caller owns.
+    static native int memfd_create(String name, int flags) throws LastErrorException;
+
+    // SAFETY: a descriptor number and a length, no memory.
+    static native int ftruncate(int fd, long length) throws LastErrorException;
+
+    // SAFETY: the caller guarantees [buf, buf + count) is readable memory it keeps mapped for the
+    // call (Mapping.copyResidentTo: inside its mapping, under its read lock); pwrite only reads it.
+    static native long pwrite(int fd, long buf, long count, long offset) throws LastErrorException;
+
+    // SAFETY: a descriptor number and offsets, no memory.
+    static native long lseek(int fd, long offset, int whence) throws LastErrorException;
+
     static native int madvise(long addr, long length, int advice) throws LastErrorException;
 
     static native int mincore(long addr, long length, ByteBuffer vec) throws LastErrorException;
@@ -69,9 +97,13 @@ final class Native {
 
     static native int __libc_current_sigrtmin();
 
-    // SAFETY: fcntl is variadic in C; F_GETFD takes no third argument, so none is passed. It reads
-    // nothing but the descriptor number.
+    // SAFETY: fcntl is variadic in C; F_GETFD and F_GET_SEALS take no third argument, so none is
+    // passed. It reads nothing but the descriptor number.
     static native int fcntl(int fd, int cmd) throws LastErrorException;
+
+    // SAFETY: for F_ADD_SEALS the third argument is an int (the seals), not a pointer: fcntl reads
+    // no memory of ours.
+    static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
 
     // SAFETY: two descriptor numbers, no memory. The caller owns oldfd and means to replace newfd.
     static native int dup2(int oldfd, int newfd) throws LastErrorException;

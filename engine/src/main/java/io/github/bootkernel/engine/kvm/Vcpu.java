@@ -217,6 +217,170 @@ public final class Vcpu implements AutoCloseable {
         }
     }
 
+    /** The most MSRs one {@code KVM_GET_MSRS} call reads (the kernel's MAX_IO_MSRS is 256). */
+    private static final int MSR_CHUNK = 255;
+
+    /**
+     * Saves everything KVM holds about this vCPU, in the order Firecracker's {@code save_state}
+     * found safe: {@code KVM_GET_MP_STATE} first (it lets the local APIC accept pending INIT/SIPI
+     * events, which changes other state), then registers, special registers, XSAVE (or FPU), XCRs,
+     * debug registers, LAPIC, TSC frequency, MSRs, and {@code KVM_GET_VCPU_EVENTS} last. Call on
+     * the vCPU's thread while no vCPU of the VM runs (api.rst: {@code KVM_GET_VCPU_EVENTS} is not
+     * stable while other vCPUs run), after a {@code KVM_RUN} that completed any pending I/O (see
+     * {@link #run()}: a kicked run returns {@link VcpuExit#INTERRUPTED} only after completing it).
+     *
+     * @param support what the host offers
+     * @param msrs the MSRs to save, from {@link Kvm#snapshotMsrs()}, in restore order
+     * @return the state
+     * @throws KvmException if an ioctl fails
+     */
+    public VcpuState saveState(StateSupport support, List<Integer> msrs) {
+        int mp = support.mpState() ? getBytes(Ioctl.KVM_GET_MP_STATE, KvmStructs.MP_STATE_SIZE)
+                .order(ByteOrder.nativeOrder()).getInt(0) : 0;
+        byte[] regs = bytes(getBytes(Ioctl.KVM_GET_REGS, KvmStructs.REGS));
+        byte[] sregs = bytes(getBytes(Ioctl.KVM_GET_SREGS, KvmStructs.SREGS));
+        byte[] xsave = null;
+        byte[] fpu = null;
+        if (support.xsave2Bytes() > KvmStructs.XSAVE) {
+            xsave = bytes(getBytes(Ioctl.KVM_GET_XSAVE2, support.xsave2Bytes()));
+        } else if (support.xsave()) {
+            xsave = bytes(getBytes(Ioctl.KVM_GET_XSAVE, KvmStructs.XSAVE));
+        } else {
+            fpu = bytes(getBytes(Ioctl.KVM_GET_FPU, KvmStructs.FPU));
+        }
+        byte[] xcrs = support.xcrs() ? bytes(getBytes(Ioctl.KVM_GET_XCRS, KvmStructs.XCRS)) : null;
+        byte[] debug = support.debugRegs() ? bytes(getBytes(Ioctl.KVM_GET_DEBUGREGS, KvmStructs.DEBUGREGS)) : null;
+        byte[] lapic = bytes(getBytes(Ioctl.KVM_GET_LAPIC, KvmStructs.LAPIC_STATE));
+        int tscKhz = support.tscKhz() ? Math.max(0, fd.ioctl(Ioctl.KVM_GET_TSC_KHZ, 0)) : 0;
+        List<Integer> saved = new java.util.ArrayList<>();
+        List<Long> values = new java.util.ArrayList<>();
+        List<Integer> refused = new java.util.ArrayList<>();
+        getMsrs(msrs, saved, values, refused);
+        byte[] events = support.vcpuEvents()
+                ? bytes(getBytes(Ioctl.KVM_GET_VCPU_EVENTS, KvmStructs.VCPU_EVENTS)) : null;
+        return new VcpuState(mp, regs, sregs, xsave, fpu, xcrs, debug, lapic, events,
+                saved.stream().mapToInt(Integer::intValue).toArray(),
+                values.stream().mapToLong(Long::longValue).toArray(),
+                refused.stream().mapToInt(Integer::intValue).toArray(), tscKhz);
+    }
+
+    /**
+     * Reads MSRs in chunks; an MSR that {@code KVM_GET_MSRS} refuses (it returns the count read
+     * before it) is recorded in {@code refused} and skipped.
+     */
+    private void getMsrs(List<Integer> msrs, List<Integer> saved, List<Long> values, List<Integer> refused) {
+        int at = 0;
+        while (at < msrs.size()) {
+            int n = Math.min(MSR_CHUNK, msrs.size() - at);
+            ByteBuffer table = ByteBuffer.allocateDirect(KvmStructs.MSRS_HEADER + n * KvmStructs.MSR_ENTRY)
+                    .order(ByteOrder.nativeOrder());
+            table.putInt(0, n);
+            for (int i = 0; i < n; i++) {
+                table.putInt(KvmStructs.MSRS_HEADER + i * KvmStructs.MSR_ENTRY + KvmStructs.MSR_INDEX, msrs.get(at + i));
+            }
+            int read = fd.ioctl(Ioctl.KVM_GET_MSRS, table);
+            if (read < 0 || read > n) {
+                throw new KvmException("KVM_GET_MSRS read " + read + " of " + n + " MSRs");
+            }
+            for (int i = 0; i < read; i++) {
+                int o = KvmStructs.MSRS_HEADER + i * KvmStructs.MSR_ENTRY;
+                saved.add(table.getInt(o + KvmStructs.MSR_INDEX));
+                values.add(table.getLong(o + KvmStructs.MSR_DATA));
+            }
+            if (read < n) {
+                refused.add(msrs.get(at + read));
+                at += read + 1;
+            } else {
+                at += n;
+            }
+        }
+    }
+
+    /**
+     * Puts a saved state into this (new) vCPU, in the order Firecracker's {@code restore_state}
+     * needs (after {@code KVM_SET_CPUID2}, which the caller did): MP state, registers, special
+     * registers (which restore the APIC base, so before the LAPIC), XSAVE or FPU, XCRs, debug
+     * registers, LAPIC (before the MSRs: the TSC-deadline MSR is accepted only with the LAPIC set
+     * up), MSRs ({@code IA32_TSC_DEADLINE} last, after {@code IA32_TSC}), and vCPU events last
+     * ({@code KVM_SET_REGS} clears pending exceptions, which they bring back). Then
+     * {@code KVM_KVMCLOCK_CTRL}, best effort (EINVAL when the guest has no kvmclock), so the guest
+     * does not report the pause as a soft lockup.
+     *
+     * @param state a state saved on this host
+     * @param support what this host offers
+     * @throws KvmException if an ioctl fails, or KVM refuses an MSR
+     * @throws IllegalArgumentException if the state needs a part this host does not support
+     */
+    public void restoreState(VcpuState state, StateSupport support) {
+        if ((state.xsave != null && !support.xsave()) || (state.xcrs != null && !support.xcrs())
+                || (state.debugRegs != null && !support.debugRegs()) || (state.events != null && !support.vcpuEvents())
+                || (state.xsave != null && state.xsave.length > KvmStructs.XSAVE && state.xsave.length > support.xsave2Bytes())) {
+            throw new IllegalArgumentException("vCPU " + id + ": the snapshot has state this host cannot set ("
+                    + support.missing() + ")");
+        }
+        if (support.mpState()) {
+            ByteBuffer mp = ByteBuffer.allocateDirect(KvmStructs.MP_STATE_SIZE).order(ByteOrder.nativeOrder());
+            mp.putInt(0, state.mpState);
+            fd.ioctl(Ioctl.KVM_SET_MP_STATE, mp);
+        }
+        fd.ioctl(Ioctl.KVM_SET_REGS, direct(state.regs));
+        fd.ioctl(Ioctl.KVM_SET_SREGS, direct(state.sregs));
+        if (state.xsave != null) {
+            // KVM_SET_XSAVE reads as many bytes as this VM's XSAVE size (KVM_CAP_XSAVE2, at least
+            // 4 KiB), whatever the request number says: the buffer is at least that long, zero-padded.
+            ByteBuffer xsave = ByteBuffer.allocateDirect(Math.max(state.xsave.length,
+                    Math.max(KvmStructs.XSAVE, support.xsave2Bytes()))).order(ByteOrder.nativeOrder());
+            xsave.put(0, state.xsave);
+            fd.ioctl(Ioctl.KVM_SET_XSAVE, xsave);
+        } else {
+            fd.ioctl(Ioctl.KVM_SET_FPU, direct(state.fpu));
+        }
+        if (state.xcrs != null) {
+            fd.ioctl(Ioctl.KVM_SET_XCRS, direct(state.xcrs));
+        }
+        if (state.debugRegs != null) {
+            fd.ioctl(Ioctl.KVM_SET_DEBUGREGS, direct(state.debugRegs));
+        }
+        fd.ioctl(Ioctl.KVM_SET_LAPIC, direct(state.lapic));
+        if (state.msrIndices.length > 0) {
+            Map<Integer, Long> msrs = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < state.msrIndices.length; i++) {
+                msrs.put(state.msrIndices[i], state.msrValues[i]);
+            }
+            setMsrs(msrs);
+        }
+        if (state.events != null) {
+            fd.ioctl(Ioctl.KVM_SET_VCPU_EVENTS, direct(state.events));
+        }
+        if (support.kvmclockCtrl()) {
+            try {
+                fd.ioctl(Ioctl.KVM_KVMCLOCK_CTRL, 0);
+            } catch (KvmException e) {
+                // EINVAL: the guest has not enabled kvmclock (api.rst, KVM_KVMCLOCK_CTRL); nothing to tell it.
+            }
+        }
+    }
+
+    private ByteBuffer getBytes(Ioctl request, int size) {
+        ByteBuffer b = ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
+        // SAFETY: b holds `size` bytes, at least the size the request number encodes (for
+        // KVM_GET_XSAVE2, the size KVM_CAP_XSAVE2 reported, which is what KVM writes).
+        fd.ioctl(request, b);
+        return b;
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.capacity()];
+        b.get(0, out);
+        return out;
+    }
+
+    private static ByteBuffer direct(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.nativeOrder());
+        b.put(0, bytes);
+        return b;
+    }
+
     private static ByteBuffer sigset(int signal) {
         ByteBuffer set = ByteBuffer.allocateDirect(GLIBC_SIGSET_BYTES).order(ByteOrder.nativeOrder());
         set.putLong(0, 1L << (signal - 1));

@@ -1,6 +1,7 @@
 package io.github.bootkernel.engine.memory;
 
 import io.github.bootkernel.engine.kvm.Mapping;
+import io.github.bootkernel.engine.kvm.MemoryFile;
 import io.github.bootkernel.engine.kvm.Vm;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,15 +9,19 @@ import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Guest RAM: one anonymous host mapping, registered with KVM as one memory slot per region, read
- * and written by guest physical address.
+ * Guest RAM: one host mapping, registered with KVM as one memory slot per region, read and
+ * written by guest physical address.
  *
- * <p>The mapping is reserved, not touched: a 1 GiB guest costs only the pages the guest and the
- * loader actually use. Where RAM sits in guest physical memory is the caller's choice
- * ({@code boot.Layout.ram}: below the 32-bit MMIO hole, the rest from 4 GiB); this class only
- * checks each access against those regions.
+ * <p>The memory is reserved, not touched: a 1 GiB guest costs only the pages the guest and the
+ * loader actually use. {@link #allocate} maps anonymous memory with transparent huge pages advised
+ * (the fastest for a boot); {@link #copyToFile()} copies its content once into a sealed memory file
+ * for a snapshot, and {@link #cloneOf} maps such a file private, copy-on-write: the clone reads the
+ * file's pages until it writes its own, and never changes the file. Where RAM sits in guest
+ * physical memory is the caller's choice ({@code boot.Layout.ram}: below the 32-bit MMIO hole, the
+ * rest from 4 GiB); this class only checks each access against those regions.
  */
 public final class GuestMemory implements AutoCloseable {
 
@@ -24,6 +29,9 @@ public final class GuestMemory implements AutoCloseable {
     public static final long PAGE = 4096;
 
     private final Mapping mapping;
+    /** The file a clone maps; null for memory from {@link #allocate}. */
+    private final MemoryFile file;
+    private final AtomicBoolean fileReleased = new AtomicBoolean();
     private final long size;
     private final List<Region> regions;
 
@@ -41,8 +49,9 @@ public final class GuestMemory implements AutoCloseable {
         }
     }
 
-    private GuestMemory(Mapping mapping, List<Region> regions) {
+    private GuestMemory(Mapping mapping, MemoryFile file, List<Region> regions) {
         this.mapping = mapping;
+        this.file = file;
         this.size = mapping.length();
         this.regions = regions;
     }
@@ -58,6 +67,70 @@ public final class GuestMemory implements AutoCloseable {
      * @throws IllegalArgumentException if the regions are not laid out that way
      */
     public static GuestMemory allocate(List<Region> regions) {
+        long size = checkLayout(regions);
+        return new GuestMemory(Mapping.anonymous(size, "guest RAM"), null, List.copyOf(regions));
+    }
+
+    /**
+     * Maps guest RAM that a snapshot's memory file holds ({@link #copyToFile()}), copy-on-write
+     * ({@code MAP_PRIVATE}): reads see the file's pages, writes make private copies, and the file is
+     * never changed. Costs no copy: only the pages this clone writes take new host memory.
+     *
+     * @param file the memory file of the RAM to clone; this memory takes a reference of its own,
+     *     released by {@link #close()}
+     * @param regions the regions that file was laid out with (as for {@link #allocate})
+     * @return the clone's guest memory, owned by the caller
+     * @throws IllegalArgumentException if the regions are not laid out as {@link #allocate} requires,
+     *     or do not add up to the file's length
+     * @throws IllegalStateException if the file is already closed
+     */
+    public static GuestMemory cloneOf(MemoryFile file, List<Region> regions) {
+        long size = checkLayout(regions);
+        if (size != file.length()) {
+            throw new IllegalArgumentException("guest RAM regions of " + size + " bytes for a memory file of "
+                    + file.length() + " bytes (" + file + ")");
+        }
+        file.retain();
+        try {
+            return new GuestMemory(Mapping.ofFile(file, "cloned guest RAM"), file, List.copyOf(regions));
+        } catch (RuntimeException | Error e) {
+            file.release();
+            throw e;
+        }
+    }
+
+    /**
+     * Copies this RAM once into a new memory file for a snapshot: only the pages the host holds
+     * that are not all zero ({@link MemoryFile#copyOf}), then seals the file. The caller keeps the
+     * guest from running meanwhile.
+     *
+     * @return the sealed file, with one reference owned by the caller
+     * @throws io.github.bootkernel.engine.kvm.KvmException if the host refuses a step; no file is
+     *     left open then
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public MemoryFile copyToFile() {
+        return MemoryFile.copyOf(mapping, "guest RAM snapshot");
+    }
+
+    /**
+     * Gives every page of this RAM back to the host ({@code MADV_DONTNEED}); the memory stays
+     * mapped and reads as zeros (a clone's: as its file) from then on. For a machine that will not
+     * run again, after a snapshot copied its RAM.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     * @throws io.github.bootkernel.engine.kvm.KvmException if {@code madvise} fails
+     */
+    public void discard() {
+        mapping.discard();
+    }
+
+    /** @return whether this is a copy-on-write clone of another machine's RAM (see {@link #cloneOf}) */
+    public boolean isClone() {
+        return file != null;
+    }
+
+    private static long checkLayout(List<Region> regions) {
         long size = 0;
         long end = 0;
         for (Region r : regions) {
@@ -72,7 +145,7 @@ public final class GuestMemory implements AutoCloseable {
         if (size == 0) {
             throw new IllegalArgumentException("guest RAM needs at least one region");
         }
-        return new GuestMemory(Mapping.anonymous(size, "guest RAM"), List.copyOf(regions));
+        return size;
     }
 
     /**
@@ -203,12 +276,10 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /**
-     * Unmaps the memory, after any copy under way; later reads and writes throw
-     * {@link IllegalStateException}. Call only after the VM that uses it is closed. Idempotent.
-     */
-    /**
      * Counts the bytes of guest RAM the host holds in memory now: the pages the guest or the
-     * loader touched, which is all a guest costs the host (the rest is only reserved).
+     * loader touched, which is all a guest costs the host (the rest is only reserved). For a
+     * {@linkplain #cloneOf clone} this includes the cloned file's pages in memory, which the clone
+     * shares with its snapshot and the other clones ({@code mincore(2)} counts the page cache).
      *
      * @return resident bytes, at most {@link #size()}
      * @throws IllegalStateException after {@link #close()}
@@ -217,8 +288,19 @@ public final class GuestMemory implements AutoCloseable {
         return mapping.residentBytes();
     }
 
+    /**
+     * Unmaps the memory, after any copy under way, and for a clone releases its reference to the
+     * memory file it maps; later reads and writes throw {@link IllegalStateException}. Call only after the
+     * VM that uses it is closed. Idempotent.
+     */
     @Override
     public void close() {
-        mapping.close();
+        try {
+            mapping.close();
+        } finally {
+            if (file != null && fileReleased.compareAndSet(false, true)) {
+                file.release();
+            }
+        }
     }
 }

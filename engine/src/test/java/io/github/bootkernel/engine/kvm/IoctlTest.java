@@ -53,6 +53,31 @@ class IoctlTest {
     }
 
     @Test
+    void theSnapshotIoctlsMatchLinuxKvmH() {
+        // Values as the C macros of <linux/kvm.h> expand on x86_64.
+        assertThat(Ioctl.KVM_GET_MSR_INDEX_LIST.number()).isEqualTo(0xc004ae02L);
+        assertThat(Ioctl.KVM_GET_MSRS.number()).isEqualTo(0xc008ae88L);
+        assertThat(Ioctl.KVM_SET_MP_STATE.number()).isEqualTo(0x4004ae99L);
+        assertThat(Ioctl.KVM_GET_XSAVE.number()).isEqualTo(0x9000aea4L);
+        assertThat(Ioctl.KVM_SET_XSAVE.number()).isEqualTo(0x5000aea5L);
+        assertThat(Ioctl.KVM_GET_XSAVE2.number()).isEqualTo(0x9000aecfL);
+        assertThat(Ioctl.KVM_GET_XCRS.number()).isEqualTo(0x8188aea6L);
+        assertThat(Ioctl.KVM_SET_XCRS.number()).isEqualTo(0x4188aea7L);
+        assertThat(Ioctl.KVM_GET_DEBUGREGS.number()).isEqualTo(0x8080aea1L);
+        assertThat(Ioctl.KVM_SET_DEBUGREGS.number()).isEqualTo(0x4080aea2L);
+        assertThat(Ioctl.KVM_GET_VCPU_EVENTS.number()).isEqualTo(0x8040ae9fL);
+        assertThat(Ioctl.KVM_SET_VCPU_EVENTS.number()).isEqualTo(0x4040aea0L);
+        assertThat(Ioctl.KVM_GET_TSC_KHZ.number()).isEqualTo(0xaea3L);
+        assertThat(Ioctl.KVM_KVMCLOCK_CTRL.number()).isEqualTo(0xaeadL);
+        assertThat(Ioctl.KVM_GET_IRQCHIP.number()).isEqualTo(0xc208ae62L);
+        assertThat(Ioctl.KVM_SET_IRQCHIP.number()).isEqualTo(0x8208ae63L);
+        assertThat(Ioctl.KVM_GET_PIT2.number()).isEqualTo(0x8070ae9fL);
+        assertThat(Ioctl.KVM_SET_PIT2.number()).isEqualTo(0x4070aea0L);
+        assertThat(Ioctl.KVM_GET_CLOCK.number()).isEqualTo(0x8030ae7cL);
+        assertThat(Ioctl.KVM_SET_CLOCK.number()).isEqualTo(0x4030ae7bL);
+    }
+
+    @Test
     void numbersArePositiveAndFitAnUnsigned32BitRequest() {
         // ioctl(2) takes an unsigned long; the _IOC encoding uses 32 bits, so a value with the read
         // bit set (0x8...) must not have been sign-extended into the upper half.

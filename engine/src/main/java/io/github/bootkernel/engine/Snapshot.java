@@ -1,0 +1,152 @@
+package io.github.bootkernel.engine;
+
+import io.github.bootkernel.engine.devices.Uart16550;
+import io.github.bootkernel.engine.kvm.MemoryFile;
+import io.github.bootkernel.engine.kvm.StateSupport;
+import io.github.bootkernel.engine.kvm.VcpuState;
+import io.github.bootkernel.engine.kvm.VmState;
+import io.github.bootkernel.engine.memory.GuestMemory;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A paused machine's complete state, from {@link Machine#snapshot()}, in this JVM's memory: guest
+ * RAM (copied once, at the snapshot, into a sealed memory file: only the pages the source held
+ * that were not all zero), every vCPU's KVM state, the VM's interrupt
+ * controllers, PIT and kvmclock, and the device models. {@link #restore()} makes a clone: a new,
+ * independent {@link Machine} in a new VM that runs on from the snapshot's instant. Any number of
+ * clones may run at once; each maps the RAM copy-on-write ({@code MAP_PRIVATE}), so a clone costs
+ * the host only the pages it writes, and no clone sees another's writes.
+ *
+ * <p>What every clone shares with the others, besides the RAM's content: the guest's random state
+ * (its entropy pool and any seeded generator), its kvmclock, which continues from the saved value
+ * ({@code KVM_SET_CLOCK}, as Firecracker does by default: never backwards, and without a jump for
+ * the time the snapshot waited), its TSC ({@code IA32_TSC} is restored), input queued for the guest
+ * and not read, and the console's partial line, which each clone's console starts with. The
+ * CMOS clock reads the host's time, so it is current in every clone.
+ *
+ * <p>{@link #close()} releases the snapshot's reference to the RAM; clones still running keep
+ * theirs, and the RAM is freed when the last of them closes. Thread-safe.
+ */
+public final class Snapshot implements AutoCloseable {
+
+    private static final AtomicInteger NUMBERS = new AtomicInteger();
+
+    private final int number = NUMBERS.incrementAndGet();
+    private final MachineConfig config;
+    private final List<GuestMemory.Region> regions;
+    private final MemoryFile memoryFile;
+    private final VmState vmState;
+    private final List<VcpuState> vcpus;
+    private final Uart16550.State com1;
+    private final Uart16550.State com2;
+    private final int cmosIndex;
+    private final String partialLine;
+    private final boolean consoleEndsInCr;
+    private final StateSupport support;
+    private boolean closed;
+
+    Snapshot(MachineConfig config, List<GuestMemory.Region> regions, MemoryFile memoryFile, VmState vmState,
+             List<VcpuState> vcpus, Uart16550.State com1, Uart16550.State com2, int cmosIndex, String partialLine,
+             boolean consoleEndsInCr, StateSupport support) {
+        this.config = config;
+        this.regions = List.copyOf(regions);
+        this.memoryFile = memoryFile;
+        this.vmState = vmState;
+        this.vcpus = List.copyOf(vcpus);
+        this.com1 = com1;
+        this.com2 = com2;
+        this.cmosIndex = cmosIndex;
+        this.partialLine = partialLine;
+        this.consoleEndsInCr = consoleEndsInCr;
+        this.support = support;
+    }
+
+    /**
+     * Starts a clone: a new VM with its own vCPU threads, devices and console, its RAM a
+     * copy-on-write mapping of the snapshot's, running on from the snapshot's instant. Its console
+     * starts with the line the source was in the middle of; its {@link Machine#bootPhases()} count
+     * from this call; {@link Machine#clonedFrom()} names this snapshot.
+     *
+     * @return the running clone, owned by the caller
+     * @throws IllegalStateException after {@link #close()}
+     * @throws KvmUnavailableException when KVM cannot be used on this host
+     * @throws MachineException when KVM or the host refuses a step (for one, a state ioctl the
+     *     snapshot needs and this host lacks)
+     */
+    public Machine restore() {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException(this + " is closed");
+            }
+        }
+        return Machine.restore(this);
+    }
+
+    /** @return the configuration of the machine snapshotted, which every clone shares */
+    public MachineConfig config() {
+        return config;
+    }
+
+    /** @return the vCPUs' states, vCPU 0 first, for tests and diagnostics */
+    List<VcpuState> vcpus() {
+        return vcpus;
+    }
+
+    /** @return the VM's state */
+    VmState vmState() {
+        return vmState;
+    }
+
+    List<GuestMemory.Region> regions() {
+        return regions;
+    }
+
+    /** The sealed copy of guest RAM, for a clone's mapping; GuestMemory.cloneOf refuses it once released. */
+    MemoryFile memoryFile() {
+        return memoryFile;
+    }
+
+    Uart16550.State com1() {
+        return com1;
+    }
+
+    Uart16550.State com2() {
+        return com2;
+    }
+
+    int cmosIndex() {
+        return cmosIndex;
+    }
+
+    String partialLine() {
+        return partialLine;
+    }
+
+    boolean consoleEndsInCr() {
+        return consoleEndsInCr;
+    }
+
+    /** @return which optional KVM state ioctls the host lacked when the snapshot was taken, in words */
+    public String unsupportedState() {
+        return support.missing();
+    }
+
+    /** Releases the snapshot's reference to guest RAM; clones keep theirs. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        memoryFile.release();
+    }
+
+    @Override
+    public String toString() {
+        return "snapshot " + number + " of " + config.kernel().getFileName() + " (" + vcpus.size() + " vCPUs, "
+                + (memoryFile.length() >> 20) + " MiB)";
+    }
+}

@@ -1,0 +1,185 @@
+package io.github.bootkernel.engine.kvm;
+
+/**
+ * A sealed, read-only copy of guest RAM in an anonymous in-memory file ({@code memfd_create(2)},
+ * {@code MFD_CLOEXEC | MFD_ALLOW_SEALING}): what a snapshot keeps, and what its clones map
+ * copy-on-write ({@link Mapping#ofFile}).
+ *
+ * <p>{@link #copyOf} writes only the pages of the source mapping that are resident and not all
+ * zero; the rest stay holes, which read as zeros and cost nothing. Then the file is sealed against
+ * any change of size or content ({@code F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL}),
+ * so no clone and no later bug can alter what every clone reads.
+ *
+ * <p>Reference-counted: {@link #copyOf} returns it with one reference; every further owner calls
+ * {@link #retain()} and each owner {@link #release()}s once; the last release closes the
+ * descriptor. Mappings made from it stay valid after that (the kernel keeps the file for them).
+ * Thread-safe.
+ */
+public final class MemoryFile {
+
+    /** The seals {@link #copyOf} sets: no shrinking, growing or writing, and no seal removed or added. */
+    public static final int SEALS = Native.F_SEAL_SHRINK | Native.F_SEAL_GROW | Native.F_SEAL_WRITE
+            | Native.F_SEAL_SEAL;
+
+    private final Fd fd;
+    private final long length;
+    private final long copiedBytes;
+    private int references = 1;
+
+    private MemoryFile(Fd fd, long length, long copiedBytes) {
+        this.fd = fd;
+        this.length = length;
+        this.copiedBytes = copiedBytes;
+    }
+
+    /**
+     * Copies a mapping's resident, non-zero pages into a new memory file of the mapping's length and
+     * seals it. The caller keeps the mapping's content still while this runs (a snapshot holds the
+     * vCPUs).
+     *
+     * @param source the mapping to copy, open
+     * @param what what it holds, for messages and the file's name in {@code /proc/PID/fd}
+     * @return the sealed file, with one reference owned by the caller
+     * @throws KvmException if the host refuses {@code memfd_create}, {@code ftruncate},
+     *     {@code mincore}, {@code pwrite} or {@code F_ADD_SEALS}; the file is closed then
+     * @throws IllegalStateException if the mapping is closed
+     */
+    public static MemoryFile copyOf(Mapping source, String what) {
+        long length = source.length();
+        int n;
+        try {
+            n = Native.memfd_create("bootkernel " + what, Native.MFD_CLOEXEC | Native.MFD_ALLOW_SEALING);
+        } catch (RuntimeException e) {
+            throw errno(e, "memfd_create for " + what);
+        }
+        Fd fd = new Fd(n, "memfd " + n + " (" + what + ")");
+        try {
+            try {
+                Native.ftruncate(n, length);
+            } catch (RuntimeException e) {
+                throw errno(e, "ftruncate of the memfd for " + what + " to " + length + " bytes");
+            }
+            long copied = source.copyResidentTo(n, fd.name());
+            try {
+                // F_SEAL_WRITE refuses write(2) and new MAP_SHARED writable mappings, and is refused
+                // itself while one exists (there is none: the copy used pwrite). It does not refuse
+                // MAP_PRIVATE mappings with PROT_WRITE (fcntl(2), "File Sealing"; memfd_create(2)):
+                // their writes go to private copy-on-write pages, never to the file, which is how
+                // every clone maps it.
+                Native.fcntl(n, Native.F_ADD_SEALS, SEALS);
+            } catch (RuntimeException e) {
+                throw errno(e, "fcntl(F_ADD_SEALS) on " + fd.name());
+            }
+            return new MemoryFile(fd, length, copied);
+        } catch (RuntimeException | Error e) {
+            fd.close();
+            throw e;
+        }
+    }
+
+    private static RuntimeException errno(RuntimeException e, String what) {
+        if (!Native.isErrno(e)) {
+            return e;
+        }
+        return new KvmException(what, Native.errno(e), e);
+    }
+
+    /** @return the file's length in bytes, the guest RAM's size */
+    public long length() {
+        return length;
+    }
+
+    /** @return how many bytes {@link #copyOf} wrote: the source's resident pages that were not all zero */
+    public long copiedBytes() {
+        return copiedBytes;
+    }
+
+    /**
+     * Counts the bytes the file holds data for (its pages, not its holes), with {@code lseek(2)}
+     * {@code SEEK_DATA} and {@code SEEK_HOLE}, which shmem answers per page.
+     *
+     * @return allocated bytes, at most {@link #length()}
+     * @throws IllegalStateException if the file is closed
+     * @throws KvmException if {@code lseek} fails
+     */
+    public synchronized long allocatedBytes() {
+        int n = fdForMapping();
+        long total = 0;
+        long at = 0;
+        try {
+            while (at < length) {
+                long data;
+                try {
+                    data = Native.lseek(n, at, Native.SEEK_DATA);
+                } catch (RuntimeException e) {
+                    if (Native.isErrno(e) && Native.errno(e) == Native.ENXIO) {
+                        break; // no data at or after `at`
+                    }
+                    throw e;
+                }
+                long hole = Native.lseek(n, data, Native.SEEK_HOLE);
+                total += hole - data;
+                at = hole;
+            }
+        } catch (RuntimeException e) {
+            throw errno(e, "lseek(SEEK_DATA/SEEK_HOLE) on " + fd.name());
+        }
+        return total;
+    }
+
+    /**
+     * @return the file's seals ({@code F_GET_SEALS}), {@link #SEALS} once {@link #copyOf} returned
+     * @throws IllegalStateException if the file is closed
+     * @throws KvmException if {@code fcntl} fails
+     */
+    public synchronized int seals() {
+        int n = fdForMapping();
+        try {
+            return Native.fcntl(n, Native.F_GET_SEALS);
+        } catch (RuntimeException e) {
+            throw errno(e, "fcntl(F_GET_SEALS) on " + fd.name());
+        }
+    }
+
+    /**
+     * Adds a reference.
+     *
+     * @return this file
+     * @throws IllegalStateException if the last reference was already released
+     */
+    public synchronized MemoryFile retain() {
+        if (references == 0) {
+            throw new IllegalStateException(fd.name() + " is already closed");
+        }
+        references++;
+        return this;
+    }
+
+    /** Drops a reference; the last one closes the descriptor. Extra calls do nothing. */
+    public synchronized void release() {
+        if (references == 0) {
+            return;
+        }
+        if (--references == 0) {
+            fd.close();
+        }
+    }
+
+    /** @return how many owners hold it; 0 once the descriptor is closed */
+    public synchronized int references() {
+        return references;
+    }
+
+    /** The descriptor, for {@code mmap}; only while a reference is held. */
+    synchronized int fdForMapping() {
+        if (references == 0) {
+            throw new IllegalStateException(fd.name() + " is already closed");
+        }
+        return fd.fd();
+    }
+
+    @Override
+    public String toString() {
+        return fd.name();
+    }
+}
