@@ -781,6 +781,10 @@ public final class Machine implements AutoCloseable {
                 }
                 throw new MachineException("the vCPUs did not pause within " + JOIN_TIMEOUT, null);
             }
+            // Every port write KVM recorded in the coalesced ring reaches its UART before the UARTs
+            // are saved (each vCPU also drained after its last run; this covers the drain thread's
+            // gap).
+            vm.drainCoalesced();
             StateSupport support = StateSupport.of(vm);
             List<Integer> msrs = kvm.snapshotMsrs();
             List<VcpuState> states = pauseGate.onEachVcpu(v -> v.saveState(support, msrs), deadline);
@@ -889,6 +893,8 @@ public final class Machine implements AutoCloseable {
         restoreStates = snapshot.vcpus();
         restoreSupport = support;
         startVcpus(kvm.supportedCpuid(), kvm.checkExtension(Capability.TSC_DEADLINE_TIMER) > 0, bus, null);
+        coalesced = CoalescedPio.enable(kvm, vm, vcpus.get(0).vcpu(), bus,
+                List.of(Platform.COM1.ioBase(), Platform.COM2.ioBase()), this::end).orElse(null);
         config.timeout().ifPresent(this::scheduleTimeout);
         if (silence != null) {
             silence.start();
