@@ -78,10 +78,12 @@ final class CoalescedPio implements AutoCloseable {
      * @param ports the first port of each UART
      * @param end ends the guest when draining fails on the drain thread (a device model threw)
      * @return the running drain, owned by the caller; empty when coalescing is off or unsupported
+     * @throws IllegalArgumentException if the system property {@value #PROPERTY} is set to anything
+     *     but {@code true} or {@code false}
      */
     static Optional<CoalescedPio> enable(Kvm kvm, Vm vm, Vcpu vcpu, PortBus bus, List<Integer> ports,
                                          Consumer<GuestExit> end) {
-        if ("false".equals(System.getProperty(PROPERTY))) {
+        if (!enabledByProperty(System.getProperty(PROPERTY))) {
             return Optional.empty();
         }
         int pageOffset = kvm.checkExtension(Capability.COALESCED_MMIO);
@@ -104,6 +106,21 @@ final class CoalescedPio implements AutoCloseable {
         }
         coalesced.poller.start();
         return Optional.of(coalesced);
+    }
+
+    /**
+     * @param value the system property {@value #PROPERTY}, or {@code null} when unset
+     * @return whether coalescing is wanted: unset or {@code true} (any case) yes, {@code false} no
+     * @throws IllegalArgumentException for any other value, naming the property and the value
+     */
+    static boolean enabledByProperty(String value) {
+        if (value == null || value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("system property " + PROPERTY + " must be true or false, got '" + value + "'");
     }
 
     /** @return how many writes came through the ring so far */

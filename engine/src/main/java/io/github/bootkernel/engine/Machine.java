@@ -273,8 +273,6 @@ public final class Machine implements AutoCloseable {
         PortBus bus = Platform.wire(com1, com2.uart(), i8042, cmos, exitPort, sleep,
                 msg -> LOG.log(System.Logger.Level.DEBUG, msg));
         startVcpus(kvm.supportedCpuid(), kvm.checkExtension(Capability.TSC_DEADLINE_TIMER) > 0, bus, plan);
-        coalesced = CoalescedPio.enable(kvm, vm, vcpus.get(0).vcpu(), bus,
-                List.of(Platform.COM1.ioBase(), Platform.COM2.ioBase()), this::end).orElse(null);
         config.timeout().ifPresent(this::scheduleTimeout);
         if (silence != null) {
             silence.start();
@@ -282,8 +280,8 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
-     * Creates and sets up the vCPUs in order, each on its own thread, then lets them all enter the
-     * guest: vCPU 0 at the kernel's entry, the others to wait for its start-up IPIs. A vCPU that
+     * Creates and sets up the vCPUs in order, each on its own thread, registers the UARTs' coalesced
+     * zones where KVM has them, then lets them all enter the guest: vCPU 0 at the kernel's entry, the others to wait for its start-up IPIs. A vCPU that
      * fails to set up fails the start; {@link #close()} then ends the ones already waiting.
      */
     private void startVcpus(List<CpuidEntry> supportedCpuid, boolean tscDeadline, PortBus bus, LoadPlan plan) {
@@ -303,6 +301,9 @@ public final class Machine implements AutoCloseable {
         } finally {
             vcpus = List.copyOf(created);
         }
+        // Before any vCPU runs, so the guest's first THR write already goes through the ring.
+        coalesced = CoalescedPio.enable(kvm, vm, vcpus.get(0).vcpu(), bus,
+                List.of(Platform.COM1.ioBase(), Platform.COM2.ioBase()), this::end).orElse(null);
         go.complete(null);
     }
 
@@ -893,8 +894,6 @@ public final class Machine implements AutoCloseable {
         restoreStates = snapshot.vcpus();
         restoreSupport = support;
         startVcpus(kvm.supportedCpuid(), kvm.checkExtension(Capability.TSC_DEADLINE_TIMER) > 0, bus, null);
-        coalesced = CoalescedPio.enable(kvm, vm, vcpus.get(0).vcpu(), bus,
-                List.of(Platform.COM1.ioBase(), Platform.COM2.ioBase()), this::end).orElse(null);
         config.timeout().ifPresent(this::scheduleTimeout);
         if (silence != null) {
             silence.start();

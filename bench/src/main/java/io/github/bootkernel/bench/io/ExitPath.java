@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The exit path (issue 12, item 4): a static program in the guest makes the kernel issue
- * {@value #DEFAULT_COUNT} (or {@code -Dbench.io.outbCount=N}) {@code outb}s to port
+ * {@value #DEFAULT_COUNT} on hardware KVM, {@value #NESTED_DEFAULT_COUNT} elsewhere (or
+ * {@code -Dbench.io.outbCount=N}) {@code outb}s to port
  * {@value #PORT_TEXT}, which no device of either monitor answers: one-byte {@code pwrite}s to
  * {@code /dev/port} on Debian's generic kernel ({@code CONFIG_DEVPORT}); each is a VM exit to the
  * monitor's user space and straight back. (The leaner {@code outb} from user space after
@@ -26,6 +27,11 @@ public final class ExitPath implements Section {
 
     /** The default number of port writes. */
     static final long DEFAULT_COUNT = 1_000_000;
+    /**
+     * The default count under nested or emulated KVM: an exit costs 0.1-0.3 ms there
+     * (docs/console-io.md), so a million would take minutes per monitor and run.
+     */
+    static final long NESTED_DEFAULT_COUNT = 20_000;
     /** The system property with the number of port writes. */
     static final String COUNT_PROPERTY = "bench.io.outbCount";
     /** COM4's address: no device on either machine ({@code -nodefaults} for QEMU). */
@@ -48,7 +54,8 @@ public final class ExitPath implements Section {
 
     @Override
     public List<Row> run(BenchContext context) throws Exception {
-        long count = Long.getLong(COUNT_PROPERTY, DEFAULT_COUNT);
+        long count = Long.getLong(COUNT_PROPERTY,
+                context.where().startsWith("hardware") ? DEFAULT_COUNT : NESTED_DEFAULT_COUNT);
         if (count < 1) {
             throw new IllegalArgumentException(COUNT_PROPERTY + " = " + count + ": at least 1");
         }
