@@ -56,6 +56,8 @@ public final class ConsoleThroughput implements Section {
         Map<Monitor, Map<String, List<MarkerClock.Stretch>>> measured = new EnumMap<>(Monitor.class);
         for (int run = 0; run < context.runs(); run++) {
             for (Monitor monitor : Monitor.values()) {
+                System.out.printf(java.util.Locale.ROOT, "  run %d  %-45s boots, then writes %d bytes per path%n",
+                        run + 1, monitor.subject(), bytes);
                 MarkerClock clock = monitor.run(guest, timeout);
                 for (String path : PATHS) {
                     MarkerClock.Stretch s = clock.stretch(path, monitor.subject());
@@ -65,6 +67,8 @@ public final class ConsoleThroughput implements Section {
                     }
                     measured.computeIfAbsent(monitor, m -> new java.util.HashMap<>())
                             .computeIfAbsent(path, p -> new ArrayList<>()).add(s);
+                    System.out.printf(java.util.Locale.ROOT, "  run %d  %-45s %s %.2f KiB/s, %d KVM exits%n", run + 1,
+                            monitor.subject(), path, bytes / 1024.0 / s.seconds(), s.exits());
                 }
             }
         }

@@ -71,6 +71,8 @@ public final class ExitPath implements Section {
             for (Monitor monitor : monitors) {
                 MarkerClock.Stretch s = monitor.run(guest, timeout).stretch("outb", monitor.subject());
                 measured.computeIfAbsent(monitor, m -> new ArrayList<>()).add(s);
+                System.out.printf(java.util.Locale.ROOT, "  run %d  %-45s %d port writes in %.3f s (guest clock)%n",
+                        run + 1, monitor.subject(), count, guestSeconds(s));
             }
         }
         List<Row> rows = new ArrayList<>();
