@@ -132,10 +132,7 @@ public final class Mapping implements AutoCloseable {
                 Native.mmap(aligned, length, Native.PROT_READ | Native.PROT_WRITE, flags | Native.MAP_FIXED, fd, 0);
             } catch (RuntimeException e) {
                 Native.munmap(addr, reserved);
-                if (!Native.isErrno(e)) {
-                    throw e;
-                }
-                throw new KvmException("mmap of the memory file for " + what, Native.errno(e), e);
+                throw Native.failure(e, "mmap of the memory file for " + what);
             }
         }
         // SAFETY: both ranges lie inside the reservation just made and are not used by anyone.
@@ -512,7 +509,7 @@ public final class Mapping implements AutoCloseable {
                 if (Native.isErrno(e) && Native.errno(e) == Native.EINTR) {
                     continue;
                 }
-                throw errno(e, "pwrite of " + (count - done) + " bytes of " + what + " to " + target);
+                throw Native.failure(e, "pwrite of " + (count - done) + " bytes of " + what + " to " + target);
             }
             if (n <= 0) {
                 throw new KvmException("pwrite of " + what + " to " + target + " wrote nothing at offset "
@@ -520,13 +517,6 @@ public final class Mapping implements AutoCloseable {
             }
             done += n;
         }
-    }
-
-    private static RuntimeException errno(RuntimeException e, String call) {
-        if (!Native.isErrno(e)) {
-            return e;
-        }
-        return new KvmException(call, Native.errno(e), e);
     }
 
     /**
@@ -543,7 +533,7 @@ public final class Mapping implements AutoCloseable {
             // accesses see zero-filled (or file) pages, never unmapped memory.
             Native.madvise(address, length, Native.MADV_DONTNEED);
         } catch (RuntimeException e) {
-            throw errno(e, "madvise(MADV_DONTNEED) on " + what);
+            throw Native.failure(e, "madvise(MADV_DONTNEED) on " + what);
         } finally {
             lock.unlockRead(stamp);
         }

@@ -50,14 +50,14 @@ public final class MemoryFile {
         try {
             n = Native.memfd_create("bootkernel " + what, Native.MFD_CLOEXEC | Native.MFD_ALLOW_SEALING);
         } catch (RuntimeException e) {
-            throw errno(e, "memfd_create for " + what);
+            throw Native.failure(e, "memfd_create for " + what);
         }
         Fd fd = new Fd(n, "memfd " + n + " (" + what + ")");
         try {
             try {
                 Native.ftruncate(n, length);
             } catch (RuntimeException e) {
-                throw errno(e, "ftruncate of the memfd for " + what + " to " + length + " bytes");
+                throw Native.failure(e, "ftruncate of the memfd for " + what + " to " + length + " bytes");
             }
             long copied = source.copyResidentTo(n, fd.name());
             try {
@@ -68,20 +68,13 @@ public final class MemoryFile {
                 // every clone maps it.
                 Native.fcntl(n, Native.F_ADD_SEALS, SEALS);
             } catch (RuntimeException e) {
-                throw errno(e, "fcntl(F_ADD_SEALS) on " + fd.name());
+                throw Native.failure(e, "fcntl(F_ADD_SEALS) on " + fd.name());
             }
             return new MemoryFile(fd, length, copied);
         } catch (RuntimeException | Error e) {
             fd.close();
             throw e;
         }
-    }
-
-    private static RuntimeException errno(RuntimeException e, String what) {
-        if (!Native.isErrno(e)) {
-            return e;
-        }
-        return new KvmException(what, Native.errno(e), e);
     }
 
     /** @return the file's length in bytes, the guest RAM's size */
@@ -122,7 +115,7 @@ public final class MemoryFile {
                 at = hole;
             }
         } catch (RuntimeException e) {
-            throw errno(e, "lseek(SEEK_DATA/SEEK_HOLE) on " + fd.name());
+            throw Native.failure(e, "lseek(SEEK_DATA/SEEK_HOLE) on " + fd.name());
         }
         return total;
     }
@@ -137,7 +130,7 @@ public final class MemoryFile {
         try {
             return Native.fcntl(n, Native.F_GET_SEALS);
         } catch (RuntimeException e) {
-            throw errno(e, "fcntl(F_GET_SEALS) on " + fd.name());
+            throw Native.failure(e, "fcntl(F_GET_SEALS) on " + fd.name());
         }
     }
 

@@ -139,6 +139,21 @@ final class Native {
     }
 
     /**
+     * The exception to throw for a failed libc call: a {@link KvmException} naming the call and
+     * its errno, or {@code e} itself when it carries no errno.
+     *
+     * @param e the exception the call raised
+     * @param call the call in words, e.g. {@code "pwrite of 4096 bytes of guest RAM to memfd"}
+     * @return the exception to throw
+     */
+    static RuntimeException failure(RuntimeException e, String call) {
+        if (!isErrno(e)) {
+            return e;
+        }
+        return new KvmException(call, errno(e), e);
+    }
+
+    /**
      * Views native memory as a buffer.
      *
      * <p>SAFETY: the caller guarantees {@code [address, address + length)} is a live mapping it
