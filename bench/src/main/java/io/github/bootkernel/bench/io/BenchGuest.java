@@ -28,6 +28,23 @@ record BenchGuest(Path kernel, Path initramfs) {
     private static final long GCC_SECONDS = 120;
 
     /**
+     * The size of a section's work: the system property {@code property} if set, else
+     * {@code onHardware} where the guests run on hardware KVM and {@code elsewhere} (nested or
+     * emulated KVM, where an exit costs far more).
+     *
+     * @param unit what the size counts, for the message, e.g. {@code "bytes"}
+     * @throws IllegalArgumentException if the size is below {@code minimum}, naming the property
+     */
+    static long workload(BenchContext context, String property, long onHardware, long elsewhere, long minimum,
+                         String unit) {
+        long size = Long.getLong(property, context.where().startsWith("hardware") ? onHardware : elsewhere);
+        if (size < minimum) {
+            throw new IllegalArgumentException(property + " = " + size + ": at least " + minimum + unit);
+        }
+        return size;
+    }
+
+    /**
      * Compiles {@code program} ({@code <program>.c}) and builds the initramfs.
      *
      * @param context the run's cache and scratch directory

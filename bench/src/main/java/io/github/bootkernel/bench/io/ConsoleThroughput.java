@@ -42,11 +42,7 @@ public final class ConsoleThroughput implements Section {
 
     @Override
     public List<Row> run(BenchContext context) throws Exception {
-        long bytes = Long.getLong(BYTES_PROPERTY,
-                context.where().startsWith("hardware") ? DEFAULT_BYTES : NESTED_DEFAULT_BYTES);
-        if (bytes < 64) {
-            throw new IllegalArgumentException(BYTES_PROPERTY + " = " + bytes + ": at least 64 bytes");
-        }
+        long bytes = BenchGuest.workload(context, BYTES_PROPERTY, DEFAULT_BYTES, NESTED_DEFAULT_BYTES, 64, " bytes");
         bytes = (bytes + 63) / 64 * 64;
         KvmStats.requireAvailable();
         BenchGuest guest = BenchGuest.build(context, "debian-cloud", "console_bench",

@@ -54,11 +54,7 @@ public final class ExitPath implements Section {
 
     @Override
     public List<Row> run(BenchContext context) throws Exception {
-        long count = Long.getLong(COUNT_PROPERTY,
-                context.where().startsWith("hardware") ? DEFAULT_COUNT : NESTED_DEFAULT_COUNT);
-        if (count < 1) {
-            throw new IllegalArgumentException(COUNT_PROPERTY + " = " + count + ": at least 1");
-        }
+        long count = BenchGuest.workload(context, COUNT_PROPERTY, DEFAULT_COUNT, NESTED_DEFAULT_COUNT, 1, "");
         KvmStats.requireAvailable();
         BenchGuest guest = BenchGuest.build(context, "debian-generic", "outb_bench",
                 List.of("/bin/outb_bench devport " + PORT_TEXT + " " + count));
