@@ -245,24 +245,43 @@ public final class Machine implements AutoCloseable {
 
     private void build(BzImage image, InputFile kernel, InputFile initrd, LoadPlan plan,
                        List<GuestMemory.Region> ram) {
-        try {
-            kvm = Kvm.open(config.kvmDevice());
-        } catch (KvmException e) {
-            throw new KvmUnavailableException(KvmAvailability.failed(config.kvmDevice(), e), e);
-        }
+        openKvm();
         int maxVcpus = kvm.maxVcpus();
         if (config.cpus() > maxVcpus) {
             throw new MachineException("the guest asks for " + config.cpus() + " vCPUs, but " + config.kvmDevice()
                     + " allows at most " + maxVcpus + " per VM (KVM_CAP_MAX_VCPUS)", null);
         }
+        createVm();
+        memory = GuestMemory.allocate(ram);
+        memory.register(vm);
+        KernelLoader.load(memory, image, kernel, initrd, plan, config.cpus(), Platform.ISA_DEVICES);
+        PortBus bus = wireDevices();
+        run(bus, plan);
+    }
+
+    /** Opens the KVM device; a failure says why KVM is unavailable. */
+    private void openKvm() {
+        try {
+            kvm = Kvm.open(config.kvmDevice());
+        } catch (KvmException e) {
+            throw new KvmUnavailableException(KvmAvailability.failed(config.kvmDevice(), e), e);
+        }
+    }
+
+    /** Creates the VM with its TSS and identity-map pages, in-kernel interrupt controllers and PIT. */
+    private void createVm() {
         vm = kvm.createVm();
         vm.setTssAddr(Layout.TSS_ADDRESS);
         vm.setIdentityMapAddr(Layout.IDENTITY_MAP_ADDRESS);
         vm.createIrqchip();
         vm.createPit2();
-        memory = GuestMemory.allocate(ram);
-        memory.register(vm);
-        KernelLoader.load(memory, image, kernel, initrd, plan, config.cpus(), Platform.ISA_DEVICES);
+    }
+
+    /**
+     * Creates the device models (COM1 for the console, the i8042, the exit-status port, the ACPI
+     * sleep registers, the CMOS) and wires them with COM2 onto the port bus.
+     */
+    private PortBus wireDevices() {
         com1 = new Uart16550(level -> irq(Platform.COM1.irq(), level), this::consoleByte,
                 Uart16550.HostInput.WHEN_LISTENING);
         I8042 i8042 = new I8042(this::onReset);
@@ -270,8 +289,12 @@ public final class Machine implements AutoCloseable {
         AcpiSleepRegisters sleep = new AcpiSleepRegisters(AcpiTables.S5_SLEEP_TYPE, () -> end(GuestExit.of(
                 GuestExit.Kind.POWEROFF, "ACPI S5 (soft off) through the sleep control register")));
         cmos = new CmosRtc();
-        PortBus bus = Platform.wire(com1, com2.uart(), i8042, cmos, exitPort, sleep,
+        return Platform.wire(com1, com2.uart(), i8042, cmos, exitPort, sleep,
                 msg -> LOG.log(System.Logger.Level.DEBUG, msg));
+    }
+
+    /** Starts the vCPUs from {@code plan} (null for a clone), the time limit and the silence watch. */
+    private void run(PortBus bus, LoadPlan plan) {
         startVcpus(kvm.supportedCpuid(), kvm.checkExtension(Capability.TSC_DEADLINE_TIMER) > 0, bus, plan);
         config.timeout().ifPresent(this::scheduleTimeout);
         if (silence != null) {
@@ -858,32 +881,16 @@ public final class Machine implements AutoCloseable {
      */
     private void buildClone(Snapshot snapshot) {
         clonedFrom = snapshot.toString();
-        try {
-            kvm = Kvm.open(config.kvmDevice());
-        } catch (KvmException e) {
-            throw new KvmUnavailableException(KvmAvailability.failed(config.kvmDevice(), e), e);
-        }
-        vm = kvm.createVm();
-        vm.setTssAddr(Layout.TSS_ADDRESS);
-        vm.setIdentityMapAddr(Layout.IDENTITY_MAP_ADDRESS);
-        vm.createIrqchip();
-        vm.createPit2();
+        openKvm();
+        createVm();
         memory = GuestMemory.cloneOf(snapshot.memoryFile(), snapshot.regions());
         memory.register(vm);
         StateSupport support = StateSupport.of(vm);
         vm.restoreState(snapshot.vmState());
-        com1 = new Uart16550(level -> irq(Platform.COM1.irq(), level), this::consoleByte,
-                Uart16550.HostInput.WHEN_LISTENING);
+        PortBus bus = wireDevices();
         com1.restore(snapshot.com1());
         com2.uart().restore(snapshot.com2());
-        cmos = new CmosRtc();
         cmos.restoreIndex(snapshot.cmosIndex());
-        I8042 i8042 = new I8042(this::onReset);
-        ExitStatusPort exitPort = new ExitStatusPort(s -> end(new GuestExit(GuestExit.Kind.EXIT_STATUS, s, "")));
-        AcpiSleepRegisters sleep = new AcpiSleepRegisters(AcpiTables.S5_SLEEP_TYPE, () -> end(GuestExit.of(
-                GuestExit.Kind.POWEROFF, "ACPI S5 (soft off) through the sleep control register")));
-        PortBus bus = Platform.wire(com1, com2.uart(), i8042, cmos, exitPort, sleep,
-                msg -> LOG.log(System.Logger.Level.DEBUG, msg));
         // The console continues the line the source was in the middle of, or its CR LF.
         for (byte b : snapshot.partialLine().getBytes(StandardCharsets.UTF_8)) {
             consoleByte(b & 0xFF);
@@ -893,11 +900,7 @@ public final class Machine implements AutoCloseable {
         }
         restoreStates = snapshot.vcpus();
         restoreSupport = support;
-        startVcpus(kvm.supportedCpuid(), kvm.checkExtension(Capability.TSC_DEADLINE_TIMER) > 0, bus, null);
-        config.timeout().ifPresent(this::scheduleTimeout);
-        if (silence != null) {
-            silence.start();
-        }
+        run(bus, null);
     }
 
     /**
