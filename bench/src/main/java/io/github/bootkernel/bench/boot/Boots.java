@@ -30,7 +30,7 @@ public final class Boots {
     /** Guest RAM of every boot. */
     public static final int MEMORY_MIB = MachineConfig.DEFAULT_MEMORY_MIB;
 
-    private static final Pattern EXITS = Pattern.compile("guest ended: .*[;,] (\\d+) VM exits");
+    private static final Pattern EXITS = Pattern.compile("guest ended: .*[;,] (\\d+) VM exits?\\b");
 
     private final BenchContext context;
     private final Path image;

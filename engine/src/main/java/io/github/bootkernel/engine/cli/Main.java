@@ -287,9 +287,10 @@ public final class Main {
         sink.breakLineBefore(stderr);
         String dropped = sink.finish(machine.rawOutputDropped());
         long coalesced = machine.coalescedWrites();
-        stderr.printf(Locale.ROOT, "bootkernel: guest ended: %s (%.2f s: %s; %d VM exits%s%s)%s%n", exit,
-                (System.nanoTime() - t0) / 1e9, machine.bootPhases(), machine.exitCount(),
-                coalesced > 0 ? ", " + coalesced + " coalesced port writes" : "", dropped,
+        long exits = machine.exitCount();
+        stderr.printf(Locale.ROOT, "bootkernel: guest ended: %s (%.2f s: %s; %d VM exit%s%s%s)%s%n", exit,
+                (System.nanoTime() - t0) / 1e9, machine.bootPhases(), exits, exits == 1 ? "" : "s",
+                coalesced == 0 ? "" : ", " + coalesced + " coalesced port write" + (coalesced == 1 ? "" : "s"), dropped,
                 stop.requested().map(r -> " after " + r).orElse(""));
         if (exit.kind() == GuestExit.Kind.TIMEOUT) {
             KvmAvailability kvm = KvmAvailability.probe(machine.config().kvmDevice());

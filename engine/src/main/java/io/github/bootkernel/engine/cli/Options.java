@@ -44,11 +44,13 @@ record Options(MachineConfig config, boolean help, Optional<String> exec, List<H
     static final Set<KernelReport.Kind> DEFAULT_FAIL_ON = Set.of(KernelReport.Kind.PANIC);
 
     static final String USAGE = String.join("\n",
-            "usage: java -jar bootkernel.jar --kernel PATH [--initrd PATH] [--cmdline TEXT]",
-            "                                [--memory MIB] [--cpus N] [--timeout SECONDS]",
-            "                                [--silence-timeout SECONDS] [--no-default-cmdline]",
-            "                                [--exec COMMAND] [--put HOST:GUEST]... [--console-log FILE] [--verbose]",
-            "                                [--kernel-log FILE] [--fail-on KINDS]",
+            "usage: bootkernel --kernel PATH [--initrd PATH] [--cmdline TEXT]",
+            "                  [--memory MIB] [--cpus N] [--timeout SECONDS]",
+            "                  [--silence-timeout SECONDS] [--no-default-cmdline]",
+            "                  [--exec COMMAND] [--put HOST:GUEST]... [--console-log FILE] [--verbose]",
+            "                  [--kernel-log FILE] [--fail-on KINDS]",
+            "   or: java -jar bootkernel.jar OPTIONS (the same options; bootkernel is the launcher",
+            "       that mvn package writes beside the jar, which starts faster)",
             "",
             "Boots a Linux bzImage in a KVM virtual machine. The serial console goes to stdout,",
             "stdin goes to the guest's serial input (held until the guest's serial driver listens).",
