@@ -25,8 +25,9 @@ import java.util.stream.Stream;
  * The benchmark's entry point ({@code bench/run}): checks the machine, runs the chosen sections
  * one after the other, prints every measurement as it comes, and writes the results block of
  * {@code docs/performance.md}, the chart {@code docs/performance-time-to-init.svg} beside it, and
- * every sample to {@code bench/target/bench-samples.tsv}. A section that fails is reported and the
- * others still run; the exit status is then 1.
+ * every sample to {@code bench/target/bench-samples.tsv}, after each section (a run stopped from
+ * outside keeps the sections it finished, its block naming those it did not run) and at the end.
+ * A section that fails is reported and the others still run; the exit status is then 1.
  */
 public final class Benchmark {
 
@@ -79,7 +80,8 @@ public final class Benchmark {
             BenchContext context = new BenchContext(options.runs(), cache, jar, work, Host.where(), options.kernels());
             System.out.println("bench: " + sections.size() + " sections, " + options.runs() + " runs, kernels "
                     + String.join(", ", options.kernels()) + ", on " + context.where());
-            for (Section section : sections) {
+            for (int i = 0; i < sections.size(); i++) {
+                Section section = sections.get(i);
                 System.out.println("== " + section.name());
                 long s0 = System.nanoTime();
                 try {
@@ -96,39 +98,61 @@ public final class Benchmark {
                 estimate.add(String.format(Locale.ROOT, "%s %.0f s (%d runs; %d runs ≈ %.0f s)", section.name(),
                         took, options.runs(), FULL_RUNS, full));
                 System.out.printf(Locale.ROOT, "== %s took %.0f s%n", section.name(), took);
+                if (i + 1 < sections.size()) {
+                    // A checkpoint: a run stopped from outside (a time limit, a frozen nested VM) still
+                    // leaves the sections it finished, marked as an unfinished run.
+                    List<String> unfinished = new ArrayList<>(failures);
+                    sections.subList(i + 1, sections.size()).forEach(later -> unfinished.add(later.name()
+                            + ": not run yet when this block was written (the run was stopped before it ended)"));
+                    publish(rows, runInfo(args, jar, started, t0, unfinished), options, false);
+                }
             }
         } finally {
             deleteTree(work);
         }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        publish(rows, runInfo(args, jar, started, t0, failures), options, true);
+        System.out.println("bench: time per section: " + String.join("; ", estimate));
+        System.out.printf(Locale.ROOT, "bench: this run took %.1f min; these sections with --runs %d ≈ %.1f min%n",
+                seconds / 60, FULL_RUNS, estimated / 60);
+        if (!failures.isEmpty()) {
+            System.exit(1);
+        }
+    }
+
+    private static RunInfo runInfo(String[] args, Path jar, Instant started, long t0, List<String> failures) {
         double seconds = (System.nanoTime() - t0) / 1e9;
         String command = System.getProperty(COMMAND_PROPERTY, "bench/run " + String.join(" ", args)).strip();
         List<String> machine = new ArrayList<>(Host.facts());
         machine.add("QEMU: " + qemuVersion());
         machine.add("bootkernel CLI launched as `" + CliCommand.describe(jar) + "`");
         machine.add("kvmtool: not a subject (Debian 12's archive, where the benchmark was built, has no kvmtool package)");
-        RunInfo info = new RunInfo(command, machine, started.toString(),
-                String.format(Locale.ROOT, "%.1f min", seconds / 60), failures);
+        return new RunInfo(command, machine, started.toString(), String.format(Locale.ROOT, "%.1f min", seconds / 60),
+                failures);
+    }
+
+    /**
+     * Writes the samples, the results block and the chart from the rows so far; {@code last} also
+     * prints the block.
+     */
+    private static void publish(List<Row> rows, RunInfo info, BenchOptions options, boolean last) throws IOException {
         boolean chart = rows.stream().anyMatch(r -> r.metric().equals(TimeToInit.TO_INIT));
         String results = MarkdownReport.results(rows, info, chart ? Optional.of(CHART) : Optional.empty());
-        System.out.println();
-        System.out.println(results);
+        if (last) {
+            System.out.println();
+            System.out.println(results);
+        }
         writeSamples(rows);
         if (options.doc() != null) {
             Path doc = options.doc().toAbsolutePath();
             Files.createDirectories(doc.getParent());
             PerformanceDoc.write(doc, results);
-            System.out.println("bench: wrote " + options.doc());
             if (chart) {
                 TimeToInitChart.write(rows, "Time to /init, median of " + options.runs() + " (" + Host.where() + ")",
                         doc.resolveSibling(CHART));
-                System.out.println("bench: wrote " + doc.resolveSibling(CHART));
             }
-        }
-        System.out.println("bench: time per section: " + String.join("; ", estimate));
-        System.out.printf(Locale.ROOT, "bench: this run took %.1f min; these sections with --runs %d ≈ %.1f min%n",
-                seconds / 60, FULL_RUNS, estimated / 60);
-        if (!failures.isEmpty()) {
-            System.exit(1);
+            System.out.println("bench: wrote " + options.doc() + (chart ? " and " + doc.resolveSibling(CHART) : "")
+                    + (last ? "" : " (so far)"));
         }
     }
 

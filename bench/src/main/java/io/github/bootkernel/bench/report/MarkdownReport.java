@@ -38,7 +38,7 @@ public final class MarkdownReport {
         }
         md.append('\n');
         if (!info.failures().isEmpty()) {
-            md.append("Sections that failed in this run:\n\n");
+            md.append("Sections that failed or did not run in this run:\n\n");
             for (String f : info.failures()) {
                 md.append("- ").append(f.replace("\n", " ")).append('\n');
             }

@@ -35,6 +35,6 @@ class MarkdownReportTest {
     void failedSectionsAreListed() {
         RunInfo failed = new RunInfo("c", List.of(), "d", "1 min", List.of("memory: java.io.IOException: no\nready"));
         assertThat(MarkdownReport.results(List.of(), failed, Optional.empty()))
-                .contains("Sections that failed in this run:\n\n- memory: java.io.IOException: no ready\n");
+                .contains("Sections that failed or did not run in this run:\n\n- memory: java.io.IOException: no ready\n");
     }
 }
