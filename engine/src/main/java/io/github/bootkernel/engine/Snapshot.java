@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the host only the pages it writes, and no clone sees another's writes.
  *
  * <p>What every clone shares with the others, besides the RAM's content: the guest's random state
- * (its entropy pool and any seeded generator), its kvmclock, which continues from the saved value
+ * (its entropy pool and any seeded generator; with the guest agent, the kernel's pool and CRNG
+ * are reseeded and the wall clock set before the clone's first request, see {@link #restore()};
+ * processes' own seeded state stays, see {@code docs/snapshots.md}), its kvmclock, which continues from the saved value
  * ({@code KVM_SET_CLOCK}, as Firecracker does by default: never backwards, and without a jump for
  * the time the snapshot waited), its TSC ({@code IA32_TSC} is restored), input queued for the guest
  * and not read, and the console's partial line, which each clone's console starts with. The
