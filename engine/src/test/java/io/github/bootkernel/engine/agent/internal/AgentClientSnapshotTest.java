@@ -75,6 +75,27 @@ class AgentClientSnapshotTest {
     }
 
     @Test
+    void aHelloReadPartlyIsFinishedByTheClonesAgent() throws Exception {
+        byte[] hello = Frame.of(FrameType.HELLO, 0, new Payloads.Hello(2, 3, Frame.MAX_PAYLOAD, "fake-agent 1").encode())
+                .encode(Frame.MAX_PAYLOAD);
+        FakeAgent source = agent();
+        AgentClient client = track(source.client());
+        source.sendRaw(Arrays.copyOf(hello, 15));
+
+        ChannelState state = capture(client, source);
+        assertThat(state.connected()).isFalse();
+        assertThat(state.partialFrame()).isEqualTo(Arrays.copyOf(hello, 15));
+
+        FakeAgent cloneAgent = agent();
+        AgentClient clone = restore(cloneAgent, state, null);
+        cloneAgent.sendRaw(Arrays.copyOfRange(hello, 15, hello.length));
+
+        assertThat(clone.exec(Exec.of("true")).exitCode()).hasValue(0);
+        assertThat(cloneAgent.received).extracting(Frame::type)
+                .containsExactly(FrameType.WELCOME, FrameType.RESEED, FrameType.EXEC);
+    }
+
+    @Test
     void aFreshChannelSendsNoReseed() throws Exception {
         FakeAgent agent = agent();
         AgentClient client = track(agent.client());
