@@ -903,16 +903,18 @@ public final class Machine implements AutoCloseable {
                     + com2.uart().pendingInput() + " bytes wait in COM2's input queue, which is full, and more behind"
                     + " them); a snapshot now would cut a frame in two", null);
         }
-        if (!com2.awaitReaderIdle(AGENT_QUIET_TIMEOUT)) {
-            throw new MachineException("cannot snapshot: the agent channel's reader did not read everything the"
-                    + " guest sent within " + AGENT_QUIET_TIMEOUT.toMillis() + " ms (or the channel ended: "
-                    + client + (client.isConnected() ? ", connected)" : ", not connected)"), null);
-        }
+        boolean idle = com2.awaitReaderIdle(AGENT_QUIET_TIMEOUT);
+        ChannelState state;
         try {
-            return client.capture();
+            state = client.capture(); // refuses an ended channel, which is also why a reader stops reading
         } catch (IllegalStateException refused) {
             throw new MachineException("cannot snapshot: " + refused.getMessage(), refused);
         }
+        if (!idle) {
+            throw new MachineException("cannot snapshot: the reader of " + client + " did not read everything the"
+                    + " guest sent within " + AGENT_QUIET_TIMEOUT.toMillis() + " ms", null);
+        }
+        return state;
     }
 
     private void resumeAfterFailedSnapshot() {
