@@ -107,7 +107,8 @@ public final class Benchmark {
         machine.add("bootkernel CLI launched as `" + CliCommand.describe(jar) + "`");
         machine.add("kvmtool: not a subject (Debian 12's archive, where the benchmark was built, has no kvmtool package)");
         RunInfo info = new RunInfo(command, machine, started.toString(),
-                String.format(Locale.ROOT, "%.1f min", seconds / 60), failures);
+                String.format(Locale.ROOT, "%.1f min", seconds / 60), failures,
+                sections.stream().map(Section::name).toList());
         boolean chart = rows.stream().anyMatch(r -> r.metric().equals(TimeToInit.TO_INIT));
         String results = MarkdownReport.results(rows, info, chart ? Optional.of(CHART) : Optional.empty());
         System.out.println();

@@ -5,6 +5,7 @@ import io.github.bootkernel.bench.io.ExitPath;
 import io.github.bootkernel.bench.sections.CommandChannel;
 import io.github.bootkernel.bench.sections.FourCpus;
 import io.github.bootkernel.bench.sections.Memory;
+import io.github.bootkernel.bench.sections.SnapshotRestore;
 import io.github.bootkernel.bench.sections.SuiteCost;
 import io.github.bootkernel.bench.sections.TimeToEnd;
 import io.github.bootkernel.bench.sections.TimeToInit;
@@ -25,7 +26,8 @@ public final class Sections {
     /** @return every section */
     public static List<Section> all() {
         List<Section> all = new ArrayList<>(List.of(new TimeToInit(), new TimeToEnd(), new FourCpus(),
-                new CommandChannel(), new ConsoleThroughput(), new ExitPath(), new Memory(), new SuiteCost()));
+                new CommandChannel(), new ConsoleThroughput(), new ExitPath(), new Memory(), new SuiteCost(),
+                new SnapshotRestore()));
         for (Section s : ServiceLoader.load(Section.class)) {
             if (all.stream().noneMatch(a -> a.getClass() == s.getClass())) {
                 all.add(s);

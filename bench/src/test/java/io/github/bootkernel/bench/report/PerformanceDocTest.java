@@ -38,6 +38,15 @@ class PerformanceDocTest {
     }
 
     @Test
+    void aFileWithBrokenMarkersIsNamed(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("snapshots.md");
+        Files.writeString(file, "# Snapshots\n" + PerformanceDoc.BEGIN + "\nold\n");
+        assertThatThrownBy(() -> PerformanceDoc.write(file, "new")).isInstanceOf(java.io.IOException.class)
+                .hasMessageStartingWith(file + ": the results markers are broken");
+        assertThat(Files.readString(file)).contains("old");
+    }
+
+    @Test
     void writeKeepsTheProseInTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("performance.md");
         PerformanceDoc.write(file, "first");
