@@ -22,13 +22,16 @@ final class Shell {
     private Shell() {
     }
 
-    /** Waits for the ready line, then for the shell's prompt ({@code "/ # "}) as the partial line. */
+    /**
+     * Waits for the ready line, then for the shell's prompt ({@code "/ # "}) in the partial line
+     * (busybox's line editing follows it with {@code ESC [6n}, a cursor position query).
+     */
     static void awaitPrompt(Machine machine, String what, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         if (machine.console().awaitLine(READY, timeout).isEmpty()) {
             throw failed(machine, what, "no '" + BusyboxInitramfs.READY_LINE + "' line");
         }
-        while (!machine.console().partialLine().endsWith("# ")) {
+        while (!machine.console().partialLine().contains("# ")) {
             if (System.nanoTime() > deadline || machine.exit().isPresent()) {
                 throw failed(machine, what, "no shell prompt after the ready line");
             }

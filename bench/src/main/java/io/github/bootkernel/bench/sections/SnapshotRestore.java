@@ -64,11 +64,20 @@ public final class SnapshotRestore implements Section {
         return NAME;
     }
 
-    /** @return the clones in sequence: {@value #CLONES_PROPERTY} when set (at least 1), else {@value #DEFAULT_CLONES} */
+    /**
+     * @return the clones in sequence: {@value #CLONES_PROPERTY} when set, else {@value #DEFAULT_CLONES}
+     * @throws IllegalArgumentException when the property is not a whole number of at least 1
+     */
     static int clones() {
-        Integer n = Integer.getInteger(CLONES_PROPERTY);
-        if (n == null) {
+        String value = System.getProperty(CLONES_PROPERTY);
+        if (value == null) {
             return DEFAULT_CLONES;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + CLONES_PROPERTY + ": not a number: " + value);
         }
         if (n < 1) {
             throw new IllegalArgumentException("-D" + CLONES_PROPERTY + ": at least 1, got " + n);
@@ -126,12 +135,11 @@ public final class SnapshotRestore implements Section {
                         clone.restoreMs(), clone.restoreFaults(), clone.answerFaults(), clone.closeMs(),
                         boot / clone.toAnswer());
             }
-            clonesAndLeaks(snapshot, subject, sequence, samples);
+            clonesAndLeaks(snapshot, subject, sequence, samples, start.engineThreads());
         } finally {
             snapshot.close();
         }
-        settle();
-        HostResources left = HostResources.now().minus(start);
+        HostResources left = settled(start.engineThreads()).minus(start);
         long engine = left.kvmFds() + left.kvmMaps() + left.engineThreads();
         String note = "after closing every clone and the snapshot, against before the template's boot: " + left;
         samples.add(subject, LEFT_ENGINE, "left", note, engine);
@@ -183,10 +191,9 @@ public final class SnapshotRestore implements Section {
     }
 
     /** The leak phase: clones in sequence, then {@value #AT_ONCE} at once, each writing {@value #WRITE_KIB} KiB. */
-    private static void clonesAndLeaks(Snapshot snapshot, String subject, int sequence, Samples samples)
-            throws IOException, InterruptedException {
-        settle();
-        HostResources before = HostResources.now();
+    private static void clonesAndLeaks(Snapshot snapshot, String subject, int sequence, Samples samples,
+                                       long engineThreads) throws IOException, InterruptedException {
+        HostResources before = settled(engineThreads);
         long anonBefore = HostResources.rssAnon();
         String seqNote = sequence + " in sequence";
         for (int i = 0; i < sequence; i++) {
@@ -208,8 +215,7 @@ public final class SnapshotRestore implements Section {
                         + " guest RAM%n", i + 1, sequence, restoreMs, dirty / MIB);
             }
         }
-        settle();
-        HostResources afterSequence = HostResources.now().minus(before);
+        HostResources afterSequence = settled(before.engineThreads()).minus(before);
         double anonSequence = (HostResources.rssAnon() - anonBefore) / MIB;
         samples.add(subject, "RssAnon growth after closing them", "MiB", seqNote, anonSequence);
         System.out.printf(Locale.ROOT, "  after %d clones in sequence, closed: RssAnon %+.2f MiB; %s%n", sequence,
@@ -242,11 +248,25 @@ public final class SnapshotRestore implements Section {
                 m.close();
             }
         }
-        settle();
-        HostResources after = HostResources.now().minus(before);
+        HostResources after = settled(before.engineThreads()).minus(before);
         samples.add(subject, "RssAnon growth after closing every clone", "MiB",
                 sequence + " in sequence and " + AT_ONCE + " at once", (HostResources.rssAnon() - anonBefore) / MIB);
         System.out.println("  after closing every clone (the snapshot still open): " + after);
+    }
+
+    /**
+     * Waits (at most 10 s) until the closed machines' console and report threads have ended, which
+     * they do on their own within a second or two, then settles.
+     *
+     * @return the counts then
+     */
+    private static HostResources settled(long engineThreads) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (HostResources.now().engineThreads() > engineThreads && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        settle();
+        return HostResources.now();
     }
 
     /** Collects garbage and lets the collector's threads return freed memory before a reading. */
