@@ -143,9 +143,6 @@ public final class SnapshotRestore implements Section {
         long engine = left.kvmFds() + left.kvmMaps() + left.engineThreads();
         String note = "after closing every clone and the snapshot, against before the template's boot: " + left;
         samples.add(subject, LEFT_ENGINE, "left", note, engine);
-        samples.add(subject, "open fds left (all)", "fds", "same", left.fds());
-        samples.add(subject, "mappings left (all)", "mappings", "same; the JVM's own come and go", left.maps());
-        samples.add(subject, "tasks left (all)", "tasks", "same; JIT and GC threads come and go", left.tasks());
         System.out.println("  left after closing every clone and the snapshot: " + left);
         return samples.rows();
     }
@@ -249,9 +246,15 @@ public final class SnapshotRestore implements Section {
             }
         }
         HostResources after = settled(before.engineThreads()).minus(before);
-        samples.add(subject, "RssAnon growth after closing every clone", "MiB",
-                sequence + " in sequence and " + AT_ONCE + " at once", (HostResources.rssAnon() - anonBefore) / MIB);
-        System.out.println("  after closing every clone (the snapshot still open): " + after);
+        String all = sequence + " in sequence and " + AT_ONCE + " at once, closed, against before them (the snapshot"
+                + " open in both; the JVM had already run clones)";
+        samples.add(subject, "RssAnon growth after closing every clone", "MiB", all,
+                (HostResources.rssAnon() - anonBefore) / MIB);
+        samples.add(subject, "open fds added", "fds", all, after.fds());
+        samples.add(subject, "mappings added", "mappings", all + "; the JVM's heap and code cache add and remove some",
+                after.maps());
+        samples.add(subject, "tasks added", "tasks", all + "; the JVM's JIT and GC threads come and go", after.tasks());
+        System.out.println("  after closing every clone (the snapshot still open), against before them: " + after);
     }
 
     /**
