@@ -88,14 +88,17 @@ record HostResources(long fds, long kvmFds, long tasks, long engineThreads, long
     }
 
     /**
-     * @return the bytes of clones' guest RAM this process wrote: {@code Private_Dirty} of every
-     *     mapping of a snapshot's memory file (its copy-on-write copies; the file's pages are clean)
+     * @return the bytes of clones' guest RAM that are their own: the {@code Anonymous} pages of
+     *     every mapping of a snapshot's memory file, which are the copies its writes made
+     *     (copy-on-write). Not {@code Private_Dirty}: the file's own pages are dirty in its page
+     *     cache (written once by the snapshot, never written back), so a file page that only one
+     *     clone maps counts as private and dirty there although it is shared with every later clone.
      */
-    static long cloneDirtyBytes() throws IOException {
-        return cloneDirtyBytes(Files.readAllLines(Path.of("/proc/self/smaps"), StandardCharsets.UTF_8));
+    static long cloneWrittenBytes() throws IOException {
+        return cloneWrittenBytes(Files.readAllLines(Path.of("/proc/self/smaps"), StandardCharsets.UTF_8));
     }
 
-    static long cloneDirtyBytes(List<String> smaps) {
+    static long cloneWrittenBytes(List<String> smaps) {
         long total = 0;
         boolean clone = false;
         for (String line : smaps) {
@@ -105,7 +108,7 @@ record HostResources(long fds, long kvmFds, long tasks, long engineThreads, long
                 continue;
             }
             Matcher f = FIELD.matcher(line);
-            if (clone && f.matches() && f.group(1).equals("Private_Dirty")) {
+            if (clone && f.matches() && f.group(1).equals("Anonymous")) {
                 total += Long.parseLong(f.group(2)) * 1024;
             }
         }

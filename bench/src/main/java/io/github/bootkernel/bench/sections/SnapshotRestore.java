@@ -26,8 +26,8 @@ import java.util.Locale;
  *       repetition;</li>
  *   <li>once, {@link #clones()} clones in sequence, then {@value #AT_ONCE} at once, each writing
  *       {@value #WRITE_KIB} KiB to a file in its {@code /tmp} (rootfs: guest page cache) and
- *       answering: the guest RAM each clone wrote as the host sees it ({@code Private_Dirty} of
- *       its copy-on-write mapping), the JVM's anonymous memory ({@code RssAnon}) growth per live
+ *       answering: the guest RAM each clone wrote as the host sees it (the {@code Anonymous}
+ *       pages of its copy-on-write mapping: {@link HostResources#cloneWrittenBytes()}), the JVM's anonymous memory ({@code RssAnon}) growth per live
  *       clone beyond that, and descriptors, tasks and mappings before and after closing them all and
  *       the snapshot ({@link HostResources}).</li>
  * </ul>
@@ -200,12 +200,12 @@ public final class SnapshotRestore implements Section {
             long dirty;
             try {
                 Shell.write(clone, WRITE_KIB, "clone " + (i + 1) + " in sequence", TIMEOUT);
-                dirty = HostResources.cloneDirtyBytes();
+                dirty = HostResources.cloneWrittenBytes();
             } finally {
                 clone.close();
             }
             samples.add(subject, "restore()", "ms", seqNote, restoreMs);
-            samples.add(subject, "guest RAM a clone wrote (Private_Dirty), after writing " + WRITE_KIB + " KiB",
+            samples.add(subject, "guest RAM a clone wrote (its copy-on-write pages), after writing " + WRITE_KIB + " KiB",
                     "MiB", seqNote, dirty / MIB);
             if ((i + 1) % 10 == 0 || i == 0) {
                 System.out.printf(Locale.ROOT, "  clone %3d of %d in sequence: restore() %.1f ms, wrote %.2f MiB of"
@@ -234,9 +234,9 @@ public final class SnapshotRestore implements Section {
             }
             settle();
             double growth = (HostResources.rssAnon() - anon0) / MIB / AT_ONCE;
-            double dirty = HostResources.cloneDirtyBytes() / MIB / AT_ONCE;
+            double dirty = HostResources.cloneWrittenBytes() / MIB / AT_ONCE;
             samples.add(subject, "RssAnon growth, per live clone", "MiB", onceNote, growth);
-            samples.add(subject, "guest RAM a clone wrote (Private_Dirty), per live clone", "MiB", onceNote, dirty);
+            samples.add(subject, "guest RAM a clone wrote (its copy-on-write pages), per live clone", "MiB", onceNote, dirty);
             samples.add(subject, BEYOND_WRITTEN, "MiB", onceNote, growth - dirty);
             System.out.printf(Locale.ROOT, "  %d clones at once: RssAnon %+.2f MiB per clone, of which guest RAM"
                     + " written %.2f MiB, beyond it %.2f MiB%n", AT_ONCE, growth, dirty, growth - dirty);

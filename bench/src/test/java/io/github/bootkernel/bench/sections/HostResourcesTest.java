@@ -16,6 +16,7 @@ class HostResourcesTest {
             "7f0010000000-7f0020000000 rw-p 00000000 00:01 77                         /memfd:bootkernel guest RAM snapshot (deleted)",
             "Rss:                3000 kB",
             "Private_Dirty:      1100 kB",
+            "Anonymous:           900 kB",
             "VmFlags: rd wr mr mw me dc ac sd ",
             "7f0020000000-7f0020001000 rw-s 00000000 00:0e 1234                       anon_inode:kvm-vcpu:0",
             "Private_Dirty:         4 kB",
@@ -36,8 +37,8 @@ class HostResourcesTest {
     }
 
     @Test
-    void aCloneWroteThePrivateDirtyPagesOfItsSnapshotMapping() {
-        assertThat(HostResources.cloneDirtyBytes(SMAPS)).isEqualTo(1100 * 1024L);
+    void aCloneWroteTheAnonymousPagesOfItsSnapshotMappingNotItsPrivateDirtyOnes() {
+        assertThat(HostResources.cloneWrittenBytes(SMAPS)).isEqualTo(900 * 1024L);
     }
 
     @Test
