@@ -64,6 +64,13 @@ class SnapshotConsoleIT {
             try (Machine source = Machine.start(config)) {
                 assertThat(source.console().awaitLine(Pattern.compile("^line " + BEFORE + " mid end$"), BOOT))
                         .as("the source's loop; console:\n%s", source.console().text()).isPresent();
+                // The loop spends most of its time between writes (busybox runs printf and echo), so
+                // a snapshot right after a line lands between two lines (seen: three times of three).
+                // Wait until the next line has begun, then snapshot at once.
+                long deadline = System.nanoTime() + LINES.toNanos();
+                while (source.console().partialLine().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(1); // not a spin: with one CPU it would hold up the guest it waits for
+                }
                 try (Snapshot snapshot = source.snapshot()) {
                     List<String> lines = source.console().lines();
                     partial = source.console().partialLine();

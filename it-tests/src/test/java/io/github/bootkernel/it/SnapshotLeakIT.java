@@ -35,13 +35,13 @@ class SnapshotLeakIT {
     /**
      * Mappings the JVM itself may add: its heap and code cache are reserved once and committed in
      * parts, and each boundary between a committed and an uncommitted part is a line of
-     * {@code /proc/self/maps}; G1 commits and uncommits regions as the heap grows and shrinks, so
-     * the count moves by a few either way between two readings with no machine (measured in the
-     * nested VM: see the test's output). A leaked clone would leave at least three (its RAM and
-     * two {@code kvm_run}-side mappings), 324 for all of them; and those are counted exactly in
-     * {@link ProcessResources#kvmMaps()}.
+     * {@code /proc/self/maps}; the heap and the code cache grow while the clones run. Measured in
+     * the nested VM: 271 before, 270 after the clones in sequence and after the 8 at once, 272
+     * after closing everything; the benchmark's JVM, which compiles more, added 42. A leaked clone
+     * would leave at least three mappings (its RAM, {@code kvm_run} and the coalesced ring), 324
+     * for all of them, and those are counted exactly in {@link ProcessResources#kvmMaps()}.
      */
-    private static final long JVM_MAPPING_SLACK = 24;
+    private static final long JVM_MAPPING_SLACK = 48;
 
     @TempDir
     Path dir;
