@@ -104,14 +104,14 @@ public final class Benchmark {
                     List<String> unfinished = new ArrayList<>(failures);
                     sections.subList(i + 1, sections.size()).forEach(later -> unfinished.add(later.name()
                             + ": not run yet when this block was written (the run was stopped before it ended)"));
-                    publish(rows, runInfo(args, jar, started, t0, unfinished), options, false);
+                    publish(rows, runInfo(args, jar, sections, started, t0, unfinished), options, false);
                 }
             }
         } finally {
             deleteTree(work);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        publish(rows, runInfo(args, jar, started, t0, failures), options, true);
+        publish(rows, runInfo(args, jar, sections, started, t0, failures), options, true);
         System.out.println("bench: time per section: " + String.join("; ", estimate));
         System.out.printf(Locale.ROOT, "bench: this run took %.1f min; these sections with --runs %d ≈ %.1f min%n",
                 seconds / 60, FULL_RUNS, estimated / 60);
@@ -120,7 +120,8 @@ public final class Benchmark {
         }
     }
 
-    private static RunInfo runInfo(String[] args, Path jar, Instant started, long t0, List<String> failures) {
+    private static RunInfo runInfo(String[] args, Path jar, List<Section> sections, Instant started, long t0,
+            List<String> failures) {
         double seconds = (System.nanoTime() - t0) / 1e9;
         String command = System.getProperty(COMMAND_PROPERTY, "bench/run " + String.join(" ", args)).strip();
         List<String> machine = new ArrayList<>(Host.facts());
@@ -128,7 +129,7 @@ public final class Benchmark {
         machine.add("bootkernel CLI launched as `" + CliCommand.describe(jar) + "`");
         machine.add("kvmtool: not a subject (Debian 12's archive, where the benchmark was built, has no kvmtool package)");
         return new RunInfo(command, machine, started.toString(), String.format(Locale.ROOT, "%.1f min", seconds / 60),
-                failures);
+                failures, sections.stream().map(Section::name).toList());
     }
 
     /**

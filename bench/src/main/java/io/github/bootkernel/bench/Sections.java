@@ -5,6 +5,7 @@ import io.github.bootkernel.bench.io.ExitPath;
 import io.github.bootkernel.bench.sections.CommandChannel;
 import io.github.bootkernel.bench.sections.FourCpus;
 import io.github.bootkernel.bench.sections.Memory;
+import io.github.bootkernel.bench.sections.SnapshotRestore;
 import io.github.bootkernel.bench.sections.SuiteCost;
 import io.github.bootkernel.bench.sections.TimeToEnd;
 import io.github.bootkernel.bench.sections.TimeToInit;
@@ -28,7 +29,8 @@ public final class Sections {
         // frozen during them (QEMU idle, no progress); with the checkpoint after each section, the
         // others are kept then.
         List<Section> all = new ArrayList<>(List.of(new TimeToInit(), new TimeToEnd(), new FourCpus(),
-                new CommandChannel(), new Memory(), new SuiteCost(), new ConsoleThroughput(), new ExitPath()));
+                new CommandChannel(), new Memory(), new SuiteCost(), new SnapshotRestore(), new ConsoleThroughput(),
+                new ExitPath()));
         for (Section s : ServiceLoader.load(Section.class)) {
             if (all.stream().noneMatch(a -> a.getClass() == s.getClass())) {
                 all.add(s);

@@ -41,7 +41,8 @@ class BenchOptionsTest {
     @Test
     void sectionsAreChosenByKeyAndAnUnknownKeyListsTheKnownOnes() {
         assertThat(Sections.all().stream().map(Sections::key)).containsExactly("time-to-init", "time-to-end",
-                "4-vcpu-boots", "command-channel", "memory", "suite-cost", "console-throughput", "exit-path");
+                "4-vcpu-boots", "command-channel", "memory", "suite-cost", "snapshot-restore", "console-throughput",
+                "exit-path");
         assertThat(Sections.select(List.of("memory", "time-to-init")).stream().map(Section::name))
                 .containsExactly("time to init", "memory");
         assertThatThrownBy(() -> Sections.select(List.of("speed")))

@@ -45,12 +45,13 @@ public final class MarkdownReport {
             md.append('\n');
         }
         md.append("### Targets\n\n");
-        md.append("Ratios of medians measured in this run; the limit is the largest value that meets the target.\n\n");
+        md.append("Ratios of medians measured in this run; the limit is the largest value that meets the target"
+                + " (with ≥, the smallest).\n\n");
         md.append("| target | measured | limit | verdict | from |\n|---|---:|---:|---|---|\n");
-        for (Target t : Targets.of(rows)) {
+        for (Target t : Targets.of(rows, info.sections())) {
             md.append("| ").append(t.name()).append(" | ")
                     .append(t.measured().isPresent() ? Numbers.format(t.measured().getAsDouble()) + " " + t.unit() : "–")
-                    .append(" | ").append(Numbers.format(t.limit())).append(' ').append(t.unit())
+                    .append(" | ").append(t.atLeast() ? "≥ " : "").append(Numbers.format(t.limit())).append(' ').append(t.unit())
                     .append(" | **").append(t.verdict()).append("** | ").append(t.basis()).append(" |\n");
         }
         md.append('\n');

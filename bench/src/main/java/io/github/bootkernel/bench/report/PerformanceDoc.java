@@ -6,8 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code docs/performance.md}: hand-written prose around a generated results block between
- * {@link #BEGIN} and {@link #END}. Writing replaces only the block; a document without the
+ * A document with the benchmark's results ({@code docs/performance.md}, or another chosen with
+ * {@code --doc}, such as {@code docs/snapshots.md}): hand-written prose around a generated results
+ * block between {@link #BEGIN} and {@link #END}. Writing replaces only the block; a document without the
  * markers gets them appended, and a missing document is created from a short template.
  */
 public final class PerformanceDoc {
@@ -56,7 +57,7 @@ public final class PerformanceDoc {
             return doc.stripTrailing() + "\n\n" + block;
         }
         if (begin < 0 || end < begin) {
-            throw new IllegalArgumentException("docs/performance.md: the results markers are broken (need "
+            throw new IllegalArgumentException("the results markers are broken (need "
                     + BEGIN + " before " + END + ")");
         }
         int after = end + END.length();
@@ -71,10 +72,16 @@ public final class PerformanceDoc {
      *
      * @param file    the document
      * @param results the block, without markers
-     * @throws IOException if it cannot be read or written
+     * @throws IOException if it cannot be read or written, or its markers are broken (naming the file)
      */
     public static void write(Path file, String results) throws IOException {
         String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
-        Files.writeString(file, merge(existing, results), StandardCharsets.UTF_8);
+        String merged;
+        try {
+            merged = merge(existing, results);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        Files.writeString(file, merged, StandardCharsets.UTF_8);
     }
 }

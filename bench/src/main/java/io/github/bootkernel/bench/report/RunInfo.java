@@ -11,8 +11,12 @@ import java.util.Objects;
  * @param date     when the run started, ISO-8601 UTC
  * @param duration how long it took, in words
  * @param failures sections that failed, each with its reason; empty if none
+ * @param sections the names of the sections that ran (whether or not they failed), which decide
+ *                 the targets listed ({@link Targets#of(List, List)}); empty when not known, which
+ *                 lists issue 12's targets
  */
-public record RunInfo(String command, List<String> machine, String date, String duration, List<String> failures) {
+public record RunInfo(String command, List<String> machine, String date, String duration, List<String> failures,
+                      List<String> sections) {
 
     /** Checks and copies the fields. */
     public RunInfo {
@@ -21,5 +25,19 @@ public record RunInfo(String command, List<String> machine, String date, String 
         Objects.requireNonNull(duration, "duration");
         machine = List.copyOf(machine);
         failures = List.copyOf(failures);
+        sections = List.copyOf(sections);
+    }
+
+    /**
+     * A run whose sections are not known.
+     *
+     * @param command  the command
+     * @param machine  the machine's facts
+     * @param date     when it started
+     * @param duration how long it took
+     * @param failures the sections that failed
+     */
+    public RunInfo(String command, List<String> machine, String date, String duration, List<String> failures) {
+        this(command, machine, date, duration, failures, List.of());
     }
 }

@@ -5,6 +5,7 @@ import io.github.bootkernel.bench.Stats;
 import io.github.bootkernel.bench.boot.Monitor;
 import io.github.bootkernel.bench.boot.Subject;
 import io.github.bootkernel.bench.sections.Memory;
+import io.github.bootkernel.bench.sections.SnapshotRestore;
 import io.github.bootkernel.bench.sections.TimeToInit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,7 +20,10 @@ import java.util.Set;
  * the warm JVM's time to init at most 0.3x QEMU {@code -M pc}'s and at most 0.5x tuned QEMU
  * {@code -M microvm}'s on the same kernel; the CLI's (a fresh JVM) at most 1.0x QEMU
  * {@code -M pc}'s; and at most 5 MiB of JVM memory per guest beyond the guest's touched pages
- * (Firecracker's bound for its own overhead).
+ * (Firecracker's bound for its own overhead). Issue 13's, from the snapshot section: a clone
+ * answers on its shell at least 20x sooner than a fresh boot of the same guest (medians); closing
+ * every clone and the snapshot leaves no KVM descriptor, mapping or engine thread; and clones alive
+ * at once grow the JVM's anonymous memory by at most 5 MiB each beyond the guest pages they wrote.
  */
 public final class Targets {
 
@@ -31,27 +35,74 @@ public final class Targets {
     public static final double CLI_VS_PC = 1.0;
     /** MiB per guest beyond its touched pages. */
     public static final double MEMORY_MIB = 5.0;
+    /** A fresh boot against a clone, both to the shell's answer: at least this ratio. */
+    public static final double BOOT_VS_RESTORE = 20.0;
 
     private Targets() {
     }
 
     /**
      * @param rows all rows of the run
-     * @return the targets, per kernel of the time-to-init rows, then memory
+     * @return issue 12's targets: per kernel of the time-to-init rows, then memory; and issue 13's
+     *     when the run has snapshot rows
      */
     public static List<Target> of(List<Row> rows) {
+        return of(rows, List.of());
+    }
+
+    /**
+     * @param rows     all rows of the run
+     * @param sections the names of the sections that ran; empty when not known
+     * @return the targets of the sections that ran (when they are not known: issue 12's, and issue
+     *     13's if the run has snapshot rows): per kernel of the time-to-init rows, then memory, then
+     *     the snapshot section's
+     */
+    public static List<Target> of(List<Row> rows, List<String> sections) {
         List<Target> targets = new ArrayList<>();
         for (String kernel : kernels(rows)) {
             targets.add(ratio(rows, kernel, Monitor.WARM, Monitor.QEMU_PC, WARM_VS_PC));
             targets.add(ratio(rows, kernel, Monitor.WARM, Monitor.QEMU_MICROVM, WARM_VS_MICROVM));
             targets.add(ratio(rows, kernel, Monitor.CLI, Monitor.QEMU_PC, CLI_VS_PC));
         }
-        Optional<Row> memory = rows.stream().filter(r -> r.metric().equals(Memory.BEYOND_TOUCHED)).findFirst();
-        targets.add(new Target("memory per guest beyond its touched pages",
-                memory.map(r -> OptionalDouble.of(Stats.of(r.samples()).median())).orElse(OptionalDouble.empty()),
-                MEMORY_MIB, "MiB", memory.map(r -> "median of " + r.samples().size() + " ("
-                + r.note() + ")").orElse("")));
+        if (sections.isEmpty() || sections.contains(Memory.NAME)) {
+            Optional<Row> memory = row(rows, Memory.BEYOND_TOUCHED);
+            targets.add(new Target("memory per guest beyond its touched pages", median(memory), MEMORY_MIB, "MiB",
+                    memory.map(r -> "median of " + r.samples().size() + " (" + r.note() + ")").orElse("")));
+        }
+        boolean snapshotRows = rows.stream().anyMatch(r -> r.section().equals(SnapshotRestore.NAME));
+        if (sections.contains(SnapshotRestore.NAME) || (sections.isEmpty() && snapshotRows)) {
+            targets.addAll(snapshot(rows));
+        }
         return targets;
+    }
+
+    /** Issue 13's targets from the snapshot section's rows. */
+    static List<Target> snapshot(List<Row> rows) {
+        List<Target> targets = new ArrayList<>();
+        Optional<Row> boot = row(rows, SnapshotRestore.BOOT_TO_ANSWER);
+        Optional<Row> clone = row(rows, SnapshotRestore.CLONE_TO_ANSWER);
+        OptionalDouble ratio = boot.isPresent() && clone.isPresent()
+                ? OptionalDouble.of(Stats.of(boot.get().samples()).median() / Stats.of(clone.get().samples()).median())
+                : OptionalDouble.empty();
+        targets.add(new Target("fresh boot / clone (restore), to the shell's answer, "
+                + SnapshotRestore.MEMORY_MIB + " MiB", ratio, BOOT_VS_RESTORE, "x", ratio.isPresent()
+                ? String.format(Locale.ROOT, "%.3f s / %.3f s", Stats.of(boot.get().samples()).median(),
+                        Stats.of(clone.get().samples()).median()) : "", true));
+        Optional<Row> left = row(rows, SnapshotRestore.LEFT_ENGINE);
+        targets.add(new Target("KVM descriptors, mappings and engine threads left after closing every clone and"
+                + " the snapshot", median(left), 0, "left", left.map(Row::note).orElse("")));
+        Optional<Row> beyond = row(rows, SnapshotRestore.BEYOND_WRITTEN);
+        targets.add(new Target("JVM memory per live clone beyond the guest pages it wrote", median(beyond), MEMORY_MIB,
+                "MiB", beyond.map(r -> "median of " + r.samples().size() + " (" + r.note() + ")").orElse("")));
+        return targets;
+    }
+
+    private static Optional<Row> row(List<Row> rows, String metric) {
+        return rows.stream().filter(r -> r.metric().equals(metric)).findFirst();
+    }
+
+    private static OptionalDouble median(Optional<Row> row) {
+        return row.map(r -> OptionalDouble.of(Stats.of(r.samples()).median())).orElse(OptionalDouble.empty());
     }
 
     /** @return the kernels of the 1-vCPU time-to-init rows, in order */

@@ -2,6 +2,8 @@ package io.github.bootkernel.bench.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.bootkernel.bench.Row;
+import io.github.bootkernel.bench.sections.SnapshotRestore;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,18 @@ class MarkdownReportTest {
                 "| bootkernel CLI, debian-cloud, 1 vCPU | start to the init line | 0.800 s | 0.700–0.900 s | 3 | 0.800x | 1.60x | hardware KVM |  |",
                 "| bootkernel warm JVM, tiny, 1 vCPU | start to the init line | 0.400 s | 0.400–0.400 s | 3 | 0.400x | – |");
         assertThat(md).doesNotContain("![");
+    }
+
+    @Test
+    void aLowerBoundShowsItsSignAndOnlyTheSectionsThatRanGetTargets() {
+        List<Row> rows = List.of(
+                new Row(SnapshotRestore.NAME, "s", SnapshotRestore.BOOT_TO_ANSWER, "s", List.of(10.0), "nested", ""),
+                new Row(SnapshotRestore.NAME, "s", SnapshotRestore.CLONE_TO_ANSWER, "s", List.of(0.25), "nested", ""));
+        RunInfo info = new RunInfo("bench/run --sections snapshot-restore --doc docs/snapshots.md", List.of(), "d",
+                "1 min", List.of(), List.of(SnapshotRestore.NAME));
+        String md = MarkdownReport.results(rows, info, Optional.empty());
+        assertThat(md).contains("| fresh boot / clone (restore), to the shell's answer, 256 MiB | 40.0 x | ≥ 20.0 x | **met** |",
+                "### Snapshot restore").doesNotContain("memory per guest");
     }
 
     @Test

@@ -38,6 +38,28 @@ class PerformanceDocTest {
     }
 
     @Test
+    void aFileWithBrokenMarkersIsNamed(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("snapshots.md");
+        Files.writeString(file, "# Snapshots\n" + PerformanceDoc.BEGIN + "\nold\n");
+        assertThatThrownBy(() -> PerformanceDoc.write(file, "new")).isInstanceOf(java.io.IOException.class)
+                .hasMessageStartingWith(file + ": the results markers are broken");
+        assertThat(Files.readString(file)).contains("old");
+    }
+
+    /** {@code bench/run --sections snapshot-restore --doc docs/snapshots.md} replaces only the block at its end. */
+    @Test
+    void theSnapshotsDocumentTakesTheBlockAtItsEndAndKeepsItsProse() throws Exception {
+        Path file = Path.of("..", "docs", "snapshots.md");
+        String doc = Files.readString(file, StandardCharsets.UTF_8);
+        String merged = PerformanceDoc.merge(doc, "## Results of the last run\n\nnew\n");
+        String prose = doc.substring(0, doc.indexOf(PerformanceDoc.BEGIN));
+        assertThat(prose).contains("## Benchmark: a clone against a fresh boot", "--doc docs/snapshots.md")
+                .doesNotContain(PerformanceDoc.END);
+        assertThat(merged).isEqualTo(prose + PerformanceDoc.BEGIN + "\n## Results of the last run\n\nnew\n"
+                + PerformanceDoc.END + "\n");
+    }
+
+    @Test
     void writeKeepsTheProseInTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("performance.md");
         PerformanceDoc.write(file, "first");
