@@ -137,7 +137,8 @@ final class BootOnce<T extends AutoCloseable> implements AutoCloseable {
             return current.result.get(Math.max(left, 0), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Refused("interrupted while waiting for " + current.by, e, false);
+            // No cause: the build has not failed; the caller sees its interrupt flag.
+            throw new Refused("interrupted while waiting for " + current.by, null, false);
         } catch (TimeoutException e) {
             throw new Refused(current.by + " has not finished within its bound; not waiting longer", null, false);
         } catch (ExecutionException e) {

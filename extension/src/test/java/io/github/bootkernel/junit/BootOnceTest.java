@@ -132,6 +132,38 @@ class BootOnceTest {
     }
 
     @Test
+    void anInterruptedWaiterStopsWaitingKeepsItsFlagAndBlamesNoBuild() throws Exception {
+        BootOnce<Value> once = new BootOnce<>();
+        CountDownLatch building = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread builder = new Thread(() -> once.get(() -> {
+            building.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new Value(1);
+        }, "the boot", LONG));
+        builder.start();
+        try {
+            assertThat(building.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(() -> once.get(() -> new Value(2), "waiter", LONG))
+                    .isInstanceOfSatisfying(BootOnce.Refused.class, r -> {
+                        assertThat(r).hasMessage("interrupted while waiting for the boot").hasNoCause();
+                        assertThat(r.ownBuild()).isFalse();
+                    });
+            assertThat(Thread.interrupted()).as("the flag stays set").isTrue();
+        } finally {
+            release.countDown();
+            builder.join(10_000);
+        }
+        assertThat(once.get(() -> new Value(3), "after", LONG).number).isEqualTo(1);
+        once.close();
+    }
+
+    @Test
     void aBuildWhoseThreadWasInterruptedIsForgottenAndTheNextCallerBuilds() throws Exception {
         BootOnce<Value> once = new BootOnce<>();
         Thread builder = new Thread(() -> {
