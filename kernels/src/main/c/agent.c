@@ -6,13 +6,15 @@
  * --kmsg PATH reads the kernel log from PATH instead of /dev/kmsg (tests on the host).
  *
  * The busybox image's /init starts it in the background. It speaks the protocol of
- * docs/guest-agent-protocol.md, version 2: frames with a magic, a type, a request id, a length and
+ * docs/guest-agent-protocol.md, versions 2 and 3: frames with a magic, a type, a request id, a length and
  * a CRC-32. It sends HELLO first, waits for the host's WELCOME, then serves any number of requests
  * at once: EXEC runs a program (its output comes back in STDOUT and STDERR frames, then EXITED or
  * SIGNALED), KILL signals a program's process group, PUT and GET copy a file in or out, checked by
  * size and CRC-32, KLOG streams the kernel's log records from /dev/kmsg in RECORDS frames (LOST
  * when the kernel's ring overwrote some before they were read), and SYNC on the KLOG is answered
- * with SYNCED once the agent has read the ring to its end.
+ * with SYNCED once the agent has read the ring to its end. RESEED (version 3), which the host sends a
+ * clone of a snapshot first, adds the host's entropy to the kernel's pool, reseeds the CRNG and sets
+ * the wall clock, before the agent reads the host's next frame.
  *
  * How it works: one thread, one poll() loop. Frames for the host are appended to a queue in memory
  * and written whenever the channel takes them (the channel is non-blocking), so the agent keeps
@@ -43,6 +45,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/random.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -52,8 +56,10 @@
 
 /* ---- The protocol (docs/guest-agent-protocol.md) ---- */
 
-#define PROTOCOL_VERSION 2
-#define AGENT_NAME "bootkernel-agent 2"
+#define MIN_VERSION 2              /* the versions the agent speaks: 3 added RESEED */
+#define MAX_VERSION 3
+#define RESEED_VERSION 3
+#define AGENT_NAME "bootkernel-agent 3"
 #define MAGIC_0 0xBC
 #define MAGIC_1 0x4B
 #define HEADER_SIZE 12            /* magic 2, type 1, flags 1, request id 4, payload length 4 */
@@ -86,7 +92,14 @@ enum frame_type {
 	T_LOST = 0x42,
 	T_SYNC = 0x43,
 	T_SYNCED = 0x44,
+	T_RESEED = 0x50,
 };
+
+#define MIN_RESEED_BYTES 64u          /* RESEED's entropy: 64 to 512 bytes */
+#define MAX_RESEED_BYTES 512u
+#ifndef RNDRESEEDCRNG
+#define RNDRESEEDCRNG _IO('R', 0x07)  /* random(4), Linux 4.17 */
+#endif
 
 /* ---- Tuning ---- */
 
@@ -209,6 +222,7 @@ static int chan_out = -1;
 static int chan_is_tty;
 static int stdio_flags[2] = {-1, -1};   /* fds 0 and 1's flags before --stdio changed them */
 static int welcomed;              /* the host's WELCOME has arrived */
+static int version;               /* the version WELCOME chose */
 static int sigchld_pipe[2] = {-1, -1};
 static const char *kmsg_path = "/dev/kmsg";
 
@@ -777,7 +791,7 @@ static void handle_exec(const struct frame *f)
 	struct reader r = reader_of(f);
 	uint32_t flags = get_u32(&r, "the flags");
 	if (flags != 0)
-		frame_fatal(f, "EXEC flags 0x%x; version 2 knows none", flags);
+		frame_fatal(f, "EXEC flags 0x%x; versions 2 and 3 know none", flags);
 	uint16_t argc = get_u16(&r, "argc");
 	if (argc == 0 || argc > MAX_ARGS)
 		frame_fatal(f, "argc %u is not within 1 to %u", argc, MAX_ARGS);
@@ -1341,14 +1355,80 @@ static void handle_welcome(const struct frame *f)
 	if (f->id != 0)
 		frame_fatal(f, "WELCOME must have request id 0");
 	struct reader r = reader_of(f);
-	uint16_t version = get_u16(&r, "the version");
+	uint16_t chosen = get_u16(&r, "the version");
 	uint32_t max_payload = get_u32(&r, "the maximum payload");
 	expect_end(&r);
-	if (version != PROTOCOL_VERSION)
-		frame_fatal(f, "version %u; the agent speaks %d to %d", version, PROTOCOL_VERSION, PROTOCOL_VERSION);
+	if (chosen < MIN_VERSION || chosen > MAX_VERSION)
+		frame_fatal(f, "version %u; the agent speaks %d to %d", chosen, MIN_VERSION, MAX_VERSION);
 	if (max_payload < MIN_PEER_PAYLOAD)
 		frame_fatal(f, "maximum payload %u is below the protocol's minimum %u", max_payload, MIN_PEER_PAYLOAD);
+	version = chosen;
 	welcomed = 1;
+}
+
+/*
+ * RESEED (version 3): u64 realtime_ns, bytes entropy (64 to 512). Adds the entropy to the kernel's
+ * pool crediting 8 bits a byte (RNDADDENTROPY), makes the CRNG reseed from the pool now rather
+ * than at its next interval (RNDRESEEDCRNG), and sets CLOCK_REALTIME; all before the agent reads
+ * the host's next frame, so every program it starts afterwards sees the new pool and clock. Each
+ * step is tried even when one before failed. Answers DONE, or ERROR with the first failure's errno
+ * and what each step did.
+ */
+static void handle_reseed(const struct frame *f)
+{
+	if (version < RESEED_VERSION)
+		frame_fatal(f, "RESEED is not a frame of version %d", version);
+	expect_new_id(f);
+	struct reader rd = reader_of(f);
+	uint64_t realtime_ns = get_u64(&rd, "the wall clock");
+	size_t n = rd.left;
+	if (n < MIN_RESEED_BYTES || n > MAX_RESEED_BYTES)
+		frame_fatal(f, "%zu bytes of entropy; expected %u to %u", n, MIN_RESEED_BYTES, MAX_RESEED_BYTES);
+	const uint8_t *entropy = take(&rd, n, "the entropy");
+	if (realtime_ns > (uint64_t)INT64_MAX)
+		frame_fatal(f, "a wall clock of %llu ns is out of range", (unsigned long long)realtime_ns);
+
+	int first_err = 0;
+	char added[160] = "done", reseeded[160] = "done", clock_set[160] = "done";
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		first_err = errno;
+		snprintf(added, sizeof added, "cannot open /dev/urandom: %s", strerror(errno));
+		snprintf(reseeded, sizeof reseeded, "not tried");
+	} else {
+		/* struct rand_pool_info ends in a flexible array of __u32: room for MAX_RESEED_BYTES. */
+		union {
+			struct rand_pool_info info;
+			uint8_t bytes[sizeof(struct rand_pool_info) + MAX_RESEED_BYTES];
+		} pool;
+		memset(&pool, 0, sizeof pool);
+		pool.info.entropy_count = (int)(n * 8);
+		pool.info.buf_size = (int)n;
+		memcpy(pool.info.buf, entropy, n);
+		if (ioctl(fd, RNDADDENTROPY, &pool.info) != 0) {
+			first_err = errno;
+			snprintf(added, sizeof added, "%s", strerror(errno));
+		}
+		if (ioctl(fd, RNDRESEEDCRNG) != 0) {
+			if (first_err == 0)
+				first_err = errno;
+			snprintf(reseeded, sizeof reseeded, "%s", strerror(errno));
+		}
+		close(fd);
+	}
+	struct timespec ts = {(time_t)(realtime_ns / 1000000000u), (long)(realtime_ns % 1000000000u)};
+	if (clock_settime(CLOCK_REALTIME, &ts) != 0) {
+		if (first_err == 0)
+			first_err = errno;
+		snprintf(clock_set, sizeof clock_set, "%s", strerror(errno));
+	}
+	if (first_err != 0) {
+		send_error(f->id, first_err, "RNDADDENTROPY (%zu bytes, %zu bits): %s; RNDRESEEDCRNG: %s;"
+			   " clock_settime(CLOCK_REALTIME): %s", n, n * 8, added, reseeded, clock_set);
+		return;
+	}
+	frame_begin(T_DONE, f->id);
+	frame_end();
 }
 
 static void handle_frame(const struct frame *f)
@@ -1384,6 +1464,9 @@ static void handle_frame(const struct frame *f)
 	case T_SYNC:
 		handle_sync(f);
 		break;
+	case T_RESEED:
+		handle_reseed(f);
+		break;
 	case T_WELCOME:
 		frame_fatal(f, "a second WELCOME");
 	default:
@@ -1401,7 +1484,7 @@ static void parse_frames(void)
 		if (h[0] != MAGIC_0 || h[1] != MAGIC_1)
 			frame_fatal(&f, "bad magic 0x%02x 0x%02x (expected 0x%02x 0x%02x)", h[0], h[1], MAGIC_0, MAGIC_1);
 		if (h[3] != 0)
-			frame_fatal(&f, "flags 0x%02x; version 2 knows none", h[3]);
+			frame_fatal(&f, "flags 0x%02x; versions 2 and 3 know none", h[3]);
 		if (f.len > MAX_PAYLOAD)
 			frame_fatal(&f, "payload length %u is above the maximum %u", f.len, MAX_PAYLOAD);
 		size_t total = HEADER_SIZE + (size_t)f.len + CRC_SIZE;
@@ -1647,8 +1730,8 @@ static void install_signals(void)
 static void send_hello(void)
 {
 	frame_begin(T_HELLO, 0);
-	put_u16(PROTOCOL_VERSION);
-	put_u16(PROTOCOL_VERSION);
+	put_u16(MIN_VERSION);
+	put_u16(MAX_VERSION);
 	put_u32(MAX_PAYLOAD);
 	put_str(AGENT_NAME);
 	frame_end();

@@ -3,6 +3,7 @@ package io.github.bootkernel.engine;
 import io.github.bootkernel.engine.agent.GuestAgent;
 import io.github.bootkernel.engine.agent.internal.AbsentAgent;
 import io.github.bootkernel.engine.agent.internal.AgentClient;
+import io.github.bootkernel.engine.agent.internal.ChannelState;
 import io.github.bootkernel.engine.boot.AcpiTables;
 import io.github.bootkernel.engine.boot.BzImage;
 import io.github.bootkernel.engine.boot.InputFile;
@@ -19,6 +20,7 @@ import io.github.bootkernel.engine.devices.PortBus;
 import io.github.bootkernel.engine.devices.Uart16550;
 import io.github.bootkernel.engine.kmsg.KernelLog;
 import io.github.bootkernel.engine.kmsg.internal.KernelLogSink;
+import io.github.bootkernel.engine.kmsg.internal.RecordLog;
 import io.github.bootkernel.engine.kvm.Capability;
 import io.github.bootkernel.engine.kvm.CpuidEntry;
 import io.github.bootkernel.engine.kvm.Kvm;
@@ -74,6 +76,11 @@ public final class Machine implements AutoCloseable {
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
     /** How long {@link #close()} lets the console's followers and raw consumer take what is left. */
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * How long a snapshot waits for the agent channel's writer to have its frame taken and for its
+     * reader to have read everything the held guest sent (normally microseconds).
+     */
+    private static final Duration AGENT_QUIET_TIMEOUT = Duration.ofSeconds(2);
     /** The raw-output consumer of {@link #start(MachineConfig)}: none. */
     private static final IntConsumer NO_RAW_OUTPUT = b -> { };
 
@@ -105,7 +112,7 @@ public final class Machine implements AutoCloseable {
      * {@link MachineConfig#agent()} and {@link MachineConfig#kernelLog()}; without, it stays
      * empty. Ended with the guest.
      */
-    private final KernelLogSink kernelLogSink = new KernelLogSink(reports::accept);
+    private final KernelLogSink kernelLogSink;
     /** The console's write side: only this machine feeds and ends it. */
     private final ConsoleSink consoleSink;
     /** When the boot's phases were reached. */
@@ -142,7 +149,19 @@ public final class Machine implements AutoCloseable {
     private volatile String clonedFrom;
 
     private Machine(MachineConfig config, IntConsumer rawOutput, long startedAt) {
+        this(config, rawOutput, startedAt, null, null);
+    }
+
+    /**
+     * @param agentState for a clone with the agent, its snapshot's channel state (the client is
+     *     then made but not started: {@link #buildClone} starts it); null for a boot
+     * @param kernelLog for a clone, its snapshot's kernel log; null for a boot
+     */
+    private Machine(MachineConfig config, IntConsumer rawOutput, long startedAt, ChannelState agentState,
+                    RecordLog.Saved kernelLog) {
         this.config = config;
+        this.kernelLogSink = kernelLog == null ? new KernelLogSink(reports::accept)
+                : KernelLogSink.continuing(kernelLog, reports::accept);
         this.haltWatch = new HaltWatch(config.cpus(), this::inspectVcpus, exit::isDone, this::powerDownLine);
         this.events = new KernelEvents(haltWatch::arm, new PanicGrace(this::end), System::nanoTime);
         this.running = new AtomicInteger(config.cpus());
@@ -151,8 +170,15 @@ public final class Machine implements AutoCloseable {
         exit.thenRun(phases::ended);
         String description = "the machine booting " + config.kernel();
         // With the kernel log on, the client asks the agent for /dev/kmsg's records after every WELCOME.
-        this.client = config.agent() ? new AgentClient(com2.fromGuest(), com2.toGuest(), description,
-                config.kernelLog() ? kernelLogSink : null) : null;
+        if (!config.agent()) {
+            this.client = null;
+        } else if (agentState == null) {
+            this.client = new AgentClient(com2.fromGuest(), com2.toGuest(), description,
+                    config.kernelLog() ? kernelLogSink : null);
+        } else {
+            this.client = AgentClient.restored(com2.fromGuest(), com2.toGuest(), description,
+                    config.kernelLog() ? kernelLogSink : null, agentState);
+        }
         this.agent = client != null ? client : new AbsentAgent(description);
         // The kernel's last words are read byte by byte on the vCPU threads (consoleByte); its reports,
         // the boot's phases and the silence watchdog from the console's lines (consoleLine).
@@ -753,24 +779,36 @@ public final class Machine implements AutoCloseable {
      * <p>This machine then ends (its end is {@link GuestExit.Kind#STOPPED}, "snapshotted") and its
      * own RAM is given back to the host (it reads as zeros from then on). Close it as usual.
      *
-     * <p>Not yet: a machine with the guest agent ({@link MachineConfig#agent()}; the channel's state
-     * is not captured), and a clone (its RAM is a private copy of another file).
+     * <p>With the guest agent ({@link MachineConfig#agent()}), the channel's state is captured
+     * too, at a quiet point: callers' new requests wait, the channel's writer finishes the frame
+     * it is writing, and its reader reads and handles everything the held guest sent; then the
+     * handshake's outcome, the next request id, the kernel log's request and its unanswered SYNCs,
+     * the bytes of a frame from the agent read only partly and the frames for the agent not yet
+     * written are saved with the kernel log so far, so that each clone's client continues the
+     * same session with the same run of the agent (whose state is in RAM), and each clone's kernel
+     * log continues from the same record. A guest whose agent has not said HELLO yet is fine: a
+     * clone's client waits for it as a new one does. A snapshot belongs to nobody's call: while
+     * any request of this machine's callers is in flight (a command running, a file being copied,
+     * also one whose caller gave up and whose last frame has not arrived) it is refused with a
+     * {@link MachineException} naming them, and the guest runs on. Each clone's agent is sent the
+     * host's entropy and wall clock before any request of its callers (see {@link Snapshot#restore()}).
+     *
+     * <p>Not yet: a clone (its RAM is a private copy of another file).
      *
      * @return the snapshot, owned by the caller, who closes it
      * @throws MachineClosedException after {@link #close()}
      * @throws IllegalStateException if the guest has ended, a snapshot was already taken, this is
      *     a clone, or the call comes from a vCPU thread
-     * @throws MachineException if the machine has the guest agent, the vCPUs do not pause within
-     *     5 s, or KVM refuses a state ioctl or the host the memory file (the guest then runs on)
+     * @throws MachineException if a request of this machine's callers to the guest agent is in
+     *     flight (the message names them), the agent's channel has ended (broken) or does not reach
+     *     a quiet point within 2 s (the guest does not read what the host sent it), the vCPUs do not
+     *     pause within 5 s, or KVM refuses a state ioctl or the host the memory file (in all of
+     *     these the guest then runs on)
      */
     public Snapshot snapshot() {
         synchronized (lifecycle) {
             if (closed) {
                 throw new MachineClosedException("snapshot");
-            }
-            if (config.agent()) {
-                throw new MachineException("a machine with the guest agent cannot be snapshotted yet: the agent"
-                        + " channel's state is not captured", null);
             }
             if (memory != null && memory.isClone()) {
                 throw new IllegalStateException("a clone cannot be snapshotted yet: its RAM is a private"
@@ -809,6 +847,11 @@ public final class Machine implements AutoCloseable {
             // are saved (each vCPU also drained after its last run; this covers the drain thread's
             // gap).
             vm.drainCoalesced();
+            // Before any device or KVM state is saved: quieting the channel lets the guest's last
+            // bytes leave COM2's transmitter (its THRE interrupt then pends) and the host's queued
+            // frames enter COM2's input queue.
+            ChannelState agentState = client == null ? null : quietAgent();
+            RecordLog.Saved kernelLog = kernelLogSink.save();
             StateSupport support = StateSupport.of(vm);
             List<Integer> msrs = kvm.snapshotMsrs();
             List<VcpuState> states = pauseGate.onEachVcpu(v -> v.saveState(support, msrs), deadline);
@@ -828,7 +871,7 @@ public final class Machine implements AutoCloseable {
             Snapshot snapshot;
             try {
                 snapshot = new Snapshot(config, memory.regions(), file, vmState, states, console, agentPort,
-                        cmosIndex, partialLine, endsInCr, support);
+                        cmosIndex, partialLine, endsInCr, support, agentState, kernelLog);
             } catch (RuntimeException | Error e) {
                 file.release();
                 throw e;
@@ -848,7 +891,36 @@ public final class Machine implements AutoCloseable {
         }
     }
 
+    /**
+     * Brings the agent's channel to a quiet point with every vCPU held, and captures it: callers'
+     * new requests wait, the writer's frame in progress is taken by COM2 (the guest need not run
+     * for that unless COM2's input queue is full), and the reader has read and handled every byte
+     * the guest sent (none can come while it is held).
+     */
+    private ChannelState quietAgent() throws InterruptedException {
+        if (!client.freeze(AGENT_QUIET_TIMEOUT)) {
+            throw new MachineException("cannot snapshot: the guest has not taken what the host sent its agent ("
+                    + com2.uart().pendingInput() + " bytes wait in COM2's input queue, which is full, and more behind"
+                    + " them); a snapshot now would cut a frame in two", null);
+        }
+        boolean idle = com2.awaitReaderIdle(AGENT_QUIET_TIMEOUT);
+        ChannelState state;
+        try {
+            state = client.capture(); // refuses an ended channel, which is also why a reader stops reading
+        } catch (IllegalStateException refused) {
+            throw new MachineException("cannot snapshot: " + refused.getMessage(), refused);
+        }
+        if (!idle) {
+            throw new MachineException("cannot snapshot: the reader of " + client + " did not read everything the"
+                    + " guest sent within " + AGENT_QUIET_TIMEOUT.toMillis() + " ms", null);
+        }
+        return state;
+    }
+
     private void resumeAfterFailedSnapshot() {
+        if (client != null) {
+            client.thaw();
+        }
         pauseGate.resume();
         synchronized (lifecycle) {
             snapshotTaken = false;
@@ -861,7 +933,7 @@ public final class Machine implements AutoCloseable {
      */
     static Machine restore(Snapshot snapshot, MachineConfig config) {
         long startedAt = System.nanoTime();
-        Machine machine = new Machine(config, NO_RAW_OUTPUT, startedAt);
+        Machine machine = new Machine(config, NO_RAW_OUTPUT, startedAt, snapshot.agentState(), snapshot.kernelLog());
         try {
             machine.buildClone(snapshot);
             return machine;
@@ -891,6 +963,10 @@ public final class Machine implements AutoCloseable {
         PortBus bus = wireDevices();
         com1.restore(snapshot.com1());
         com2.uart().restore(snapshot.com2());
+        if (client != null) {
+            // After COM2's input queue holds the snapshot's bytes: the client's frames follow them.
+            client.start();
+        }
         cmos.restoreIndex(snapshot.cmosIndex());
         // The console continues the line the source was in the middle of, or its CR LF.
         for (byte b : snapshot.partialLine().getBytes(StandardCharsets.UTF_8)) {

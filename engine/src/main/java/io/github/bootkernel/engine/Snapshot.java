@@ -1,6 +1,8 @@
 package io.github.bootkernel.engine;
 
+import io.github.bootkernel.engine.agent.internal.ChannelState;
 import io.github.bootkernel.engine.devices.Uart16550;
+import io.github.bootkernel.engine.kmsg.internal.RecordLog;
 import io.github.bootkernel.engine.kvm.MemoryFile;
 import io.github.bootkernel.engine.kvm.StateSupport;
 import io.github.bootkernel.engine.kvm.VcpuState;
@@ -21,7 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the host only the pages it writes, and no clone sees another's writes.
  *
  * <p>What every clone shares with the others, besides the RAM's content: the guest's random state
- * (its entropy pool and any seeded generator), its kvmclock, which continues from the saved value
+ * (its entropy pool and any seeded generator; with the guest agent, the kernel's pool and CRNG
+ * are reseeded and the wall clock set before the clone's first request, see {@link #restore()};
+ * processes' own seeded state stays, see {@code docs/snapshots.md}), its kvmclock, which continues from the saved value
  * ({@code KVM_SET_CLOCK}, as Firecracker does by default: never backwards, and without a jump for
  * the time the snapshot waited), its TSC ({@code IA32_TSC} is restored), input queued for the guest
  * and not read, and the console's partial line, which each clone's console starts with. The
@@ -46,11 +50,14 @@ public final class Snapshot implements AutoCloseable {
     private final String partialLine;
     private final boolean consoleEndsInCr;
     private final StateSupport support;
+    /** The agent channel's state; null without the agent. */
+    private final ChannelState agentState;
+    private final RecordLog.Saved kernelLog;
     private boolean closed;
 
     Snapshot(MachineConfig config, List<GuestMemory.Region> regions, MemoryFile memoryFile, VmState vmState,
              List<VcpuState> vcpus, Uart16550.State com1, Uart16550.State com2, int cmosIndex, String partialLine,
-             boolean consoleEndsInCr, StateSupport support) {
+             boolean consoleEndsInCr, StateSupport support, ChannelState agentState, RecordLog.Saved kernelLog) {
         this.config = config;
         this.regions = List.copyOf(regions);
         this.memoryFile = memoryFile;
@@ -62,6 +69,8 @@ public final class Snapshot implements AutoCloseable {
         this.partialLine = partialLine;
         this.consoleEndsInCr = consoleEndsInCr;
         this.support = support;
+        this.agentState = agentState;
+        this.kernelLog = kernelLog;
     }
 
     /**
@@ -69,6 +78,19 @@ public final class Snapshot implements AutoCloseable {
      * copy-on-write mapping of the snapshot's, running on from the snapshot's instant. Its console
      * starts with the line the source was in the middle of; its {@link Machine#bootPhases()} count
      * from this call; {@link Machine#clonedFrom()} names this snapshot.
+     *
+     * <p>With the guest agent, the clone's {@link Machine#agent()} continues the snapshot's session
+     * with the agent, and its {@link Machine#kernelLog()} holds the snapshot's records and goes on
+     * from the next one. Before any request of the clone's callers, the client sends the agent 64
+     * bytes from the host's {@link java.security.SecureRandom} and the host's wall clock (RESEED,
+     * {@code docs/guest-agent-protocol.md}): the agent adds them to the kernel's entropy pool
+     * ({@code RNDADDENTROPY}, crediting them), reseeds the CRNG at once ({@code RNDRESEEDCRNG})
+     * and sets {@code CLOCK_REALTIME}. The agent serves requests in order, so every command of
+     * the clone runs after that. The callers' requests wait for the agent's answer; if it could
+     * not reseed (or speaks protocol version 2, from an older image), every request to the
+     * clone's agent fails with {@link AgentException.Reason#REQUEST_FAILED} naming the call and
+     * errno, and a warning is logged: such a clone shares its random state with every other.
+     * A clone without the agent is not reseeded (see {@code docs/snapshots.md}).
      *
      * @return the running clone, owned by the caller
      * @throws IllegalStateException after {@link #close()}
@@ -139,6 +161,16 @@ public final class Snapshot implements AutoCloseable {
 
     Uart16550.State com2() {
         return com2;
+    }
+
+    /** @return the agent channel's state, null without the agent */
+    ChannelState agentState() {
+        return agentState;
+    }
+
+    /** @return the kernel log at the snapshot */
+    RecordLog.Saved kernelLog() {
+        return kernelLog;
     }
 
     int cmosIndex() {

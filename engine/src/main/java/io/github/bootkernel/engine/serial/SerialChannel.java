@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A guest's serial port as two blocking byte streams: {@link #fromGuest()} yields what the guest
@@ -53,6 +55,8 @@ public final class SerialChannel {
     /** The UART holds bytes the buffer refused; the reader resumes it once there is room. */
     private boolean outputRefused;
     private int waitingReaders;
+    /** Threads in {@link #awaitReaderIdle}: a reader that starts waiting wakes them. */
+    private int idleWatchers;
     /** Counts the UART's "input room" signals, so a writer cannot miss one. */
     private long inputRoomSignals;
     /** How the guest ended, once it has; {@code null} while it runs. */
@@ -111,6 +115,36 @@ public final class SerialChannel {
             if (ended == null) {
                 ended = Objects.requireNonNull(how, "how");
                 lock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until a reader of {@link #fromGuest()} waits for bytes with none to take: nothing is
+     * buffered and the UART holds nothing the buffer refused. For a snapshot, while the guest is
+     * held: then no byte can arrive, so the reader has consumed (and, if it handles each read
+     * before the next, handled) everything the guest sent, and stays so until the guest runs again.
+     *
+     * @param timeout how long to wait at most
+     * @return true once a reader waits so; false at the timeout, or once the guest ended or the
+     *     stream was closed (no reader will ever wait then)
+     * @throws InterruptedException if the thread is interrupted
+     */
+    public boolean awaitReaderIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.NANOSECONDS.convert(timeout); // saturates
+        synchronized (lock) {
+            idleWatchers++;
+            try {
+                while (waitingReaders == 0 || size > 0 || outputRefused) {
+                    long left = deadline - System.nanoTime();
+                    if (ended != null || readerClosed || left <= 0) {
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                }
+                return true;
+            } finally {
+                idleWatchers--;
             }
         }
     }
@@ -178,6 +212,9 @@ public final class SerialChannel {
                 synchronized (lock) {
                     while (size == 0 && !outputRefused && ended == null && !readerClosed) {
                         waitingReaders++;
+                        if (idleWatchers > 0) {
+                            lock.notifyAll();
+                        }
                         try {
                             lock.wait();
                         } catch (InterruptedException e) {

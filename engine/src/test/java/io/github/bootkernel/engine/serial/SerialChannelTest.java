@@ -158,6 +158,30 @@ class SerialChannelTest {
         assertThat(channel.fromGuest().readAllBytes()).isEqualTo(bytes(0, SerialChannel.OUTPUT_BUFFER_BYTES + 16));
     }
 
+    @Test
+    void aReaderIsIdleOnlyOnceItWaitsWithNothingBufferedAndNothingHeldInTheUart() throws Exception {
+        assertThat(channel.awaitReaderIdle(java.time.Duration.ofMillis(100))).as("no reader yet").isFalse();
+        uart.write(FCR, 0x01);
+        guestWrites(bytes(0, SerialChannel.OUTPUT_BUFFER_BYTES + 16)); // 16 held in the UART's FIFO
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        Future<byte[]> reader = inThread("reader", () -> {
+            go.await();
+            byte[] all = channel.fromGuest().readNBytes(SerialChannel.OUTPUT_BUFFER_BYTES + 16);
+            channel.fromGuest().read(); // waits: the guest sends nothing more
+            return all;
+        });
+        assertThat(channel.awaitReaderIdle(java.time.Duration.ofMillis(100))).as("bytes wait to be read").isFalse();
+
+        go.countDown();
+
+        assertThat(channel.awaitReaderIdle(java.time.Duration.ofSeconds(10))).isTrue();
+        assertThat(uart.pendingOutput()).as("the UART's held bytes were read too").isZero();
+        assertThat(reader).isNotDone();
+        channel.end("exit status 0");
+        assertThat(reader.get(PROMPTLY_MS, TimeUnit.MILLISECONDS)).isEqualTo(bytes(0, SerialChannel.OUTPUT_BUFFER_BYTES + 16));
+        assertThat(channel.awaitReaderIdle(java.time.Duration.ofSeconds(10))).as("ended: no reader will wait").isFalse();
+    }
+
     /** A guest transmitting as Linux's driver does; a reader that sleeps now and then. */
     @Test
     void aSlowReaderNeverLosesBytes() throws Exception {

@@ -31,7 +31,7 @@ class AgentTest {
     Path temp;
 
     @Test
-    void saysHelloFirstWithVersion2AndItsMaximumPayload() throws Exception {
+    void saysHelloFirstWithVersions2To3AndItsMaximumPayload() throws Exception {
         try (AgentUnderTest agent = AgentUnderTest.start()) {
             Frame hello = agent.next();
 
@@ -39,9 +39,9 @@ class AgentTest {
             assertThat(hello.id()).isZero();
             Frame.Fields fields = hello.fields();
             assertThat(fields.u16()).as("min version").isEqualTo(2);
-            assertThat(fields.u16()).as("max version").isEqualTo(2);
+            assertThat(fields.u16()).as("max version").isEqualTo(3);
             assertThat(fields.u32()).as("max payload").isEqualTo(65536);
-            assertThat(fields.str()).isEqualTo("bootkernel-agent 2");
+            assertThat(fields.str()).isEqualTo("bootkernel-agent 3");
             assertThat(fields.atEnd()).isTrue();
         }
     }
@@ -356,6 +356,45 @@ class AgentTest {
             assertThat(fatal.fields().str()).isEqualTo(
                     "frame at offset 0 (type 0x10, request 1): the first frame from the host must be WELCOME (0x02)");
             assertThat(agent.exitStatus()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void refusesReseedInAVersion2Session() throws Exception {
+        // Version 2 (the old host's) has no RESEED: the agent must not act on one there.
+        try (AgentUnderTest agent = AgentUnderTest.connected()) {
+            agent.send(new Frame(Frame.RESEED, 1, new Frame.Payload().u64(1).raw(new byte[64]).bytes()));
+
+            Frame fatal = agent.next();
+            assertThat(fatal.type()).isEqualTo(Frame.FATAL);
+            assertThat(fatal.fields().str()).isEqualTo(
+                    "frame at offset 22 (type 0x50, request 1): RESEED is not a frame of version 2");
+            assertThat(agent.exitStatus()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void refusesReseedWithTooLittleOrTooMuchEntropyBeforeTouchingAnything() throws Exception {
+        // Checked before any ioctl or clock_settime: these tests run on the host, whose clock must stay.
+        for (int size : new int[] {63, 513}) {
+            try (AgentUnderTest agent = AgentUnderTest.connected(3)) {
+                agent.send(new Frame(Frame.RESEED, 1, new Frame.Payload().u64(1).raw(new byte[size]).bytes()));
+
+                Frame fatal = agent.next();
+                assertThat(fatal.type()).isEqualTo(Frame.FATAL);
+                assertThat(fatal.fields().str()).isEqualTo("frame at offset 22 (type 0x50, request 1): " + size
+                        + " bytes of entropy; expected 64 to 512");
+                assertThat(agent.exitStatus()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void acceptsWelcomeForVersion3AndServesAsInVersion2() throws Exception {
+        try (AgentUnderTest agent = AgentUnderTest.connected(3)) {
+            agent.exec(1, "echo", "v3");
+
+            assertThat(agent.await(1).stdout()).isEqualTo("v3\n");
         }
     }
 

@@ -71,11 +71,16 @@ final class AgentUnderTest implements AutoCloseable {
         return new AgentUnderTest(new ProcessBuilder(command).start());
     }
 
-    /** Starts the agent, reads its HELLO and answers WELCOME (version 2, 64 KiB payloads). */
+    /** Starts the agent, reads its HELLO and answers WELCOME (version 2, as an older host, 64 KiB payloads). */
     static AgentUnderTest connected(String... arguments) throws IOException, InterruptedException {
+        return connected(2, arguments);
+    }
+
+    /** Starts the agent, reads its HELLO and answers WELCOME with {@code version} and 64 KiB payloads. */
+    static AgentUnderTest connected(int version, String... arguments) throws IOException, InterruptedException {
         AgentUnderTest agent = start(arguments);
         assertThat(agent.next().type()).isEqualTo(Frame.HELLO);
-        agent.send(new Frame(Frame.WELCOME, 0, new Frame.Payload().u16(2).u32(65536).bytes()));
+        agent.send(new Frame(Frame.WELCOME, 0, new Frame.Payload().u16(version).u32(65536).bytes()));
         return agent;
     }
 

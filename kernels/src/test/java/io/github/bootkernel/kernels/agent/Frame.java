@@ -38,6 +38,7 @@ record Frame(int type, int id, byte[] payload) {
     static final int LOST = 0x42;
     static final int SYNC = 0x43;
     static final int SYNCED = 0x44;
+    static final int RESEED = 0x50;
 
     static final int HEADER = 12;
 

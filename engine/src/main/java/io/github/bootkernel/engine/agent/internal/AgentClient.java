@@ -65,6 +65,68 @@ public final class AgentClient implements AgentConnection {
         channel.start();
     }
 
+    private AgentClient(Channel channel) {
+        this.channel = channel;
+    }
+
+    /**
+     * A clone's client: it continues the session of {@code state}'s channel with the same run of
+     * the agent, and sends RESEED first (see {@link #capture()} and
+     * {@code docs/guest-agent-protocol.md}, "Reseed a clone"). It starts nothing: {@link #start()}
+     * does, once the transport holds the snapshot's bytes (the UART's saved host queue).
+     *
+     * @param fromAgent the bytes the agent writes from the clone on
+     * @param toAgent the bytes the agent reads
+     * @param description where the agent is, for messages
+     * @param klog where the kernel log's records go; null: none (as in the snapshot's machine)
+     * @param state the snapshot's channel state
+     * @return the client, not started
+     * @throws IllegalArgumentException if the state streams the kernel log and {@code klog} is null
+     */
+    public static AgentClient restored(InputStream fromAgent, OutputStream toAgent, String description,
+            KlogReceiver klog, ChannelState state) {
+        return new AgentClient(new Channel(fromAgent, toAgent, description, ExecCall.KILL_GRACE, klog,
+                Objects.requireNonNull(state, "state")));
+    }
+
+    /**
+     * Starts the threads of a {@linkplain #restored restored} client: once only.
+     *
+     * @throws IllegalThreadStateException if they were started already
+     */
+    public void start() {
+        channel.start();
+    }
+
+    /**
+     * Holds the channel for a snapshot: callers' new requests wait until {@link #thaw()} or the
+     * channel's end; the writer finishes the frame it is writing and takes no other.
+     *
+     * @param timeout how long the frame being written may take to be taken by the transport
+     * @return false if it was not taken (the guest's agent is not reading); the client stays frozen
+     * @throws InterruptedException if the thread is interrupted; the client stays frozen
+     */
+    public boolean freeze(Duration timeout) throws InterruptedException {
+        return channel.freeze(Deadline.after(timeout));
+    }
+
+    /** Lets a {@linkplain #freeze frozen} client go on: the snapshot failed and the guest runs on. */
+    public void thaw() {
+        channel.thaw();
+    }
+
+    /**
+     * Captures what the host knows of the channel, for a snapshot: call with the client frozen,
+     * the guest held, and the transport's reader waiting for bytes with none left to read.
+     *
+     * @return the state a clone's client starts from ({@link #restored})
+     * @throws IllegalStateException if the channel has ended, or a caller's request is in flight
+     *     (the message names them)
+     */
+    public ChannelState capture() {
+        return channel.capture();
+    }
+
     /**
      * Ends the channel because the guest ended: every request in flight, and every later one,
      * fails with {@link Reason#GUEST_ENDED} and {@code why}. Does nothing once the channel has ended.

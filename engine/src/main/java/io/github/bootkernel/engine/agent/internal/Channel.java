@@ -34,6 +34,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (queued with it, in the same session), asking for the records from the receiver's
  * {@link KlogReceiver#nextSequence()}: on the first connection and after every restart of the agent.
  * The receiver then gets the request as its {@link KlogSyncer} ({@link KlogReceiver#streaming}).
+ *
+ * <p>A snapshot {@linkplain #freeze freezes} the channel (callers' new requests wait, the writer
+ * takes no frame), {@linkplain #capture captures} what it knows into a {@link ChannelState}, and
+ * either lets the source end or {@linkplain #thaw thaws} it. A clone's channel starts from such a
+ * state ({@link #Channel(InputStream, OutputStream, String, Duration, KlogReceiver, ChannelState)})
+ * and sends RESEED first ({@link ReseedCall}): at once when the state was connected, else after
+ * the agent's HELLO. Callers' requests wait for its answer and fail if the agent could not reseed.
  */
 final class Channel {
 
@@ -42,8 +49,14 @@ final class Channel {
     /** How long {@link #close()} waits for each thread to end. */
     private static final Duration JOIN = Duration.ofSeconds(2);
 
-    /** A connection to one run of the agent: from its HELLO to the channel's end or its next HELLO. */
-    record Session(int id, String agent) {
+    /**
+     * A connection to one run of the agent: from its HELLO to the channel's end or its next HELLO.
+     *
+     * @param id the session's number, 1 for the channel's first
+     * @param agent the agent's name from its HELLO
+     * @param version the protocol version WELCOME chose
+     */
+    record Session(int id, String agent, int version) {
     }
 
     private enum State { WAITING, CONNECTED, ENDED }
@@ -66,6 +79,21 @@ final class Channel {
     private int nextId = 1;
     private Reason endReason;
     private String endWhy;
+    /** A snapshot holds the channel: callers' new requests wait. */
+    private boolean frozen;
+    /** A clone's channel: RESEED is still to be sent (after the next HELLO). */
+    private boolean reseedWanted;
+    /** The RESEED in flight: callers' requests wait for its answer. */
+    private ReseedCall reseeding;
+    /** Why the agent could not reseed this clone; callers' requests then fail. */
+    private String reseedFailure;
+    /** The reader's frame reader, once it runs; read by {@link #capture} while the reader waits. */
+    private volatile FrameReader frames;
+    /** The reader's first bytes and their offset: a clone's partial frame. */
+    private final byte[] startPrefix;
+    private final long startOffset;
+    /** The KLOG request a clone's channel starts with; handed to the receiver by {@link #start()}. */
+    private KlogCall restoredKlog;
 
     /**
      * Creates the channel; {@link #start()} starts its threads.
@@ -78,6 +106,25 @@ final class Channel {
      * @param klog where the kernel log's records go; null: no KLOG request
      */
     Channel(InputStream in, OutputStream out, String description, Duration killGrace, KlogReceiver klog) {
+        this(in, out, description, killGrace, klog, null);
+    }
+
+    /**
+     * Creates a clone's channel from the state of its snapshot's (or, with {@code restored} null,
+     * a new channel); {@link #start()} starts its threads. A connected state queues its frames for
+     * the agent again, takes its KLOG request back (with its SYNCs still to be answered) and sends
+     * RESEED after them; a waiting one sends RESEED after the agent's HELLO and WELCOME.
+     *
+     * @param in the agent's output, from where the snapshot's reader stopped
+     * @param out the agent's input
+     * @param description the agent's place, for messages
+     * @param killGrace see {@link ExecCall}
+     * @param klog where the kernel log's records go; null: no KLOG request
+     * @param restored the snapshot's channel state; null for a new channel that does not reseed
+     * @throws IllegalArgumentException if the state has a KLOG request and there is no receiver
+     */
+    Channel(InputStream in, OutputStream out, String description, Duration killGrace, KlogReceiver klog,
+            ChannelState restored) {
         this.in = Objects.requireNonNull(in, "in");
         this.out = Objects.requireNonNull(out, "out");
         this.description = Objects.requireNonNull(description, "description");
@@ -97,10 +144,82 @@ final class Channel {
         this.reader = new Thread(this::read, "bootkernel-agent-reader-" + n);
         reader.setDaemon(true);
         this.writerName = "bootkernel-agent-writer-" + n;
+        this.startPrefix = restored == null ? new byte[0] : restored.partialFrame();
+        this.startOffset = restored == null ? 0 : restored.partialOffset();
+        if (restored != null) {
+            restore(restored);
+        }
+    }
+
+    /** Takes a snapshot's state: before the threads start. */
+    private synchronized void restore(ChannelState saved) {
+        reseedWanted = true;
+        nextId = saved.nextId();
+        if (!saved.connected()) {
+            return;
+        }
+        session = saved.session();
+        state = State.CONNECTED;
+        outbox.newSession(session.id());
+        for (byte[] frame : saved.outgoing()) {
+            outbox.send(frame, session.id());
+        }
+        if (saved.klogId() != 0) {
+            if (klog == null) {
+                throw new IllegalArgumentException("the snapshot's channel streams the kernel log, this one has no receiver");
+            }
+            restoredKlog = new KlogCall(this, klog);
+            restoredKlog.expectSynced(saved.pendingSyncs());
+            restoredKlog.bind(saved.klogId(), session.id());
+            calls.put(saved.klogId(), restoredKlog);
+        }
+        startReseed(session);
+    }
+
+    /**
+     * Sends RESEED in a clone's session, or records why it cannot: a version 2 agent has none.
+     * Holding this.
+     */
+    private void startReseed(Session s) {
+        assert Thread.holdsLock(this);
+        reseedWanted = false;
+        if (s.version() < Payloads.RESEED_VERSION) {
+            reseeded("the agent (\"" + s.agent() + "\") speaks protocol version " + s.version() + ", which cannot"
+                    + " reseed a clone (RESEED came with version " + Payloads.RESEED_VERSION + "): boot an image"
+                    + " built with this version's agent");
+            return;
+        }
+        ReseedCall call = new ReseedCall(this, this::reseeded);
+        reseeding = call;
+        register(call, s, FrameType.RESEED, ReseedCall.payload());
+    }
+
+    /** The RESEED's outcome: null when done, else why not. */
+    private void reseeded(String failure) {
+        synchronized (this) {
+            reseeding = null;
+            reseedFailure = failure;
+            notifyAll();
+        }
+        if (failure != null) {
+            LOG.log(Level.WARNING, "the clone on {0} was not reseeded, so it shares its random state with every"
+                    + " other clone of its snapshot; its agent refuses requests: {1}", description, failure);
+        }
     }
 
     /** Starts the reader and writer threads. */
     void start() {
+        KlogCall klogCall;
+        synchronized (this) {
+            klogCall = restoredKlog;
+        }
+        if (klogCall != null) {
+            try {
+                klog.streaming(klogCall);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "the kernel log receiver of the agent on " + description + " failed", e);
+            }
+        }
         outbox.start(writerName);
         reader.start();
     }
@@ -115,9 +234,12 @@ final class Channel {
         return killGrace;
     }
 
-    /** @return whether the agent's HELLO was answered and the channel has not ended */
+    /**
+     * @return whether the agent's HELLO was answered, the channel has not ended, and (in a clone)
+     *     the agent reseeded the guest
+     */
     synchronized boolean isConnected() {
-        return state == State.CONNECTED;
+        return state == State.CONNECTED && reseeding == null && reseedFailure == null;
     }
 
     /**
@@ -134,10 +256,21 @@ final class Channel {
             if (state == State.ENDED) {
                 throw Failure.of(endReason, "cannot " + what + ": " + endWhy).toException();
             }
-            if (state == State.CONNECTED) {
+            if (state == State.CONNECTED && reseedFailure != null) {
+                throw new AgentException(Reason.REQUEST_FAILED, "cannot " + what + ": " + reseedFailure, 0, null);
+            }
+            if (state == State.CONNECTED && reseeding == null && !frozen) {
                 return session;
             }
             if (!deadline.await(this)) {
+                if (state == State.CONNECTED && reseeding != null) {
+                    throw new AgentException(Reason.NOT_CONNECTED, "cannot " + what + ": the agent on " + description
+                            + " did not answer the clone's RESEED within " + deadline.describeLimit(), 0, null);
+                }
+                if (state == State.CONNECTED) {
+                    throw new AgentException(Reason.NOT_CONNECTED, "cannot " + what + ": the machine on " + description
+                            + " was being snapshotted for " + deadline.describeLimit(), 0, null);
+                }
                 throw new AgentException(Reason.NOT_CONNECTED, "cannot " + what + ": the agent on " + description
                         + " did not connect within " + deadline.describeLimit() + " (no HELLO on its channel)", 0, null);
             }
@@ -213,6 +346,93 @@ final class Channel {
         }
     }
 
+    /** @return whether the old run's requests held the RESEED, which the new run must get */
+    private static boolean lostReseed(List<Call> lost) {
+        return lost.stream().anyMatch(c -> c instanceof ReseedCall);
+    }
+
+    /**
+     * Holds the channel for a snapshot: callers' new requests wait (within their own time limits)
+     * until {@link #thaw()} or the channel's end, and the writer finishes the frame it is writing
+     * and takes no other.
+     *
+     * @param deadline when to give up waiting for the frame being written
+     * @return false if the frame being written was not taken by the deadline (the transport's
+     *     reader, the guest, does not read); the channel stays frozen until {@link #thaw()}
+     * @throws InterruptedException if the thread is interrupted; the channel stays frozen
+     */
+    boolean freeze(Deadline deadline) throws InterruptedException {
+        synchronized (this) {
+            frozen = true;
+        }
+        return outbox.freeze(deadline);
+    }
+
+    /** Lets requests and the writer go on after {@link #freeze}. */
+    void thaw() {
+        synchronized (this) {
+            frozen = false;
+            notifyAll();
+        }
+        outbox.thaw();
+    }
+
+    /**
+     * Captures the channel's state for a snapshot. The caller has {@linkplain #freeze frozen} the
+     * channel and made sure the reader waits for bytes that cannot come (the guest is held and
+     * everything it sent was read): then the reader has handled every whole frame, and its
+     * partial frame and this state stay as they are.
+     *
+     * @return the state
+     * @throws IllegalStateException if the channel has ended, or a request other than the kernel
+     *     log's is in flight (its caller waits for an answer the source will never give); the
+     *     message names the requests
+     */
+    ChannelState capture() {
+        FrameReader reader = this.frames;
+        Session s;
+        int next;
+        KlogCall klogCall = null;
+        synchronized (this) {
+            if (!frozen) {
+                throw new IllegalStateException("the channel is not frozen");
+            }
+            if (state == State.ENDED) {
+                throw new IllegalStateException("the agent's channel has ended: " + endWhy);
+            }
+            List<String> busy = new ArrayList<>();
+            for (Map.Entry<Integer, Call> e : calls.entrySet()) {
+                if (e.getValue() instanceof KlogCall k) {
+                    klogCall = k;
+                } else {
+                    busy.add("request " + Integer.toUnsignedString(e.getKey()) + " (" + e.getValue().what()
+                            + (e.getValue().done() ? ", given up by its caller, its last frame not arrived" : "") + ")");
+                }
+            }
+            if (!busy.isEmpty()) {
+                throw new IllegalStateException("the guest agent is serving " + busy.size() + " request"
+                        + (busy.size() == 1 ? "" : "s") + " of this machine's callers: " + String.join(", ", busy)
+                        + "; a snapshot belongs to nobody's call: wait for them to end (or kill the programs) first");
+            }
+            s = state == State.CONNECTED ? session : null;
+            next = nextId;
+        }
+        FrameReader.PartialFrame partial = reader == null ? new FrameReader.PartialFrame(startPrefix, startOffset)
+                : reader.partialFrame();
+        if (s == null) {
+            return ChannelState.waiting(next, partial);
+        }
+        if (klogCall == null) {
+            return new ChannelState(s.id(), s.agent(), s.version(), next, 0, 0, partial.bytes(), partial.offset(),
+                    outbox.queued());
+        }
+        // Under the KLOG's monitor, as sync() queues its SYNC: the count and the queue agree.
+        synchronized (klogCall) {
+            return new ChannelState(s.id(), s.agent(), s.version(), next, klogCall.id(), klogCall.pendingSyncs(),
+                    partial.bytes(), partial.offset(), outbox.queued());
+        }
+    }
+
     /**
      * Ends the channel, unless it has ended already: every request in flight and every later one
      * fails with {@code reason} and {@code why}.
@@ -273,7 +493,8 @@ final class Channel {
     }
 
     private void read() {
-        FrameReader frames = new FrameReader(in, FrameType.Sender.AGENT, Frame.MAX_PAYLOAD);
+        FrameReader frames = new FrameReader(in, FrameType.Sender.AGENT, Frame.MAX_PAYLOAD, startPrefix, startOffset);
+        this.frames = frames;
         try {
             while (true) {
                 Frame f = frames.read();
@@ -335,10 +556,11 @@ final class Channel {
 
     private boolean hello(Frame f) {
         Payloads.Hello hello = Payloads.Hello.decode(f.payload());
-        if (hello.minVersion() > Payloads.VERSION || hello.maxVersion() < Payloads.VERSION) {
+        int version = Math.min(hello.maxVersion(), Payloads.VERSION);
+        if (version < Math.max(hello.minVersion(), Payloads.MIN_VERSION)) {
             end(Reason.CHANNEL_BROKEN, "no protocol version in common: the agent on " + description + " (\""
                     + hello.agent() + "\") speaks versions " + hello.minVersion() + " to " + hello.maxVersion()
-                    + ", the host " + Payloads.VERSION + " to " + Payloads.VERSION);
+                    + ", the host " + Payloads.MIN_VERSION + " to " + Payloads.VERSION);
             return false;
         }
         // Asked here, on the reader thread, after every frame of the old session was handed on.
@@ -351,13 +573,17 @@ final class Channel {
             }
             lost = new ArrayList<>(calls.values());
             calls.clear();
-            session = new Session(session == null ? 1 : session.id() + 1, hello.agent());
+            session = new Session(session == null ? 1 : session.id() + 1, hello.agent(), version);
+            reseeding = null; // a RESEED of the old run is lost with it; a new one follows below
             outbox.newSession(session.id());
-            byte[] welcome = new Payloads.Welcome(Payloads.VERSION, Frame.MAX_PAYLOAD).encode();
+            byte[] welcome = new Payloads.Welcome(version, Frame.MAX_PAYLOAD).encode();
             outbox.send(Frame.of(FrameType.WELCOME, 0, welcome).encode(Frame.MAX_PAYLOAD), session.id());
             if (klogPayload != null) {
                 klogCall = new KlogCall(this, klog);
                 register(klogCall, session, FrameType.KLOG, klogPayload);
+            }
+            if (reseedWanted || lostReseed(lost)) {
+                startReseed(session);
             }
             state = State.CONNECTED;
             notifyAll();

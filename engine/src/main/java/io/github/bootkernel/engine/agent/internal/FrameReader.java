@@ -1,8 +1,11 @@
 package io.github.bootkernel.engine.agent.internal;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.zip.CRC32;
 
@@ -10,7 +13,12 @@ import java.util.zip.CRC32;
  * Reads frames from a byte stream and checks each one as the protocol says: magic, type (known,
  * and sent by the expected side), flags, request id (0 exactly for the channel-level types),
  * length (at most the maximum), CRC-32. Each check is made as soon as its bytes are in, so
- * garbage is reported without waiting for a whole header. Not thread-safe: one reader thread.
+ * garbage is reported without waiting for a whole header. Not thread-safe: one reader thread,
+ * except {@link #partialFrame()}, which another thread may call while the reader waits for bytes.
+ *
+ * <p>It keeps a copy of the bytes of the frame it is in the middle of reading, so that a snapshot
+ * can take them while the reader waits for the rest ({@link #partialFrame()}), and a clone's reader
+ * can start with them ({@link #FrameReader(InputStream, FrameType.Sender, int, byte[], long)}).
  */
 final class FrameReader {
 
@@ -22,6 +30,11 @@ final class FrameReader {
     private final CRC32 crc = new CRC32();
     /** Bytes consumed so far: the offset of the next frame. */
     private long offset;
+    /** The bytes of the frame being read, {@code current[0..currentLength)}; guarded by this. */
+    private final byte[] current;
+    private int currentLength;
+    /** The stream offset of {@code current[0]}; guarded by this. */
+    private long currentStart;
 
     /**
      * @param in the stream; it is buffered here
@@ -29,9 +42,62 @@ final class FrameReader {
      * @param maxPayload the longest payload accepted
      */
     FrameReader(InputStream in, FrameType.Sender from, int maxPayload) {
-        this.in = new BufferedInputStream(Objects.requireNonNull(in, "in"), Frame.MAX_PAYLOAD + 16);
+        this(in, from, maxPayload, new byte[0], 0);
+    }
+
+    /**
+     * A reader that goes on from where another one stopped: its stream starts with {@code prefix},
+     * the first bytes of a frame that reader had read partly (see {@link #partialFrame()}), at
+     * stream offset {@code startOffset}, and continues with {@code in}.
+     *
+     * @param in the stream after the prefix; it is buffered here
+     * @param from the side that writes it
+     * @param maxPayload the longest payload accepted
+     * @param prefix bytes to read before {@code in}, at most a frame's header, maximum payload and
+     *     CRC-32
+     * @param startOffset the stream offset of the prefix's first byte, for messages
+     * @throws IllegalArgumentException if the prefix is longer than a frame can be, or the offset is negative
+     */
+    FrameReader(InputStream in, FrameType.Sender from, int maxPayload, byte[] prefix, long startOffset) {
+        Objects.requireNonNull(in, "in");
+        if (prefix.length > Frame.HEADER_BYTES + maxPayload + Frame.TRAILER_BYTES || startOffset < 0) {
+            throw new IllegalArgumentException("a partial frame of " + prefix.length + " bytes at offset " + startOffset);
+        }
+        InputStream whole = prefix.length == 0 ? in : new SequenceInputStream(new ByteArrayInputStream(prefix.clone()), in);
+        this.in = new BufferedInputStream(whole, Frame.MAX_PAYLOAD + 16);
         this.from = Objects.requireNonNull(from, "from");
         this.maxPayload = maxPayload;
+        this.offset = startOffset;
+        this.currentStart = startOffset;
+        this.current = new byte[Frame.HEADER_BYTES + maxPayload + Frame.TRAILER_BYTES];
+    }
+
+    /**
+     * The bytes of the frame the reader is in the middle of, read and not yet a whole frame, with
+     * the stream offset of the first one. Consistent when the reader waits for its stream's next
+     * bytes (the caller makes sure of that); any thread.
+     *
+     * @return the partial frame: empty between frames
+     */
+    synchronized PartialFrame partialFrame() {
+        return new PartialFrame(Arrays.copyOf(current, currentLength), currentStart);
+    }
+
+    /**
+     * The first bytes of a frame, read and not yet whole.
+     *
+     * @param bytes the bytes, at most a whole frame's less one
+     * @param offset the stream offset of the first one
+     */
+    record PartialFrame(byte[] bytes, long offset) {
+        PartialFrame {
+            bytes = bytes.clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
     }
 
     /** @return the bytes read so far */
@@ -48,6 +114,10 @@ final class FrameReader {
      */
     Frame read() throws IOException {
         long start = offset;
+        synchronized (this) {
+            currentLength = 0;
+            currentStart = start;
+        }
         int got = fill(header, 0, 2);
         if (got == 0) {
             return null;
@@ -113,6 +183,10 @@ final class FrameReader {
             int r = in.read(b, off + n, len - n);
             if (r < 0) {
                 break;
+            }
+            synchronized (this) {
+                System.arraycopy(b, off + n, current, currentLength, r);
+                currentLength += r;
             }
             n += r;
             offset += r;

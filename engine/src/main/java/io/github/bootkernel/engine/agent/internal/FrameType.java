@@ -3,8 +3,8 @@ package io.github.bootkernel.engine.agent.internal;
 import java.util.Optional;
 
 /**
- * The frame types of the guest agent protocol, version 2, with their codes and who sends them
- * ({@code docs/guest-agent-protocol.md}, "Frame types").
+ * The frame types of the guest agent protocol, versions 2 and 3 (3 added RESEED), with their codes
+ * and who sends them ({@code docs/guest-agent-protocol.md}, "Frame types").
  */
 enum FrameType {
     HELLO(0x01, Sender.AGENT),
@@ -28,7 +28,8 @@ enum FrameType {
     RECORDS(0x41, Sender.AGENT),
     LOST(0x42, Sender.AGENT),
     SYNC(0x43, Sender.HOST),
-    SYNCED(0x44, Sender.AGENT);
+    SYNCED(0x44, Sender.AGENT),
+    RESEED(0x50, Sender.HOST);
 
     /** One side of the channel. */
     enum Sender { HOST, AGENT }
@@ -70,7 +71,7 @@ enum FrameType {
 
     /**
      * @param code a type byte, 0-255
-     * @return the type, or empty if version 2 has none with this code
+     * @return the type, or empty if the protocol has none with this code
      */
     static Optional<FrameType> of(int code) {
         return Optional.ofNullable(BY_CODE[code & 0xff]);

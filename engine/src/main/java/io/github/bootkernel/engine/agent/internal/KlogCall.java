@@ -100,6 +100,23 @@ final class KlogCall extends Call implements KlogSyncer {
         }
     }
 
+    /**
+     * In a clone's channel: the agent will answer {@code count} SYNCs its snapshot's source sent;
+     * nobody waits for their answers here.
+     *
+     * @param count the SYNCs sent and not answered at the snapshot
+     */
+    synchronized void expectSynced(int count) {
+        for (int i = 0; i < count; i++) {
+            syncs.addLast(new CompletableFuture<>());
+        }
+    }
+
+    /** @return the SYNCs sent and not yet answered */
+    synchronized int pendingSyncs() {
+        return syncs.size();
+    }
+
     @Override
     public CompletableFuture<Boolean> sync() {
         CompletableFuture<Boolean> result = new CompletableFuture<>();

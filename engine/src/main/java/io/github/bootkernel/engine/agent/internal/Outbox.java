@@ -3,6 +3,7 @@ package io.github.bootkernel.engine.agent.internal;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -16,6 +17,10 @@ import java.util.function.Consumer;
  * ({@link #DATA_BUDGET} bytes queued at most), so a copy reads its host file only as fast as the
  * agent takes it. Each frame belongs to a session ({@link #newSession}): when the agent restarts,
  * frames queued for its old session are dropped, never sent to the new one.
+ *
+ * <p>For a snapshot the outbox can be frozen ({@link #freeze}): the writer finishes the frame it
+ * is writing, if it can, and takes no other; {@link #queued()} then gives what waits, and a clone's
+ * outbox starts with it ({@link #newSession} and {@link #send}, before {@link #start}).
  */
 final class Outbox {
 
@@ -32,6 +37,10 @@ final class Outbox {
     private long dataQueued;
     private int session;
     private boolean closed;
+    /** The writer takes no frame while frozen. */
+    private boolean frozen;
+    /** The writer is inside a write to the stream. */
+    private boolean writing;
     private Thread thread;
 
     /**
@@ -111,6 +120,41 @@ final class Outbox {
         return true;
     }
 
+    /**
+     * Stops the writer from taking frames (queuing goes on), and waits until it is not in the
+     * middle of a write to the stream.
+     *
+     * @param deadline when to give up waiting for the write in progress
+     * @return true if no write is in progress; false at the deadline (the stream does not take
+     *     the frame: its reader is not reading), the outbox still frozen
+     * @throws InterruptedException if the thread is interrupted
+     */
+    synchronized boolean freeze(Deadline deadline) throws InterruptedException {
+        frozen = true;
+        while (writing) {
+            if (!deadline.await(this)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Lets the writer take frames again after {@link #freeze}. */
+    synchronized void thaw() {
+        frozen = false;
+        notifyAll();
+    }
+
+    /**
+     * The frames waiting to be written, oldest first: with the outbox frozen, those a snapshot
+     * must hand to a clone's outbox.
+     *
+     * @return the encoded frames, copies
+     */
+    synchronized List<byte[]> queued() {
+        return queue.stream().map(e -> e.frame.clone()).toList();
+    }
+
     /** Drops what is queued and lets the writer thread end after the write it is in, if any. */
     synchronized void close() {
         closed = true;
@@ -126,10 +170,15 @@ final class Outbox {
                 if (next == null) {
                     return;
                 }
-                out.write(next.frame);
                 boolean idle;
-                synchronized (this) {
-                    idle = queue.isEmpty();
+                try {
+                    out.write(next.frame);
+                } finally {
+                    synchronized (this) {
+                        writing = false;
+                        idle = queue.isEmpty();
+                        notifyAll();
+                    }
                 }
                 if (idle) {
                     out.flush();
@@ -150,7 +199,7 @@ final class Outbox {
     }
 
     private synchronized Entry take() {
-        while (queue.isEmpty() && !closed) {
+        while ((queue.isEmpty() || frozen) && !closed) {
             try {
                 wait();
             } catch (InterruptedException e) {
@@ -161,6 +210,7 @@ final class Outbox {
             return null;
         }
         Entry e = queue.poll();
+        writing = true;
         if (e.data) {
             dataQueued -= e.frame.length;
             notifyAll();

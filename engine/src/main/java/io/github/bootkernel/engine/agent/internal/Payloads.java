@@ -14,8 +14,19 @@ import java.util.function.Function;
  */
 final class Payloads {
 
-    /** The protocol versions this side speaks: 2 to 2 (version 2 added KLOG, RECORDS and LOST). */
-    static final int VERSION = 2;
+    /**
+     * The highest protocol version this side speaks: 3 (version 2 added KLOG, RECORDS and LOST; 3
+     * added RESEED).
+     */
+    static final int VERSION = 3;
+    /** The lowest protocol version this side speaks: 2 (a version 2 agent cannot reseed a clone). */
+    static final int MIN_VERSION = 2;
+    /** The first version with RESEED. */
+    static final int RESEED_VERSION = 3;
+    /** The least entropy a RESEED carries, in bytes. */
+    static final int MIN_RESEED_BYTES = 64;
+    /** The most entropy a RESEED carries, in bytes. */
+    static final int MAX_RESEED_BYTES = 512;
     /** The most arguments, and the most environment entries, of one EXEC. */
     static final int MAX_ENTRIES = 1024;
     /** The highest Linux signal number. */
@@ -250,6 +261,52 @@ final class Payloads {
 
         static Klog decode(byte[] p) {
             return parse(p, r -> new Klog(r.u64()));
+        }
+    }
+
+    /**
+     * RESEED (version 3): the host's wall clock and entropy for a clone's guest. The agent adds the
+     * entropy crediting 8 bits a byte, reseeds the kernel's CRNG and sets {@code CLOCK_REALTIME}.
+     *
+     * @param realtimeNanos the host's wall clock, nanoseconds since 1970-01-01T00:00:00Z
+     * @param entropy {@value #MIN_RESEED_BYTES} to {@value #MAX_RESEED_BYTES} bytes from the host's
+     *     {@code SecureRandom}
+     */
+    record Reseed(long realtimeNanos, byte[] entropy) {
+        Reseed {
+            check(realtimeNanos >= 0, "a wall clock of " + realtimeNanos + " ns");
+            check(entropy.length >= MIN_RESEED_BYTES && entropy.length <= MAX_RESEED_BYTES, entropy.length
+                    + " bytes of entropy, expected " + MIN_RESEED_BYTES + " to " + MAX_RESEED_BYTES);
+            entropy = entropy.clone();
+        }
+
+        @Override
+        public byte[] entropy() {
+            return entropy.clone();
+        }
+
+        byte[] encode() {
+            return new PayloadWriter().u64(realtimeNanos).bytes(entropy).toBytes();
+        }
+
+        static Reseed decode(byte[] p) {
+            return parse(p, r -> new Reseed(r.u64(), r.rest()));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Reseed other && other.realtimeNanos == realtimeNanos
+                    && Arrays.equals(other.entropy, entropy);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(realtimeNanos) * 31 + Arrays.hashCode(entropy);
+        }
+
+        @Override
+        public String toString() {
+            return "Reseed[realtimeNanos=" + realtimeNanos + ", " + entropy.length + " bytes of entropy]";
         }
     }
 

@@ -47,6 +47,27 @@ public final class KernelLogSink implements KlogReceiver {
         this.onRecord = Objects.requireNonNull(onRecord, "onRecord");
     }
 
+    /**
+     * A clone's sink: its log starts as the snapshot's was ({@link RecordLog#continuing}).
+     *
+     * @param saved the snapshot's log content
+     * @param onRecord as for {@link #KernelLogSink(Consumer)}
+     * @return the sink
+     */
+    public static KernelLogSink continuing(RecordLog.Saved saved, Consumer<KernelRecord> onRecord) {
+        return new KernelLogSink(RecordLog.continuing(saved), onRecord);
+    }
+
+    /**
+     * Saves the log's content for a snapshot: call while no record is being delivered (the agent
+     * channel's reader waits).
+     *
+     * @return the content
+     */
+    public RecordLog.Saved save() {
+        return log.save();
+    }
+
     /** @return the log users read */
     public KernelLog log() {
         return log;

@@ -86,6 +86,64 @@ public final class RecordLog implements KernelLog {
     }
 
     /**
+     * A log's content at a snapshot, which a clone's log starts with ({@link #continuing}).
+     *
+     * @param records the kept records, oldest first
+     * @param gaps the kept gaps
+     * @param lost records that never arrived
+     * @param evicted records evicted
+     * @param malformed raw records that did not parse
+     * @param expected the sequence number the next record should have
+     * @param unavailable why the agent could not stream the log, or null
+     */
+    public record Saved(List<KernelRecord> records, List<KernelLogGap> gaps, long lost, long evicted, long malformed,
+                        long expected, String unavailable) {
+        /** Copies the lists. */
+        public Saved {
+            records = List.copyOf(records);
+            gaps = List.copyOf(gaps);
+        }
+    }
+
+    /**
+     * Saves the log's content for a snapshot; the log goes on.
+     *
+     * @return the content
+     */
+    public Saved save() {
+        lock.lock();
+        try {
+            return new Saved(records.subList(head, records.size()), List.copyOf(gaps), lost, evicted, malformed,
+                    expected, unavailable);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * An open log that continues a snapshot's: the same records, gaps and counters, expecting the
+     * record after the last one the snapshot's log took, so the clone's agent's next record is
+     * neither a duplicate nor a gap.
+     *
+     * @param saved the snapshot's log content
+     * @return the log
+     */
+    public static RecordLog continuing(Saved saved) {
+        RecordLog log = new RecordLog();
+        log.records.addAll(saved.records());
+        for (KernelRecord r : saved.records()) {
+            log.bytes += cost(r);
+        }
+        log.gaps.addAll(saved.gaps());
+        log.lost = saved.lost();
+        log.evicted = saved.evicted();
+        log.malformed = saved.malformed();
+        log.expected = saved.expected();
+        log.unavailable = saved.unavailable();
+        return log;
+    }
+
+    /**
      * Takes the next record the agent read, unless it is a duplicate: one whose sequence number
      * is below the expected one (the agent re-reads after a restart) is ignored. A record above it
      * opens a gap from the expected number, less {@code malformedBefore}: the raw records just

@@ -75,14 +75,36 @@ class AgentClientChannelTest {
     }
 
     @Test
+    void theHighestVersionBothSpeakIsChosen() throws Exception {
+        agent.hello(2, 7, Frame.MAX_PAYLOAD);
+        client.awaitConnected(Duration.ofSeconds(5));
+        Frame welcome = agent.await(FrameType.WELCOME);
+
+        assertThat(Payloads.Welcome.decode(welcome.payload())).isEqualTo(new Payloads.Welcome(3, 65536));
+        assertThat(client.exec(Exec.of("true")).exitCode()).hasValue(0);
+        assertThat(agent.received).extracting(Frame::type).doesNotContain(FrameType.RESEED);
+    }
+
+    @Test
+    void aVersion1AgentIsRefused() throws Exception {
+        Future<?> waiting = pool.submit(() -> {
+            client.awaitConnected(Duration.ofSeconds(60));
+            return null;
+        });
+        agent.hello(1, 1, Frame.MAX_PAYLOAD);
+        assertFailsPromptly(waiting, Reason.CHANNEL_BROKEN, "cannot wait for the agent: no protocol version in common:"
+                + " the agent on the fake agent (\"fake-agent 1\") speaks versions 1 to 1, the host 2 to 3");
+    }
+
+    @Test
     void anAgentWithNoVersionInCommonIsNotAnsweredAndTheChannelEnds() throws Exception {
         Future<?> waiting = pool.submit(() -> {
             client.awaitConnected(Duration.ofSeconds(60));
             return null;
         });
-        agent.hello(3, 4, Frame.MAX_PAYLOAD);
+        agent.hello(4, 5, Frame.MAX_PAYLOAD);
         assertFailsPromptly(waiting, Reason.CHANNEL_BROKEN, "cannot wait for the agent: no protocol version in common:"
-                + " the agent on the fake agent (\"fake-agent 1\") speaks versions 3 to 4, the host 2 to 2");
+                + " the agent on the fake agent (\"fake-agent 1\") speaks versions 4 to 5, the host 2 to 3");
         Thread.sleep(100);
         assertThat(agent.received).isEmpty();
     }

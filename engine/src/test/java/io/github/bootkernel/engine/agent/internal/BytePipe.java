@@ -20,6 +20,7 @@ final class BytePipe {
     private boolean writerClosed;
     private boolean readerClosed;
     private long passed;
+    private int waitingReaders;
 
     /** @param capacity the buffer's size */
     BytePipe(int capacity) {
@@ -34,6 +35,25 @@ final class BytePipe {
     /** @return bytes waiting in the buffer */
     synchronized int buffered() {
         return size;
+    }
+
+    /**
+     * Waits until a reader waits for bytes with none buffered, as {@code SerialChannel}'s does for a
+     * snapshot: then the reader has handled everything it read.
+     *
+     * @param timeout how long at most
+     * @return whether it does
+     */
+    synchronized boolean awaitReaderWaiting(java.time.Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (waitingReaders == 0 || size > 0) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     /** Ends the stream for its reader after what is buffered. */
@@ -68,7 +88,13 @@ final class BytePipe {
                     if (writerClosed) {
                         return -1;
                     }
-                    pause();
+                    waitingReaders++;
+                    BytePipe.this.notifyAll();
+                    try {
+                        pause();
+                    } finally {
+                        waitingReaders--;
+                    }
                 }
                 if (readerClosed) {
                     throw new IOException("pipe closed");

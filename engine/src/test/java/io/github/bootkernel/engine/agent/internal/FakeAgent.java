@@ -191,7 +191,7 @@ final class FakeAgent implements AutoCloseable {
         ignoreKill = true;
     }
 
-    /** Sends HELLO for version 2; again, it is a restart: what ran is forgotten. */
+    /** Sends HELLO for version 2 (no RESEED); again, it is a restart: what ran is forgotten. */
     void hello() throws IOException {
         hello(2, 2, Frame.MAX_PAYLOAD);
     }
@@ -304,6 +304,10 @@ final class FakeAgent implements AutoCloseable {
             case WELCOME:
             case KLOG: // the tests send its RECORDS, LOST, ERROR or SYNCED themselves
             case SYNC:
+                return;
+            case RESEED: // answered as an agent that could do everything; manual(RESEED) to answer otherwise
+                Payloads.Reseed.decode(f.payload());
+                send(FrameType.DONE, id, new byte[0]);
                 return;
             case EXEC: {
                 Payloads.ExecRequest request = Payloads.ExecRequest.decode(f.payload());

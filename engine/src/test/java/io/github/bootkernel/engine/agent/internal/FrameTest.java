@@ -142,7 +142,7 @@ class FrameTest {
             assertThatThrownBy(() -> read(FrameType.Sender.AGENT, bad)).hasMessage(String.format(
                     "bad frame at stream offset 0 (type 0x%02x): unknown type 0x%02x", code, code));
         }
-        assertThat(unknown).isEqualTo(256 - 22);
+        assertThat(unknown).isEqualTo(256 - 23);
     }
 
     @Test

@@ -208,4 +208,40 @@ class PayloadsTest {
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void reseedCarriesTheWallClockAndTheEntropyBothWays() {
+        byte[] entropy = new byte[64];
+        for (int i = 0; i < entropy.length; i++) {
+            entropy[i] = (byte) i;
+        }
+        byte[] p = new Payloads.Reseed(1_764_470_000_123_456_789L, entropy).encode();
+
+        assertThat(HEX.formatHex(p, 0, 8)).isEqualTo("152d31d61da87c18"); // 1764470000123456789, little-endian
+        assertThat(p).hasSize(8 + 64);
+        assertThat(Payloads.Reseed.decode(p)).isEqualTo(new Payloads.Reseed(1_764_470_000_123_456_789L, entropy));
+        assertThat(Payloads.Reseed.decode(p).entropy()).isEqualTo(entropy);
+    }
+
+    @Test
+    void reseedRefusesTooLittleOrTooMuchEntropyAndANegativeClock() {
+        assertThatThrownBy(() -> new Payloads.Reseed(1, new byte[63])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("63 bytes of entropy, expected 64 to 512");
+        assertThatThrownBy(() -> new Payloads.Reseed(1, new byte[513])).hasMessage("513 bytes of entropy, expected 64 to 512");
+        assertThatThrownBy(() -> new Payloads.Reseed(-1, new byte[64])).hasMessage("a wall clock of -1 ns");
+        assertThatThrownBy(() -> Payloads.Reseed.decode(new byte[8 + 63])).isInstanceOf(MalformedPayloadException.class)
+                .hasMessage("63 bytes of entropy, expected 64 to 512");
+        assertThatThrownBy(() -> Payloads.Reseed.decode(new byte[7])).isInstanceOf(MalformedPayloadException.class);
+    }
+
+    @Test
+    void aReseedPayloadHasFreshEntropyAndTheWallClockNow() {
+        long before = System.currentTimeMillis();
+        Payloads.Reseed a = Payloads.Reseed.decode(ReseedCall.payload());
+        Payloads.Reseed b = Payloads.Reseed.decode(ReseedCall.payload());
+        long after = System.currentTimeMillis();
+
+        assertThat(a.entropy()).hasSize(Payloads.MIN_RESEED_BYTES).isNotEqualTo(b.entropy());
+        assertThat(a.realtimeNanos() / 1_000_000).isBetween(before - 1, after + 1);
+    }
 }

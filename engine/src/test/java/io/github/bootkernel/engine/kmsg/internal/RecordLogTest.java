@@ -60,6 +60,29 @@ class RecordLogTest {
     }
 
     @Test
+    void aContinuingLogHasTheSavedRecordsGapsAndCountersAndExpectsTheNextRecord() {
+        RecordLog log = new RecordLog();
+        log.offer(record(0, 6, "a"), 0);
+        log.offer(record(3, 6, "b"), 0);
+        log.malformed();
+        RecordLog.Saved saved = log.save();
+        log.offer(record(4, 6, "only in the source"), 0);
+
+        RecordLog clone = RecordLog.continuing(saved);
+
+        assertThat(clone.records()).extracting(KernelRecord::message).containsExactly("a", "b");
+        assertThat(clone.gaps()).isEqualTo(log.gaps());
+        assertThat(clone.lostRecords()).isEqualTo(2);
+        assertThat(clone.malformedRecords()).isEqualTo(1);
+        assertThat(clone.nextSequence()).isEqualTo(4);
+        assertThat(clone.isAvailable()).isTrue();
+        assertThat(clone.offer(record(3, 6, "b again"), 0)).as("a duplicate").isFalse();
+        assertThat(clone.offer(record(4, 6, "the clone's own"), 0)).isTrue();
+        assertThat(clone.gaps()).as("no new gap").hasSize(1);
+        assertThat(clone.records()).extracting(KernelRecord::message).containsExactly("a", "b", "the clone's own");
+    }
+
+    @Test
     void levelsAndTail() {
         KernelLog log = KernelLog.of(List.of(record(0, 6, "info"), record(1, 4, "warning\nsecond line"),
                 record(2, 3, "error"), record(3, 7, "debug")));
