@@ -190,8 +190,10 @@ public @interface BootKernel {
      * each declaration still gets its own clone. The templates live until the end of the test run
      * (the root extension context), which releases their snapshots.
      *
-     * <p><b>What clones share</b>: everything in the template's RAM at the snapshot (the kernel's
-     * random pool until it is reseeded, the page cache, process ids) and its console line there; a
+     * <p><b>What clones share</b>: everything in the template's RAM at the snapshot (the page cache,
+     * process ids, the kernel's random pool; with the guest agent, each clone's pool is reseeded
+     * and its wall clock set from the host before its first request, without it neither) and its
+     * console line there; a
      * clone's console starts at the snapshot, not with the boot (the failure report names the file
      * holding the template's boot console). The kernel reports the template printed while it booted
      * are in every clone's {@link Guest#kernelReports()}, first, and fail the tests of each clone as
