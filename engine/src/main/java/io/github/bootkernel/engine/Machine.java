@@ -963,10 +963,6 @@ public final class Machine implements AutoCloseable {
         PortBus bus = wireDevices();
         com1.restore(snapshot.com1());
         com2.uart().restore(snapshot.com2());
-        if (client != null) {
-            // After COM2's input queue holds the snapshot's bytes: the client's frames follow them.
-            client.start();
-        }
         cmos.restoreIndex(snapshot.cmosIndex());
         // The console continues the line the source was in the middle of, or its CR LF.
         for (byte b : snapshot.partialLine().getBytes(StandardCharsets.UTF_8)) {
@@ -978,6 +974,13 @@ public final class Machine implements AutoCloseable {
         restoreStates = snapshot.vcpus();
         restoreSupport = support;
         run(bus, null);
+        if (client != null) {
+            // Now, not earlier: COM2's input queue holds the snapshot's bytes, so the client's frames
+            // follow them; and every vCPU has its LAPIC restored, so the interrupt COM2 raises when
+            // the first new byte arrives (ISA IRQ 3, edge-triggered at the IOAPIC) reaches a CPU
+            // instead of being lost, which would leave the guest's agent waiting for ever.
+            client.start();
+        }
     }
 
     /**

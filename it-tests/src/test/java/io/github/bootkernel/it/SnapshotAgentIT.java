@@ -1,13 +1,17 @@
 package io.github.bootkernel.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.bootkernel.engine.GuestExit;
 import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.MachineConfig;
+import io.github.bootkernel.engine.MachineException;
 import io.github.bootkernel.engine.Snapshot;
 import io.github.bootkernel.engine.agent.Exec;
+import io.github.bootkernel.engine.agent.ExecListener;
 import io.github.bootkernel.engine.agent.ExecResult;
+import io.github.bootkernel.engine.agent.Execution;
 import io.github.bootkernel.engine.kmsg.KernelRecord;
 import io.github.bootkernel.kernels.Catalog;
 import io.github.bootkernel.kernels.initramfs.BusyboxInitramfs;
@@ -20,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Snapshots of a real guest with the agent, through the engine's API alone: the tiny kernel with
  * the busybox image (which starts the agent), snapshotted at its ready line once the agent is
- * connected; two clones each run commands through the agent. Each clone's first request comes
+ * connected (refused first while a command runs); two clones each run commands through the agent. Each clone's first request comes
  * after the RESEED that gave its kernel the host's entropy and wall clock, so the clones' random
  * bytes differ, and their clocks are the host's although the clones were made long after the
  * snapshot (a clone's kvmclock goes on from the snapshot's instant, so without RESEED its wall
@@ -49,6 +53,12 @@ class SnapshotAgentIT {
         try (Machine source = Machine.start(config)) {
             source.console().awaitLine(Pattern.compile(Pattern.quote(BusyboxInitramfs.READY_LINE)), BOOT).orElseThrow();
             source.agent().awaitConnected(BOOT);
+            // A snapshot belongs to nobody's call: refused while a command runs, and the guest runs on.
+            Execution sleeping = source.agent().start(Exec.of("sleep", "600"), ExecListener.NONE);
+            assertThatThrownBy(source::snapshot).isInstanceOf(MachineException.class)
+                    .hasMessageContaining("(run 'sleep 600')");
+            sleeping.signal(9);
+            assertThat(sleeping.await(WAIT).orElseThrow().signal()).hasValue(9);
             double uptimeAtSnapshot = uptime(source);
             assertThat(source.kernelLog().awaitCaughtUp(WAIT)).as("the source's kernel log caught up").isTrue();
             List<KernelRecord> sourceRecords = source.kernelLog().records();
