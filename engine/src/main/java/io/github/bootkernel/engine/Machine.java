@@ -928,12 +928,12 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
-     * Builds and starts a clone of a snapshot; see {@link Snapshot#restore()}.
+     * Builds and starts a clone of a snapshot, see {@link Snapshot#restore()}, with {@code config}:
+     * the snapshot's, or the snapshot's with the clone's own time limits.
      */
-    static Machine restore(Snapshot snapshot) {
+    static Machine restore(Snapshot snapshot, MachineConfig config) {
         long startedAt = System.nanoTime();
-        Machine machine = new Machine(snapshot.config(), NO_RAW_OUTPUT, startedAt, snapshot.agentState(),
-                snapshot.kernelLog());
+        Machine machine = new Machine(config, NO_RAW_OUTPUT, startedAt, snapshot.agentState(), snapshot.kernelLog());
         try {
             machine.buildClone(snapshot);
             return machine;

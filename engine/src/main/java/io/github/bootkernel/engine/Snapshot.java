@@ -8,7 +8,9 @@ import io.github.bootkernel.engine.kvm.StateSupport;
 import io.github.bootkernel.engine.kvm.VcpuState;
 import io.github.bootkernel.engine.kvm.VmState;
 import io.github.bootkernel.engine.memory.GuestMemory;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -102,7 +104,31 @@ public final class Snapshot implements AutoCloseable {
                 throw new IllegalStateException(this + " is closed");
             }
         }
-        return Machine.restore(this);
+        return Machine.restore(this, config);
+    }
+
+    /**
+     * Starts a clone as {@link #restore()} does, with its own lifetime limit and silence watchdog
+     * instead of the source's: both count from this call. The clone's {@link Machine#config()} is
+     * the snapshot's with these two replaced; nothing else the guest sees can change.
+     *
+     * @param timeout the clone's lifetime limit, or null for none
+     * @param silenceTimeout the clone's silence watchdog, or null for none
+     * @return the running clone, owned by the caller
+     * @throws IllegalStateException after {@link #close()}
+     * @throws KvmUnavailableException when KVM cannot be used on this host
+     * @throws MachineException when KVM or the host refuses a step
+     */
+    public Machine restore(Duration timeout, Duration silenceTimeout) {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException(this + " is closed");
+            }
+        }
+        MachineConfig own = new MachineConfig(config.kernel(), config.initrd(), config.cmdline(), config.memoryMiB(),
+                Optional.ofNullable(timeout), config.kvmDevice(), config.agent(), Optional.ofNullable(silenceTimeout),
+                config.readyLine(), config.kernelLog(), config.cpus());
+        return Machine.restore(this, own);
     }
 
     /** @return the configuration of the machine snapshotted, which every clone shares */

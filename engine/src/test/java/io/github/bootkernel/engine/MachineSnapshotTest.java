@@ -182,6 +182,33 @@ class MachineSnapshotTest {
     }
 
     @Test
+    void aCloneWithItsOwnTimeLimitsCountsThemFromItsRestore() throws Exception {
+        Machine source = Machine.start(MachineConfig.builder(TinyGuests.write(dir, "count", COUNT)).memoryMiB(32)
+                .timeout(Duration.ofMinutes(10)).build());
+        Snapshot snapshot;
+        try {
+            source.console().awaitLine(Pattern.compile("00000010"), WAIT).orElseThrow();
+            Thread.sleep(400); // longer than the clone's limit: a limit counted from the source's start would be over
+            snapshot = source.snapshot();
+        } finally {
+            source.close();
+        }
+        try (snapshot; Machine plain = snapshot.restore(); Machine own = snapshot.restore(Duration.ofMillis(300),
+                Duration.ofSeconds(30))) {
+            assertThat(plain.config()).isEqualTo(snapshot.config());
+            assertThat(own.config().timeout()).hasValue(Duration.ofMillis(300));
+            assertThat(own.config().silenceTimeout()).hasValue(Duration.ofSeconds(30));
+            assertThat(own.config().cmdline()).isEqualTo(snapshot.config().cmdline());
+            String first = own.console().awaitLine(ANY, WAIT, 0).orElseThrow();
+            assertThat(first).as("the clone ran before its limit").matches("[0-9A-F]{8}");
+            GuestExit end = own.awaitExit(WAIT).orElseThrow();
+            assertThat(end.kind()).isEqualTo(GuestExit.Kind.TIMEOUT);
+            assertThat(end.detail()).contains("0.300 s");
+            assertThat(plain.exit()).as("the source's ten minutes").isEmpty();
+        }
+    }
+
+    @Test
     void aSnapshotIsRefusedOnceTheGuestEndedAndTakenOnlyOnce() throws Exception {
         try (Machine ended = start("exit", TinyGuests.printThenExit("x", 3), 32, 1)) {
             ended.awaitExit(WAIT).orElseThrow();

@@ -38,6 +38,11 @@ final class Boot {
      */
     static Guest start(ExtensionContext context, BootKernel spec, String declaration) {
         Pattern ready = readyPattern(spec, declaration);
+        if (spec.fromSnapshot() && ready == null) {
+            throw new ExtensionConfigurationException("@BootKernel(fromSnapshot = true) on " + declaration
+                    + " needs awaitLine: the template guest is snapshotted when its ready line comes, and every clone"
+                    + " starts there; name the line, for example awaitLine = \"init: ready\" for the busybox image");
+        }
         if (Thread.currentThread().isInterrupted()) {
             throw interrupted(declaration, null);
         }
@@ -73,9 +78,35 @@ final class Boot {
         } catch (IllegalArgumentException e) {
             throw new ExtensionConfigurationException("@BootKernel on " + declaration + ": " + e.getMessage(), e);
         }
-        Machine machine;
+        if (spec.fromSnapshot()) {
+            Duration bootTimeout = Settings.seconds(context, spec.bootTimeout(), Settings.BOOT_TIMEOUT,
+                    Settings.DEFAULT_BOOT_TIMEOUT);
+            TemplateBoot template = Template.of(context, TemplateKey.of(context, config)).booted(context, config,
+                    () -> startMachine(context, config, kernel, declaration), ready, bootTimeout, declaration,
+                    kernel.name());
+            Guest guest = new Guest(restore(context, template, config, declaration), kernel.name(), declaration,
+                    execTimeout, reportPolicy, template);
+            Guests.of(context).add(guest);
+            return guest;
+        }
+        Guest guest = new Guest(startMachine(context, config, kernel, declaration), kernel.name(), declaration,
+                execTimeout, reportPolicy, null);
+        Guests.of(context).add(guest);
+        if (ready != null) {
+            awaitReady(guest, ready,
+                    Settings.seconds(context, spec.bootTimeout(), Settings.BOOT_TIMEOUT, Settings.DEFAULT_BOOT_TIMEOUT));
+        }
+        return guest;
+    }
+
+    /**
+     * Starts a machine for a declaration, its failures typed for JUnit: a kernel or image that
+     * cannot boot is a configuration error, a host without usable KVM aborts (or fails) the test.
+     */
+    private static Machine startMachine(ExtensionContext context, MachineConfig config, Images.Kernel kernel,
+                                        String declaration) {
         try {
-            machine = Machine.start(config);
+            return Machine.start(config);
         } catch (BootImageException e) {
             throw new ExtensionConfigurationException("cannot boot kernel " + kernel.name() + " for " + declaration
                     + ": " + e.getMessage(), e);
@@ -88,13 +119,28 @@ final class Boot {
             throw new IllegalStateException("starting the virtual machine for " + declaration + " failed: "
                     + e.getMessage(), e);
         }
-        Guest guest = new Guest(machine, kernel.name(), declaration, execTimeout, reportPolicy);
-        Guests.of(context).add(guest);
-        if (ready != null) {
-            awaitReady(guest, ready,
-                    Settings.seconds(context, spec.bootTimeout(), Settings.BOOT_TIMEOUT, Settings.DEFAULT_BOOT_TIMEOUT));
+    }
+
+    /**
+     * Starts a clone of the template for a declaration, with the declaration's own lifetime limit
+     * and silence watchdog, counted from now.
+     */
+    private static Machine restore(ExtensionContext context, TemplateBoot template, MachineConfig config,
+                                   String declaration) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw interrupted(declaration, null);
         }
-        return guest;
+        try {
+            return template.snapshot().restore(config.timeout().orElse(null), config.silenceTimeout().orElse(null));
+        } catch (KvmUnavailableException e) {
+            throw KvmCheck.unusable(context, declaration, e);
+        } catch (MachineException | IllegalStateException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw interrupted(declaration, e);
+            }
+            throw new IllegalStateException("restoring a clone of " + template.name() + " for " + declaration
+                    + " failed: " + e.getMessage(), e);
+        }
     }
 
     /**

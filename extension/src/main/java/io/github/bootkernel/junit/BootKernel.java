@@ -38,7 +38,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <h2>When the guest is handed over</h2>
  * Right after the machine started, unless {@link #awaitLine()} names a line to wait for first.
- * Every guest has a lifetime limit ({@link #timeout()}), so a guest that hangs still ends.
+ * Every guest has a lifetime limit ({@link #timeout()}), so a guest that hangs still ends. With
+ * {@link #fromSnapshot()}, the guest is a clone of a template booted once per configuration,
+ * handed over right after its restore, at the template's ready line.
  *
  * <p>When {@code /dev/kvm} is missing or not accessible, the test is aborted with the reason
  * (it fails instead with {@code CI=true} or {@code bootkernel.requireKvm=true}).
@@ -162,6 +164,55 @@ public @interface BootKernel {
     String awaitLine() default "";
 
     /**
+     * Whether the guest is a copy-on-write clone of a snapshot instead of a boot of its own. The
+     * first declaration of a configuration in the JVM's test run boots a <em>template</em> guest
+     * to its {@link #awaitLine()}, where the template is snapshotted
+     * ({@link io.github.bootkernel.engine.Machine#snapshot()}); it and every later declaration of
+     * the same configuration get a clone ({@link io.github.bootkernel.engine.Snapshot#restore()}),
+     * which runs on from the ready line in milliseconds on hardware instead of booting. Clones share
+     * the template's memory until they write it, and see nothing of each other's writes.
+     *
+     * <pre>{@code
+     * @Test
+     * void writesAFile(@BootKernel(initramfs = "busybox", awaitLine = "init: ready", fromSnapshot = true) Guest guest)
+     *         throws InterruptedException {
+     *     assertThat(guest.sh("echo 1 > /tmp/f && cat /tmp/f")).succeeds().stdout().isEqualTo("1\n");
+     * }
+     * }</pre>
+     *
+     * <p><b>One template per configuration</b>: the kernel (path and content), the initramfs as
+     * booted (path and content, {@link #files()} included), the whole command line,
+     * {@link #memory()}, {@link #cpus()}, {@link #awaitLine()}, the KVM device: declarations that
+     * differ in any of these get different templates. Each clone gets its own {@link #timeout()},
+     * {@link #silenceTimeout()} and {@link #execTimeout()}, counted from its restore, and its own
+     * {@link #failOnReports()}; the template boots with the first declaration's
+     * {@link #bootTimeout()}, {@code timeout} and {@code silenceTimeout}. Per test or per class,
+     * each declaration still gets its own clone. The templates live until the end of the test run
+     * (the root extension context), which releases their snapshots.
+     *
+     * <p><b>What clones share</b>: everything in the template's RAM at the snapshot (the page cache,
+     * process ids, the kernel's random pool; with the guest agent, each clone's pool is reseeded
+     * and its wall clock set from the host before its first request, without it neither) and its
+     * console line there; a
+     * clone's console starts at the snapshot, not with the boot (the failure report names the file
+     * holding the template's boot console). The kernel reports the template printed while it booted
+     * are in every clone's {@link Guest#kernelReports()}, first, and fail the tests of each clone as
+     * the reports of a booted guest's boot would.
+     *
+     * <p><b>When the template fails</b> to reach its ready line (timeout, panic, end) or to be
+     * snapshotted, the declaration that booted it fails with the reason and the template's console
+     * tail, and so does every later declaration of that configuration, at once, without another
+     * boot. Concurrent declarations of one configuration boot it once; the others wait for that
+     * boot, at most its {@code bootTimeout} plus a minute.
+     *
+     * @return true for a clone of the configuration's template; false (the default) for a boot of
+     *     its own. With true, {@link #awaitLine()} is required: without it the test fails with an
+     *     {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} naming the
+     *     declaration
+     */
+    boolean fromSnapshot() default false;
+
+    /**
      * How long to wait for {@link #awaitLine()}.
      *
      * @return seconds, or 0 (the default) for {@code bootkernel.bootTimeout}, itself 60 by default
@@ -170,8 +221,9 @@ public @interface BootKernel {
 
     /**
      * The guest's lifetime limit: after it the machine stops itself and the guest's end is
-     * {@link io.github.bootkernel.engine.GuestExit.Kind#TIMEOUT}. It counts from the start, so a
-     * guest per class needs one long enough for all of its tests.
+     * {@link io.github.bootkernel.engine.GuestExit.Kind#TIMEOUT}. It counts from the start (for a
+     * clone, {@link #fromSnapshot()}, from its restore), so a guest per class needs one long enough
+     * for all of its tests.
      *
      * @return seconds, or 0 (the default) for {@code bootkernel.timeout}, itself 300 by default
      */

@@ -15,7 +15,11 @@ import org.opentest4j.TestAbortedException;
 
 /**
  * Writes the full console of every guest a failed test could see (its own and its class's) to
- * {@code <reportDir>/<test id>.log} and attaches the file to the test: a report entry
+ * {@code <reportDir>/<test id>.log} and attaches the file to the test. For a clone
+ * ({@link BootKernel#fromSnapshot()}) it says so and of which snapshot: the template's
+ * configuration, when the snapshot was taken, how long the template's boot took, and the file
+ * holding the template's boot console ({@code <reportDir>/templates/template-N-<kernel>.log},
+ * written the first time a report needs it). Attached as a report entry
  * {@code bootkernel.console} with its path, and {@link ExtensionContext#publishFile} when the
  * launcher has an output directory. When a guest's kernel log holds records, their kernel logs go
  * to {@code <test id>.kmsg.log} beside it ({@link KernelLogFile}), attached the same way as
@@ -85,9 +89,12 @@ final class FailureReport {
             out.append("memory:  ").append(config.memoryMiB()).append(" MiB\n");
             out.append("cpus:    ").append(config.cpus()).append(config.cpus() == 1 ? " vCPU\n" : " vCPUs\n");
             out.append("end:     ").append(guest.exit().map(Object::toString).orElse("still running")).append('\n');
-            out.append("phases:  ").append(guest.machine().bootPhases()).append(" (from the machine's start)\n");
+            guest.template().ifPresent(t -> out.append(t.describe(Settings.reportDir(context))));
+            out.append("phases:  ").append(guest.machine().bootPhases())
+                    .append(guest.template().isPresent() ? " (from the clone's restore)\n" : " (from the machine's start)\n");
             for (KernelReport report : guest.kernelReports()) {
                 out.append("report:  ").append(report.summary()).append(" (").append(report.location())
+                        .append(guest.fromTemplateBoot(report) ? " of the template's boot" : "")
                         .append(guest.reportPolicy().fails(report) ? ")" : ", allowed)").append('\n');
             }
             long dropped = guest.console().droppedLines();

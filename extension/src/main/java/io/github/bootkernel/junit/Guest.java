@@ -15,6 +15,7 @@ import io.github.bootkernel.kernels.initramfs.HostPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -76,18 +77,28 @@ public final class Guest implements AutoCloseable {
     private final AgentCalls agent;
     private final ReportPolicy reportPolicy;
     private final GuestKernelLog kernelLog;
+    /** For a clone, its template; null for a guest that booted. */
+    private final TemplateBoot template;
 
-    Guest(Machine machine, String kernelName, String declaration, Duration execTimeout, ReportPolicy reportPolicy) {
-        this(machine, machine.agent(), kernelName, declaration, execTimeout, reportPolicy);
+    /**
+     * A guest of a declaration.
+     *
+     * @param template for a clone ({@link BootKernel#fromSnapshot()}), the template it was restored
+     *     from; null for a guest that booted
+     */
+    Guest(Machine machine, String kernelName, String declaration, Duration execTimeout, ReportPolicy reportPolicy,
+          TemplateBoot template) {
+        this(machine, machine.agent(), kernelName, declaration, execTimeout, reportPolicy, template);
     }
 
     /** A guest whose requests go to {@code agent} instead of its machine's (tests use a fake). */
     Guest(Machine machine, GuestAgent agent, String kernelName, String declaration, Duration execTimeout) {
-        this(machine, agent, kernelName, declaration, execTimeout, ReportPolicy.none());
+        this(machine, agent, kernelName, declaration, execTimeout, ReportPolicy.none(), null);
     }
 
     private Guest(Machine machine, GuestAgent agent, String kernelName, String declaration, Duration execTimeout,
-            ReportPolicy reportPolicy) {
+            ReportPolicy reportPolicy, TemplateBoot template) {
+        this.template = template;
         this.machine = Objects.requireNonNull(machine, "machine");
         this.kernelName = Objects.requireNonNull(kernelName, "kernelName");
         this.declaration = Objects.requireNonNull(declaration, "declaration");
@@ -372,7 +383,43 @@ public final class Guest implements AutoCloseable {
      * @return the reports so far, oldest first; an immutable snapshot
      */
     public List<KernelReport> kernelReports() {
-        return machine.kernelReports();
+        if (template == null) {
+            return machine.kernelReports();
+        }
+        List<KernelReport> inherited = template.reports();
+        if (inherited.isEmpty()) {
+            return machine.kernelReports();
+        }
+        // A clone's kernel went through its template's boot: those reports come first. A clone whose
+        // kernel log is read again from the ring's start finds them again; they are listed once.
+        List<KernelReport> all = new ArrayList<>(inherited);
+        all.addAll(KernelReport.notAmong(machine.kernelReports(), inherited));
+        return List.copyOf(all);
+    }
+
+    /**
+     * Says whether a report of {@link #kernelReports()} was printed during the boot of this clone's
+     * template, before the snapshot.
+     */
+    boolean fromTemplateBoot(KernelReport report) {
+        return template != null && template.reports().stream().anyMatch(r -> r.isSameReport(report));
+    }
+
+    /**
+     * Returns the snapshot this guest is a clone of, for a declaration with
+     * {@link BootKernel#fromSnapshot()}: the same words for every clone of one template boot (a
+     * different snapshot, booted again, has another number), for example
+     * {@code snapshot 3 of vmlinuz-6.1.0-28-cloud-amd64 (1 vCPUs, 256 MiB)}.
+     *
+     * @return the snapshot, in words; empty for a guest that booted
+     */
+    public Optional<String> clonedFrom() {
+        return machine.clonedFrom();
+    }
+
+    /** @return for a clone, its template; empty for a guest that booted */
+    Optional<TemplateBoot> template() {
+        return Optional.ofNullable(template);
     }
 
     /** @return which of this guest's reports fail its tests, and which were judged already */
@@ -411,9 +458,13 @@ public final class Guest implements AutoCloseable {
         machine.close();
     }
 
-    /** @return for example {@code guest 'parameter #0 of com.example.BootTest.boots(Guest)' (kernel probe)} */
+    /**
+     * @return for example {@code guest 'parameter #0 of com.example.BootTest.boots(Guest)' (kernel probe)},
+     *     for a clone {@code guest '...' (kernel probe, a clone of template 1)}
+     */
     @Override
     public String toString() {
-        return "guest '" + declaration + "' (kernel " + kernelName + ")";
+        return "guest '" + declaration + "' (kernel " + kernelName
+                + (template == null ? "" : ", a clone of template " + template.number()) + ")";
     }
 }

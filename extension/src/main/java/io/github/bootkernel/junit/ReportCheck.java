@@ -44,6 +44,11 @@ final class ReportCheck {
                 .append(failing.size() == 1 ? " kernel report" : " kernel reports")
                 .append(" of a kind that fails its test (failOnReports: ")
                 .append(ReportPolicy.describe(guest.reportPolicy().failOn())).append("):");
+        if (failing.stream().anyMatch(guest::fromTemplateBoot)) {
+            guest.template().ifPresent(t -> out.append("\n(printed while ").append(t.name()).append(" booted, before"
+                    + " its snapshot: every clone of it carries ").append(failing.size() == 1 ? "it" : "them")
+                    .append(")"));
+        }
         for (int i = 0; i < failing.size(); i++) {
             out.append('\n').append(i < SHOWN ? failing.get(i).describe() : failing.get(i).summary());
         }

@@ -122,6 +122,25 @@
  * entry {@code bootkernel.phases} of the test or class the guest belongs to, when that ends
  * (Surefire shows report entries in the test's output), and written in the failure log.
  *
+ * <h2>Clones of a snapshot: boot once per configuration</h2>
+ * {@code @BootKernel(..., awaitLine = "init: ready", fromSnapshot = true)} gives a copy-on-write
+ * clone instead of a boot: the first such declaration of a configuration (kernel and initramfs by
+ * path and content, command line, memory, vCPUs, ready line) boots a template guest to its
+ * {@code awaitLine} and snapshots it there; that declaration and every later one with the same
+ * configuration get a clone of the snapshot, which starts at the ready line (see
+ * {@link io.github.bootkernel.junit.BootKernel#fromSnapshot()} for the rules). The templates live
+ * in the root extension context's store, one per configuration for the whole test run, and are
+ * released when it ends; concurrent tests boot a template once. The test or class that booted a
+ * template publishes the report entry {@code bootkernel.template} (its boot time, the snapshot,
+ * the configuration); {@link io.github.bootkernel.junit.Guest#clonedFrom()} names a clone's
+ * snapshot. A template that fails to boot fails every test that asks for it, with the reason, its
+ * console tail and {@code target/bootkernel/templates/template-N-<kernel>.log}, without booting
+ * again. A failed test's report says its guest was a clone, of which snapshot, the template's
+ * configuration, when the snapshot was taken, how long the boot took, and the file with the
+ * template's boot console (written then). The kernel reports the template printed while booting
+ * are in every clone's {@code kernelReports()} and judged after each clone's test as a booted
+ * guest's boot reports are.
+ *
  * <h2>Without KVM</h2>
  * When {@code /dev/kvm} is missing, not accessible, or lacks a capability the engine needs, tests
  * that need a guest are aborted (reported as skipped) with the reason; with {@code CI=true} or
