@@ -52,6 +52,8 @@ public final class SnapshotRestore implements Section {
     public static final String BOOT_TO_ANSWER = "fresh boot to the shell's answer";
     /** Metric: {@code Snapshot.restore()} to the shell's answer. */
     public static final String CLONE_TO_ANSWER = "clone (restore()) to the shell's answer";
+    /** The metric of {@code Snapshot.restore()}'s own duration, per repetition. */
+    public static final String RESTORE_ALONE = "restore() alone";
     /** Metric: KVM descriptors and mappings and engine threads left at the end, beyond the start. */
     public static final String LEFT_ENGINE = "KVM fds + KVM/guest-RAM mappings + bootkernel-* threads left";
     /** Metric: the JVM's anonymous memory growth per live clone beyond its guest pages written. */
@@ -120,7 +122,7 @@ public final class SnapshotRestore implements Section {
                 }
                 samples.add(subject, BOOT_TO_ANSWER, "s", "", boot);
                 samples.add(subject, CLONE_TO_ANSWER, "s", "", clone.toAnswer());
-                samples.add(subject, "restore() alone", "ms", "", clone.restoreMs());
+                samples.add(subject, RESTORE_ALONE, "ms", "", clone.restoreMs());
                 samples.add(subject, "fresh boot / clone, to the shell's answer", "x", "per repetition",
                         boot / clone.toAnswer());
                 samples.add(subject, "fresh boot / restore() alone", "x", "per repetition",
