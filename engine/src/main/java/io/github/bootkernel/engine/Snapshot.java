@@ -204,7 +204,8 @@ public final class Snapshot implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "snapshot " + number + " of " + config.kernel().getFileName() + " (" + vcpus.size() + " vCPUs, "
+        return "snapshot " + number + " of " + config.kernel().getFileName() + " (" + vcpus.size()
+                + (vcpus.size() == 1 ? " vCPU, " : " vCPUs, ")
                 + (memoryFile.length() >> 20) + " MiB)";
     }
 }

@@ -409,7 +409,8 @@ public final class Guest implements AutoCloseable {
      * Returns the snapshot this guest is a clone of, for a declaration with
      * {@link BootKernel#fromSnapshot()}: the same words for every clone of one template boot (a
      * different snapshot, booted again, has another number), for example
-     * {@code snapshot 3 of vmlinuz-6.1.0-28-cloud-amd64 (1 vCPUs, 256 MiB)}.
+     * {@code snapshot 3 of bzImage (1 vCPU, 256 MiB)} (the kernel's file name; {@link #toString()}
+     * names the kernel's id).
      *
      * @return the snapshot, in words; empty for a guest that booted
      */

@@ -120,7 +120,7 @@ class SnapshotCloneTest {
         assertThat(report)
                 .contains("=== guest 'parameter #0 of " + FailingClone.class.getName() + ".fails(Guest)' (kernel probe,"
                         + " a clone of template ")
-                .containsPattern("clone:   of template [0-9]+ \\(kernel probe\\): snapshot [0-9]+ of probe.bzImage \\(1 vCPUs,"
+                .containsPattern("clone:   of template [0-9]+ \\(kernel probe\\): snapshot [0-9]+ of probe.bzImage \\(1 vCPU,"
                         + " 32 MiB\\), booted once for parameter #0 of " + Pattern.quote(FailingClone.class.getName())
                         + "\\.fails\\(Guest\\)\n")
                 .containsPattern("template: kernel \\S+probe.bzImage \\([0-9]+ bytes, sha256 [0-9a-f]{12}\\.\\.\\.\\),"
