@@ -165,11 +165,13 @@ public @interface BootKernel {
 
     /**
      * Whether the guest is a copy-on-write clone of a snapshot instead of a boot of its own. The
-     * first declaration of a configuration in the JVM's test run boots a <em>template</em> guest
+     * first declaration of a configuration in the JVM (each Surefire or Failsafe fork has its own;
+     * snapshots are not kept across JVMs yet) boots a <em>template</em> guest
      * to its {@link #awaitLine()}, where the template is snapshotted
      * ({@link io.github.bootkernel.engine.Machine#snapshot()}); it and every later declaration of
      * the same configuration get a clone ({@link io.github.bootkernel.engine.Snapshot#restore()}),
-     * which runs on from the ready line in milliseconds on hardware instead of booting. Clones share
+     * which runs on from the ready line instead of booting ({@code restore()} took 66 ms in a nested
+     * VM against a 4.4 s boot, docs/performance.md; on hardware KVM estimated at 6-7 ms). Clones share
      * the template's memory until they write it, and see nothing of each other's writes.
      *
      * <pre>{@code
@@ -192,10 +194,11 @@ public @interface BootKernel {
      *
      * <p><b>What clones share</b>: everything in the template's RAM at the snapshot (the page cache,
      * process ids, the kernel's random pool; with the guest agent, each clone's pool is reseeded
-     * and its wall clock set from the host before its first request, without it neither) and its
-     * console line there; a
-     * clone's console starts at the snapshot, not with the boot (the failure report names the file
-     * holding the template's boot console). The kernel reports the template printed while it booted
+     * and its wall clock set from the host before its first request, without it neither) and the
+     * console's unfinished line at the snapshot. A clone's console starts at the snapshot: the
+     * ready line and everything before it are not in {@link Guest#console()} (so a check for the
+     * ready line fails on a clone); they are in the template's console file, which the failure
+     * report names, and with the agent in the kernel log. The kernel reports the template printed while it booted
      * are in every clone's {@link Guest#kernelReports()}, first, and fail the tests of each clone as
      * the reports of a booted guest's boot would.
      *
@@ -206,9 +209,10 @@ public @interface BootKernel {
      * boot, at most its {@code bootTimeout} plus a minute.
      *
      * @return true for a clone of the configuration's template; false (the default) for a boot of
-     *     its own. With true, {@link #awaitLine()} is required: without it the test fails with an
+     *     its own. With true, {@link #awaitLine()} is required: without it the test fails, the
+     *     parameter or field unresolved, with an
      *     {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} naming the
-     *     declaration
+     *     declaration (for a parameter, the cause of JUnit's {@code ParameterResolutionException})
      */
     boolean fromSnapshot() default false;
 

@@ -15,8 +15,8 @@ import java.util.Locale;
 
 /**
  * Snapshots and clones (issue 13): a {@value #MEMORY_MIB} MiB guest of the first kernel with the
- * cached busybox image (its agent not connected: a machine with the agent cannot be snapshotted
- * yet), one vCPU, {@code quiet}, booted once to its shell's prompt after the ready line and
+ * cached busybox image (without the agent: {@code MachineConfig.agent()} is off, so a clone's answer
+ * is the console's alone), one vCPU, {@code quiet}, booted once to its shell's prompt after the ready line and
  * snapshotted there. Then:
  * <ul>
  *   <li>per repetition, alternating which goes first: a fresh boot of the same guest in this warm
