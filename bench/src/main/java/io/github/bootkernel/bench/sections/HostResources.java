@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -31,8 +30,6 @@ record HostResources(long fds, long kvmFds, long tasks, long engineThreads, long
 
     /** The name a snapshot's memory file has in {@code /proc/self/fd} and {@code /proc/self/maps}. */
     static final String SNAPSHOT_MEMFD = "memfd:bootkernel guest RAM snapshot";
-    private static final Pattern HEADER = Pattern.compile("^[0-9a-f]+-[0-9a-f]+ \\S+ \\S+ \\S+ \\d+\\s*(.*)$");
-    private static final Pattern FIELD = Pattern.compile("^(\\w+):\\s+(\\d+) kB$");
 
     /** @return the counts now */
     static HostResources now() throws IOException {
@@ -64,7 +61,7 @@ record HostResources(long fds, long kvmFds, long tasks, long engineThreads, long
 
     /** @return the number of mappings in smaps */
     static long mappings(List<String> smaps) {
-        return smaps.stream().filter(l -> HEADER.matcher(l).matches()).count();
+        return smaps.stream().filter(l -> ProcessMemory.HEADER.matcher(l).matches()).count();
     }
 
     /** @return the mappings that are a vCPU's {@code kvm_run}, a snapshot's memory file or a booted guest's RAM */
@@ -72,15 +69,14 @@ record HostResources(long fds, long kvmFds, long tasks, long engineThreads, long
         long n = 0;
         String name = null;
         for (String line : smaps) {
-            Matcher h = HEADER.matcher(line);
+            Matcher h = ProcessMemory.HEADER.matcher(line);
             if (h.matches()) {
                 name = h.group(1).strip();
                 if (name.startsWith("anon_inode:kvm") || name.contains("memfd:bootkernel")) {
                     n++;
                     name = null; // counted
                 }
-            } else if (name != null && name.isEmpty() && line.startsWith("VmFlags:")
-                    && (" " + line.substring(8) + " ").contains(" dc ")) {
+            } else if (name != null && name.isEmpty() && ProcessMemory.doesNotFork(line)) {
                 n++; // anonymous and MADV_DONTFORK: a booted guest's RAM (VmFlags is a mapping's last line)
             }
         }
@@ -102,12 +98,12 @@ record HostResources(long fds, long kvmFds, long tasks, long engineThreads, long
         long total = 0;
         boolean clone = false;
         for (String line : smaps) {
-            Matcher h = HEADER.matcher(line);
+            Matcher h = ProcessMemory.HEADER.matcher(line);
             if (h.matches()) {
                 clone = h.group(1).contains(SNAPSHOT_MEMFD);
                 continue;
             }
-            Matcher f = FIELD.matcher(line);
+            Matcher f = ProcessMemory.FIELD.matcher(line);
             if (clone && f.matches() && f.group(1).equals("Anonymous")) {
                 total += Long.parseLong(f.group(2)) * 1024;
             }
@@ -117,15 +113,8 @@ record HostResources(long fds, long kvmFds, long tasks, long engineThreads, long
 
     /** @return {@code RssAnon} of {@code /proc/self/status}, bytes: the process's anonymous pages, copy-on-write copies included */
     static long rssAnon() throws IOException {
-        return statusField(Files.readString(Path.of("/proc/self/status"), StandardCharsets.US_ASCII), "RssAnon");
-    }
-
-    static long statusField(String status, String key) throws IOException {
-        Matcher m = Pattern.compile("^" + key + ":\\s+(\\d+) kB$", Pattern.MULTILINE).matcher(status);
-        if (!m.find()) {
-            throw new IOException("/proc/self/status has no " + key + " line");
-        }
-        return Long.parseLong(m.group(1)) * 1024;
+        return ProcessMemory.statusBytes(Files.readString(Path.of("/proc/self/status"), StandardCharsets.US_ASCII),
+                "RssAnon");
     }
 
     /** @return minor page faults of the whole process so far (field 10 of {@code /proc/self/stat}) */

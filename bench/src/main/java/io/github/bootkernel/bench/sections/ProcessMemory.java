@@ -17,10 +17,13 @@ import java.util.regex.Pattern;
  */
 final class ProcessMemory {
 
-    private static final Pattern VM_RSS = Pattern.compile("^VmRSS:\\s+(\\d+) kB$", Pattern.MULTILINE);
-    /** A mapping's first line: {@code start-end perms offset dev inode [path]}. */
-    private static final Pattern HEADER = Pattern.compile("^[0-9a-f]+-[0-9a-f]+ \\S+ \\S+ \\S+ \\d+\\s*(\\S*)$");
-    private static final Pattern FIELD = Pattern.compile("^(\\w+):\\s+(\\d+) kB$");
+    /**
+     * A mapping's first line in smaps: {@code start-end perms offset dev inode [name]}; the name
+     * (group 1, empty for an anonymous mapping) may hold spaces, as a memfd's does.
+     */
+    static final Pattern HEADER = Pattern.compile("^[0-9a-f]+-[0-9a-f]+ \\S+ \\S+ \\S+ \\d+\\s*(.*)$");
+    /** A size field of a mapping in smaps: {@code Name:   123 kB}. */
+    static final Pattern FIELD = Pattern.compile("^(\\w+):\\s+(\\d+) kB$");
 
     private ProcessMemory() {
     }
@@ -31,11 +34,27 @@ final class ProcessMemory {
     }
 
     static long rss(String status) throws IOException {
-        Matcher m = VM_RSS.matcher(status);
+        return statusBytes(status, "VmRSS");
+    }
+
+    /**
+     * @return a size field of {@code /proc/self/status} ({@code key:  123 kB}), in bytes
+     * @throws IOException if {@code status} has no such line
+     */
+    static long statusBytes(String status, String key) throws IOException {
+        Matcher m = Pattern.compile("^" + key + ":\\s+(\\d+) kB$", Pattern.MULTILINE).matcher(status);
         if (!m.find()) {
-            throw new IOException("/proc/self/status has no VmRSS line");
+            throw new IOException("/proc/self/status has no " + key + " line");
         }
         return Long.parseLong(m.group(1)) * 1024;
+    }
+
+    /**
+     * @return whether an smaps {@code VmFlags:} line has {@code dc} ({@code MADV_DONTFORK}), which
+     *     with an anonymous mapping is how the engine maps a booted guest's RAM
+     */
+    static boolean doesNotFork(String line) {
+        return line.startsWith("VmFlags:") && (" " + line.substring(8) + " ").contains(" dc ");
     }
 
     /**
@@ -61,7 +80,7 @@ final class ProcessMemory {
             Matcher f = FIELD.matcher(line);
             if (f.matches() && f.group(1).equals("Rss")) {
                 rss = Long.parseLong(f.group(2)) * 1024;
-            } else if (line.startsWith("VmFlags:") && anonymous && (" " + line.substring(8) + " ").contains(" dc ")) {
+            } else if (anonymous && doesNotFork(line)) {
                 total += rss; // VmFlags is a mapping's last line
             }
         }

@@ -60,9 +60,9 @@ class HostResourcesTest {
 
     @Test
     void rssAnonComesFromTheStatusFile() throws Exception {
-        assertThat(HostResources.statusField("Name:\tjava\nRssAnon:\t   2048 kB\nRssFile:\t 10 kB\n", "RssAnon"))
+        assertThat(ProcessMemory.statusBytes("Name:\tjava\nRssAnon:\t   2048 kB\nRssFile:\t 10 kB\n", "RssAnon"))
                 .isEqualTo(2048 * 1024L);
-        assertThatThrownBy(() -> HostResources.statusField("Name:\tjava\n", "RssAnon")).hasMessageContaining("no RssAnon");
+        assertThatThrownBy(() -> ProcessMemory.statusBytes("Name:\tjava\n", "RssAnon")).hasMessageContaining("no RssAnon");
         assertThat(HostResources.rssAnon()).isPositive();
     }
 
