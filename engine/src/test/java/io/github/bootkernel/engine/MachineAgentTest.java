@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.bootkernel.engine.agent.Exec;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,17 +81,8 @@ class MachineAgentTest {
         }
     }
 
-    /** HELLO: versions 2 to 2, 65,536 bytes of payload at most, agent "tiny-hello". */
+    /** HELLO for versions 2 to 2, agent "tiny-hello". */
     private static byte[] hello() {
-        byte[] name = "tiny-hello".getBytes(StandardCharsets.UTF_8);
-        ByteBuffer payload = ByteBuffer.allocate(2 + 2 + 4 + 2 + name.length).order(ByteOrder.LITTLE_ENDIAN)
-                .putShort((short) 2).putShort((short) 2).putInt(65_536).putShort((short) name.length).put(name);
-        ByteBuffer frame = ByteBuffer.allocate(12 + payload.capacity() + 4).order(ByteOrder.LITTLE_ENDIAN);
-        frame.put((byte) 0xBC).put((byte) 0x4B).put((byte) 0x01).put((byte) 0).putInt(0).putInt(payload.capacity())
-                .put(payload.array());
-        CRC32 crc = new CRC32();
-        crc.update(frame.array(), 2, 10 + payload.capacity());
-        frame.putInt((int) crc.getValue());
-        return frame.array();
+        return SerialGuests.hello("tiny-hello", 2);
     }
 }

@@ -6,14 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.bootkernel.engine.agent.Exec;
 import io.github.bootkernel.engine.agent.internal.ChannelState;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,18 +110,9 @@ class MachineSnapshotAgentTest {
                 .agent(true).build());
     }
 
-    /** HELLO for versions 2 to 3, 64 KiB payloads, agent "tiny agent", as docs/guest-agent-protocol.md has it. */
+    /** HELLO for versions 2 to 3, agent "tiny agent". */
     private static byte[] hello() {
-        byte[] name = "tiny agent".getBytes(StandardCharsets.UTF_8);
-        ByteBuffer payload = ByteBuffer.allocate(2 + 2 + 4 + 2 + name.length).order(ByteOrder.LITTLE_ENDIAN);
-        payload.putShort((short) 2).putShort((short) 3).putInt(65536).putShort((short) name.length).put(name);
-        ByteBuffer frame = ByteBuffer.allocate(12 + payload.capacity() + 4).order(ByteOrder.LITTLE_ENDIAN);
-        frame.put((byte) 0xBC).put((byte) 0x4B).put((byte) 0x01).put((byte) 0).putInt(0).putInt(payload.capacity())
-                .put(payload.array());
-        CRC32 crc = new CRC32();
-        crc.update(frame.array(), 2, 10 + payload.capacity());
-        frame.putInt((int) crc.getValue());
-        return frame.array();
+        return SerialGuests.hello("tiny agent", 3);
     }
 
     private static byte[] awaitQueued(Machine machine, int bytes) throws InterruptedException {

@@ -1,8 +1,12 @@
 package io.github.bootkernel.engine;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
 
 /**
  * Hand-assembled 32-bit guests that use COM2 (0x2f8), for tests and measurements of its byte
@@ -26,6 +30,24 @@ final class SerialGuests {
     private static final int LSR_THRE = 0x20;
 
     private SerialGuests() {
+    }
+
+    /**
+     * An agent's HELLO frame as docs/guest-agent-protocol.md has it, for a guest to send on COM2:
+     * versions 2 to {@code maxVersion}, 65,536 bytes of payload at most, the agent's name.
+     */
+    static byte[] hello(String agentName, int maxVersion) {
+        byte[] name = agentName.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer payload = ByteBuffer.allocate(2 + 2 + 4 + 2 + name.length).order(ByteOrder.LITTLE_ENDIAN)
+                .putShort((short) 2).putShort((short) maxVersion).putInt(65_536).putShort((short) name.length)
+                .put(name);
+        ByteBuffer frame = ByteBuffer.allocate(12 + payload.capacity() + 4).order(ByteOrder.LITTLE_ENDIAN);
+        frame.put((byte) 0xBC).put((byte) 0x4B).put((byte) 0x01).put((byte) 0).putInt(0).putInt(payload.capacity())
+                .put(payload.array());
+        CRC32 crc = new CRC32();
+        crc.update(frame.array(), 2, 10 + payload.capacity());
+        frame.putInt((int) crc.getValue());
+        return frame.array();
     }
 
     /**
