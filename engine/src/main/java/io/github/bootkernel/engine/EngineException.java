@@ -2,7 +2,7 @@ package io.github.bootkernel.engine;
 
 /**
  * The root of every failure the engine reports for a machine it cannot start or run. Sealed: a
- * caller that handles the three cases handles all of them.
+ * caller that handles these cases handles all of them.
  *
  * <ul>
  *   <li>{@link KvmUnavailableException}: KVM cannot be used on this host (no device, no permission,
@@ -15,6 +15,8 @@ package io.github.bootkernel.engine;
  *       thread did not stop). The message names the step and the error number.
  *   <li>{@link AgentException}: a request to the guest agent (run a command, copy a file) could not
  *       be carried out; its reason says why.
+ *   <li>{@link SnapshotFileException}: a snapshot file cannot be written or used (missing,
+ *       damaged, of another format, host or configuration); its reason says which.
  * </ul>
  *
  * <p>A guest that crashes, panics or times out is not an exception: it is a {@link GuestExit}.
@@ -22,7 +24,8 @@ package io.github.bootkernel.engine;
  * outside this hierarchy.
  */
 public abstract sealed class EngineException extends RuntimeException
-        permits KvmUnavailableException, BootImageException, MachineException, AgentException {
+        permits KvmUnavailableException, BootImageException, MachineException, AgentException,
+        SnapshotFileException {
 
     private static final long serialVersionUID = 1L;
 

@@ -8,6 +8,7 @@ import io.github.bootkernel.engine.kvm.StateSupport;
 import io.github.bootkernel.engine.kvm.VcpuState;
 import io.github.bootkernel.engine.kvm.VmState;
 import io.github.bootkernel.engine.memory.GuestMemory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +37,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Snapshot implements AutoCloseable {
 
+    /**
+     * The version of the snapshot file format that {@link #save} writes and {@link #load} reads;
+     * raised whenever what a file holds changes.
+     */
+    public static final int FILE_FORMAT = 1;
+
     private static final AtomicInteger NUMBERS = new AtomicInteger();
 
     private final int number = NUMBERS.incrementAndGet();
@@ -54,6 +61,7 @@ public final class Snapshot implements AutoCloseable {
     private final ChannelState agentState;
     private final RecordLog.Saved kernelLog;
     private boolean closed;
+    private Path file;
 
     Snapshot(MachineConfig config, List<GuestMemory.Region> regions, MemoryFile memoryFile, VmState vmState,
              List<VcpuState> vcpus, Uart16550.State com1, Uart16550.State com2, int cmosIndex, String partialLine,
@@ -129,6 +137,81 @@ public final class Snapshot implements AutoCloseable {
                 Optional.ofNullable(timeout), config.kvmDevice(), config.agent(), Optional.ofNullable(silenceTimeout),
                 config.readyLine(), config.kernelLog(), config.cpus());
         return Machine.restore(this, own);
+    }
+
+    /**
+     * Writes this snapshot to a file, for {@link #load} in another JVM on this host: its state
+     * (vCPUs, VM, devices, console, agent channel, kernel log, and {@link #hostIdentity} of this
+     * host) and the RAM's pages that hold data, in format {@link #FILE_FORMAT} (described in
+     * {@code docs/snapshots.md}, "Snapshot files"). The file appears whole or not at all: it is
+     * written beside {@code file} under a temporary name, flushed to the disk and renamed over
+     * {@code file}, so a reader never sees a partial file and a file a clone was loaded from is
+     * never changed. Its permissions are read-only ({@code 0444}).
+     *
+     * @param file where to write; its directory must exist; an existing file there is replaced
+     * @throws IllegalStateException after {@link #close()}
+     * @throws SnapshotFileException with {@link SnapshotFileException.Reason#IO} if the host refuses
+     *     a write; no file is left at {@code file} or under a temporary name then
+     */
+    public void save(Path file) {
+        MemoryFile memory;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException(this + " is closed");
+            }
+            memory = memoryFile.retain();
+        }
+        try {
+            SnapshotFile.write(this, file);
+        } finally {
+            memory.release();
+        }
+    }
+
+    /**
+     * Reads a snapshot file that {@link #save} wrote, on this host, into a snapshot in this JVM's
+     * memory: its RAM is copied once into a sealed memory file (the file's data pages only), so
+     * the file may be replaced or deleted at once and its clones do not depend on it. The
+     * snapshot's configuration is {@code config}, which must match the file's in everything the
+     * guest saw (command line, memory, vCPUs, agent, kernel log, ready line); the kernel and
+     * initramfs are not read again (their content is in the RAM), so the caller keys files by the
+     * images' content if it needs that.
+     *
+     * @param file a file from {@link #save}
+     * @param config the configuration the clones run with (their time limits are its own)
+     * @return the snapshot, owned by the caller
+     * @throws SnapshotFileException naming the file and why it cannot be used, with its
+     *     {@link SnapshotFileException#reason()}: {@code MISSING}, {@code IO}, {@code CORRUPT},
+     *     {@code FORMAT}, {@code OTHER_HOST} (checked against {@link #hostIdentity} of
+     *     {@code config.kvmDevice()}), {@code OTHER_CONFIG}
+     * @throws KvmUnavailableException when KVM cannot be used on this host
+     */
+    public static Snapshot load(Path file, MachineConfig config) {
+        return SnapshotFile.read(file, config);
+    }
+
+    /**
+     * What a snapshot file depends on in the host it is taken on: the kernel release, and what its
+     * KVM offers a guest and a snapshot ({@code KVM_GET_SUPPORTED_CPUID}, the TSC-deadline timer,
+     * the MSRs saved, the state ioctls of {@link #unsupportedState()}). A file is loaded only
+     * where this is the same. Opens the device and a VM for the questions, then closes them.
+     *
+     * @param kvmDevice the KVM device node, usually {@link MachineConfig#DEFAULT_KVM_DEVICE}
+     * @return a short digest, 16 lower-case hex digits, for names of files
+     * @throws KvmUnavailableException when KVM cannot be used on this host
+     * @throws MachineException if an ioctl fails
+     */
+    public static String hostIdentity(Path kvmDevice) {
+        return HostIdentity.of(kvmDevice).digest();
+    }
+
+    /** @return the file this snapshot was loaded from or last saved to, if any */
+    public synchronized Optional<Path> file() {
+        return Optional.ofNullable(file);
+    }
+
+    synchronized void file(Path file) {
+        this.file = file;
     }
 
     /** @return the configuration of the machine snapshotted, which every clone shares */
