@@ -3,6 +3,7 @@ package io.github.bootkernel.junit;
 import io.github.bootkernel.engine.MachineConfig;
 import io.github.bootkernel.engine.agent.Exec;
 import io.github.bootkernel.engine.report.KernelReport;
+import io.github.bootkernel.kernels.Cache;
 import io.github.bootkernel.kernels.Catalog;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,12 +34,15 @@ final class Settings {
     static final String FAIL_ON_REPORTS = "bootkernel.failOnReports";
     static final String SILENCE_TIMEOUT = "bootkernel.silenceTimeout";
     static final String CPUS = "bootkernel.cpus";
+    static final String SNAPSHOT_CACHE = "bootkernel.snapshotCache";
 
     static final String DEFAULT_KERNEL = Catalog.DEBIAN_CLOUD.id();
     static final Path DEFAULT_REPORT_DIR = Path.of("target", "bootkernel");
     static final Duration DEFAULT_BOOT_TIMEOUT = Duration.ofSeconds(60);
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
     static final Duration DEFAULT_EXEC_TIMEOUT = Exec.DEFAULT_TIMEOUT;
+    /** The snapshot cache's directory in the bootkernel cache ({@link Cache#root()}). */
+    static final String SNAPSHOT_CACHE_DIR = "snapshots";
 
     private Settings() {
     }
@@ -149,6 +153,32 @@ final class Settings {
                         + MachineConfig.MIN_CPUS + " to " + MachineConfig.MAX_CPUS + ", not '" + v + "'", e);
             }
         }).orElse(MachineConfig.DEFAULT_CPUS);
+    }
+
+    /**
+     * Whether templates of {@link BootKernel#fromSnapshot()} are looked for in, and saved to, the
+     * snapshot cache: {@code bootkernel.snapshotCache} is not {@code false}.
+     */
+    static boolean snapshotCacheOn(ExtensionContext context) {
+        return !parameter(context, SNAPSHOT_CACHE).map(v -> v.equalsIgnoreCase("false")).orElse(false);
+    }
+
+    /**
+     * The snapshot cache ({@link SnapshotCache}): {@code bootkernel.snapshotCache} unset or
+     * {@code true}: {@code <bootkernel cache>/snapshots} ({@link Cache#root()}, which honours
+     * {@code -Dbootkernel.cache}); {@code false}: none; any other value: that directory.
+     *
+     * @throws java.io.UncheckedIOException if the bootkernel cache cannot be created
+     */
+    static Optional<SnapshotCache> snapshotCache(ExtensionContext context) {
+        Optional<String> value = parameter(context, SNAPSHOT_CACHE);
+        if (value.isEmpty() || value.get().equalsIgnoreCase("true")) {
+            return Optional.of(new SnapshotCache(Cache.root().resolve(SNAPSHOT_CACHE_DIR)));
+        }
+        if (value.get().equalsIgnoreCase("false")) {
+            return Optional.empty();
+        }
+        return Optional.of(new SnapshotCache(Path.of(value.get())));
     }
 
     private static Optional<String> parameter(ExtensionContext context, String key) {

@@ -1,12 +1,16 @@
 package io.github.bootkernel.junit;
 
+import io.github.bootkernel.engine.KvmUnavailableException;
 import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.MachineConfig;
 import io.github.bootkernel.engine.Snapshot;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -29,6 +33,17 @@ import org.opentest4j.TestAbortedException;
  * the machine or the snapshot failed) fails every declaration that asks for this template, with
  * that reason, the template's console tail and the file holding its whole console, and is not
  * tried again; a boot whose thread was interrupted is tried again by the next declaration.
+ *
+ * <p>With the snapshot cache on ({@link Settings#snapshotCache}, the default), the template is
+ * first looked for in the cache ({@link SnapshotCache}): a file saved by an earlier run or another
+ * JVM is loaded instead of booting (the report entry {@code bootkernel.template} says from which
+ * file, and how long the load took). On a miss the entry's lock ({@link EntryLock}) is taken, for
+ * at most {@code bootTimeout} plus {@link #SNAPSHOT_GRACE}, so that JVMs missing it together boot
+ * it once; then the template boots and is saved. A file that cannot be used (damaged, of another
+ * format, host or configuration) is a warning ({@value #CACHE_ENTRY}, and the log), is deleted,
+ * and the template boots and is saved anew; a failed save is a warning too. A template whose boot
+ * printed kernel reports is not saved, so every run sees them from its own boot. The waiting
+ * declarations' bound is doubled then: the lock's wait plus the boot.
  */
 final class Template implements AutoCloseable {
 
@@ -38,6 +53,10 @@ final class Template implements AutoCloseable {
      */
     static final Duration SNAPSHOT_GRACE = Duration.ofSeconds(60);
 
+    /** The report entry of a snapshot cache warning (a file not used, not saved). */
+    static final String CACHE_ENTRY = "bootkernel.snapshotCache";
+
+    private static final System.Logger LOG = System.getLogger(Template.class.getName());
     private static final AtomicInteger NUMBERS = new AtomicInteger();
 
     private final TemplateKey key;
@@ -71,9 +90,14 @@ final class Template implements AutoCloseable {
      */
     TemplateBoot booted(ExtensionContext context, MachineConfig config, Supplier<Machine> start, Pattern ready,
                         Duration bootTimeout, String declaration, String kernelName) {
+        Duration bound = bootTimeout.plus(SNAPSHOT_GRACE);
+        if (Settings.snapshotCacheOn(context)) {
+            // Its boot may first wait as long for another JVM's boot of the same entry (EntryLock).
+            bound = bound.multipliedBy(2);
+        }
         try {
             return once.get(() -> boot(context, config, start, ready, bootTimeout, declaration, kernelName),
-                    "the template's boot for " + declaration, bootTimeout.plus(SNAPSHOT_GRACE));
+                    "the template's boot for " + declaration, bound);
         } catch (BootOnce.Refused refused) {
             Throwable failure = refusal(refused, declaration);
             if (failure instanceof Error error) {
@@ -86,6 +110,116 @@ final class Template implements AutoCloseable {
     private TemplateBoot boot(ExtensionContext context, MachineConfig config, Supplier<Machine> start, Pattern ready,
                               Duration bootTimeout, String declaration, String kernelName) {
         int number = NUMBERS.incrementAndGet();
+        Optional<SnapshotCache.Entry> entry = cacheEntry(context, config);
+        if (entry.isEmpty()) {
+            return bootAndSnapshot(context, start, ready, bootTimeout, declaration, kernelName, number, null);
+        }
+        Optional<TemplateBoot> loaded = load(context, entry.get(), config, number, kernelName, declaration);
+        if (loaded.isPresent()) {
+            return loaded.get();
+        }
+        Optional<EntryLock> lock = lock(context, entry.get(), bootTimeout.plus(SNAPSHOT_GRACE), declaration);
+        try {
+            if (lock.isPresent()) {
+                // Another JVM may have saved it while this one waited for the lock.
+                loaded = load(context, entry.get(), config, number, kernelName, declaration);
+                if (loaded.isPresent()) {
+                    return loaded.get();
+                }
+            }
+            return bootAndSnapshot(context, start, ready, bootTimeout, declaration, kernelName, number, entry.get());
+        } finally {
+            lock.ifPresent(EntryLock::close);
+        }
+    }
+
+    /**
+     * The cache entry of this template on this host, if the cache is on
+     * ({@link Settings#snapshotCache}) and the host's identity can be read; a failure here is a
+     * warning, and the template boots without the cache.
+     */
+    private Optional<SnapshotCache.Entry> cacheEntry(ExtensionContext context, MachineConfig config) {
+        Optional<SnapshotCache> cache;
+        try {
+            cache = Settings.snapshotCache(context);
+        } catch (UncheckedIOException e) {
+            warn(context, "the snapshot cache cannot be used (" + e.getMessage() + "); the template boots", e);
+            return Optional.empty();
+        }
+        if (cache.isEmpty()) {
+            return Optional.empty();
+        }
+        String host;
+        try {
+            host = Snapshot.hostIdentity(config.kvmDevice());
+        } catch (KvmUnavailableException e) {
+            return Optional.empty(); // the boot says so, typed for JUnit
+        } catch (RuntimeException e) {
+            warn(context, "the snapshot cache in " + cache.get().dir() + " is not used: this host's identity cannot"
+                    + " be read (" + e + "); the template boots", e);
+            return Optional.empty();
+        }
+        return Optional.of(cache.get().entry(key, host));
+    }
+
+    /**
+     * Loads the template from its cache entry: empty if there is none, or if it cannot be used (a
+     * warning; a file that {@code Snapshot.load} refused is deleted, so the boot saves a new one).
+     */
+    private Optional<TemplateBoot> load(ExtensionContext context, SnapshotCache.Entry entry, MachineConfig config,
+                                        int number, String kernelName, String declaration) {
+        long started = System.nanoTime();
+        Optional<SnapshotCache.Hit<Snapshot>> hit;
+        try {
+            hit = entry.load(file -> Snapshot.load(file, config));
+        } catch (SnapshotCache.Unusable e) {
+            warn(context, "the snapshot cache file " + e.file() + " cannot be used (" + e.reason() + "): "
+                    + e.getMessage() + "; its entry is deleted and the template boots and is saved anew", e);
+            entry.delete();
+            return Optional.empty();
+        } catch (KvmUnavailableException e) {
+            throw KvmCheck.unusable(context, declaration, e);
+        } catch (RuntimeException e) {
+            warn(context, "the snapshot cache entry " + entry + " cannot be loaded (" + e + "); the template boots", e);
+            return Optional.empty();
+        }
+        if (hit.isEmpty()) {
+            return Optional.empty();
+        }
+        TemplateBoot boot = TemplateBoot.loaded(number, kernelName, key, hit.get().snapshot(), hit.get().record(),
+                hit.get().file(), Duration.ofNanos(System.nanoTime() - started));
+        context.publishReportEntry("bootkernel.template", boot.summary());
+        return Optional.of(boot);
+    }
+
+    /**
+     * Takes the entry's lock, so that JVMs missing it together boot it once; empty (boot anyway) if
+     * another JVM held it for {@code bound} or it cannot be taken.
+     */
+    private static Optional<EntryLock> lock(ExtensionContext context, SnapshotCache.Entry entry, Duration bound,
+                                            String declaration) {
+        try {
+            Files.createDirectories(entry.lockFile().getParent());
+            Optional<EntryLock> lock = EntryLock.acquire(entry.lockFile(), bound);
+            if (lock.isEmpty()) {
+                warn(context, "the lock " + entry.lockFile() + " of the snapshot cache entry was held for "
+                        + TemplateBoot.seconds(bound) + " (bootTimeout plus " + SNAPSHOT_GRACE.toSeconds()
+                        + " s); the template boots without it", null);
+            }
+            return lock;
+        } catch (IOException e) {
+            warn(context, "cannot lock " + entry.lockFile() + " (" + e + "); the template boots without the lock", e);
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while " + declaration + " waited for another JVM's boot of"
+                    + " its template (the lock " + entry.lockFile() + ")", e);
+        }
+    }
+
+    private TemplateBoot bootAndSnapshot(ExtensionContext context, Supplier<Machine> start, Pattern ready,
+                                         Duration bootTimeout, String declaration, String kernelName, int number,
+                                         SnapshotCache.Entry entry) {
         String name = TemplateBoot.name(number, kernelName);
         long started = System.nanoTime();
         Machine machine = start.get();
@@ -117,8 +251,9 @@ final class Template implements AutoCloseable {
             Instant takenAt = Instant.now();
             Duration snapshotTime = Duration.ofNanos(System.nanoTime() - snapshotStarted);
             machine.close();
-            TemplateBoot boot = new TemplateBoot(number, kernelName, key, declaration, snapshot, machine, takenAt,
-                    bootTime, snapshotTime);
+            TemplateRecord record = TemplateBoot.record(machine, key, declaration, takenAt, bootTime, snapshotTime);
+            String saved = entry == null ? "" : save(context, entry, snapshot, record, machine);
+            TemplateBoot boot = TemplateBoot.booted(number, kernelName, key, snapshot, machine, record, saved);
             context.publishReportEntry("bootkernel.template", boot.summary());
             return boot;
         } catch (RuntimeException | Error e) {
@@ -132,6 +267,46 @@ final class Template implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Saves a booted template to its cache entry, then prunes the cache; a template whose boot
+     * printed kernel reports is not saved (each run sees them from its own boot). Never fails:
+     * a failure is a warning.
+     *
+     * @return what became of the entry, in words for the report entry
+     */
+    private static String save(ExtensionContext context, SnapshotCache.Entry entry, Snapshot snapshot,
+                               TemplateRecord record, Machine source) {
+        int reports = source.kernelReports().size();
+        if (reports > 0) {
+            return "not saved to the snapshot cache: its boot printed " + reports + " kernel report"
+                    + (reports == 1 ? "" : "s") + ", which each run sees from its own boot";
+        }
+        long started = System.nanoTime();
+        String saved;
+        try {
+            saved = entry.save(snapshot::save, record)
+                    ? "saved to the cache file " + entry.snapshotFile() + " in "
+                            + TemplateBoot.seconds(Duration.ofNanos(System.nanoTime() - started))
+                    : "the cache entry " + entry + " was saved meanwhile by another run; this one was dropped";
+        } catch (IOException | RuntimeException e) {
+            warn(context, "the template could not be saved to the snapshot cache entry " + entry + " (" + e
+                    + "); the next run boots it again", e);
+            return "not saved to the snapshot cache: " + e;
+        }
+        List<Path> pruned = new SnapshotCache(entry.path().getParent()).prune(Instant.now());
+        return pruned.isEmpty() ? saved : saved + "; pruned " + pruned.size() + " old entr"
+                + (pruned.size() == 1 ? "y" : "ies");
+    }
+
+    /**
+     * A warning of the snapshot cache: logged, and published as the report entry
+     * {@value #CACHE_ENTRY}, so it shows in the test's report; the test goes on.
+     */
+    private static void warn(ExtensionContext context, String message, Throwable cause) {
+        LOG.log(System.Logger.Level.WARNING, message, cause);
+        context.publishReportEntry(CACHE_ENTRY, message);
     }
 
     /** Writes a failed template's console and says where, or why it could not. */

@@ -57,6 +57,12 @@
  *       {@link io.github.bootkernel.junit.BootKernel#silenceTimeout()}</td><td>off</td></tr>
  *   <tr><td>{@code bootkernel.cpus}</td><td>the vCPUs of a guest whose annotation sets no
  *       {@link io.github.bootkernel.junit.BootKernel#cpus()}: 1 to 64</td><td>1</td></tr>
+ *   <tr><td>{@code bootkernel.snapshotCache}</td><td>where the template guests of
+ *       {@link io.github.bootkernel.junit.BootKernel#fromSnapshot()} are saved as snapshot files
+ *       and loaded from in later runs and other JVMs: {@code true} for
+ *       {@code <bootkernel cache>/snapshots} (the cache is {@code ~/.cache/bootkernel}, moved by
+ *       {@code -Dbootkernel.cache}), a directory, or {@code false} to neither read nor write
+ *       files (a template then boots once per launcher run)</td><td>{@code true}</td></tr>
  * </table>
  *
  * <p>Built-in kernel ids: {@code probe} (a tiny test double from the {@code kernels} module,
@@ -140,6 +146,21 @@
  * template's boot console (written then). The kernel reports the template printed while booting
  * are in every clone's {@code kernelReports()} and judged after each clone's test as a booted
  * guest's boot reports are.
+ *
+ * <p>Templates are also kept as snapshot files in the snapshot cache
+ * ({@code bootkernel.snapshotCache}, {@code ~/.cache/bootkernel/snapshots} by default), one entry
+ * per configuration, with the kernel and initramfs by content, and per host (the host's kernel
+ * and KVM, {@code Snapshot.hostIdentity}; a nested VM sharing the cache has entries of its own):
+ * a later run, another Surefire fork or another build loads the file instead of booting, and its
+ * {@code bootkernel.template} entry says from which file and how long the load took. A changed
+ * kernel, initramfs, command line, memory, vCPU count, ready line or agent setting names another
+ * entry. A file that cannot be used (damaged, written by another version) is replaced, with a
+ * warning (the report entry {@code bootkernel.snapshotCache}, and the log); a file that cannot be
+ * written is a warning too, never a failure. A template whose boot printed kernel reports is not
+ * saved: each run sees them from its own boot. JVMs that miss one entry together boot it once (a
+ * file lock beside it). After each save, entries not used for 14 days are deleted, then all but
+ * the 16 most recently used. A failed clone's report names the file its template was loaded from,
+ * when that template was taken and by which boot, and writes the boot console saved with it.
  *
  * <h2>Without KVM</h2>
  * When {@code /dev/kvm} is missing, not accessible, or lacks a capability the engine needs, tests

@@ -37,6 +37,9 @@ final class TestKit {
         parameters.put(TestKitOnly.KEY, "true");
         // Independent of the CI variable of the machine running these tests.
         parameters.put(Settings.REQUIRE_KVM, "false");
+        // Templates are booted, not loaded from (or saved to) the user's cache: the tests of the
+        // snapshot cache turn it on with a directory of their own.
+        parameters.put(Settings.SNAPSHOT_CACHE, "false");
         for (int i = 0; i < keyValues.length; i += 2) {
             parameters.put(keyValues[i], keyValues[i + 1]);
         }
