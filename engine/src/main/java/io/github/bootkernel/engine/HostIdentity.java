@@ -1,11 +1,100 @@
 package io.github.bootkernel.engine;
 
+import io.github.bootkernel.engine.kvm.Capability;
+import io.github.bootkernel.engine.kvm.CpuidEntry;
+import io.github.bootkernel.engine.kvm.Kvm;
+import io.github.bootkernel.engine.kvm.KvmException;
+import io.github.bootkernel.engine.kvm.StateSupport;
+import io.github.bootkernel.engine.kvm.Vm;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
 
-/** Not written yet. */
-record HostIdentity(String digest) {
+/**
+ * What a snapshot depends on in the host it was taken on ({@link Snapshot#hostIdentity}): a clone
+ * runs the snapshot's guest kernel, which probed its CPU once, at boot, so the clone's vCPUs must
+ * offer exactly the same CPUID leaves ({@code KVM_GET_SUPPORTED_CPUID}, api.rst 4.46, and the
+ * TSC-deadline timer, which the monitor's CPUID derives from them), and KVM must accept exactly the
+ * same saved state: the MSRs it lists ({@code KVM_GET_MSR_INDEX_LIST}) and the optional state
+ * ioctls ({@link StateSupport}). The host kernel's release is part of it too, as Firecracker ties
+ * snapshots to the host kernel version: another KVM may read the same structs differently.
+ *
+ * @param description the facts in words, for messages
+ * @param digest the first 16 hex digits of the SHA-256 of the facts in full
+ */
+record HostIdentity(String description, String digest) {
 
+    private static final Path OS_RELEASE = Path.of("/proc/sys/kernel/osrelease");
+
+    /**
+     * Asks this host: reads the kernel release, opens the KVM device and a VM, asks them, closes them.
+     *
+     * @throws KvmUnavailableException when KVM cannot be used
+     * @throws MachineException if an ioctl fails or the kernel release cannot be read
+     */
     static HostIdentity of(Path kvmDevice) {
-        throw new UnsupportedOperationException("not yet");
+        String release;
+        try {
+            release = Files.readString(OS_RELEASE).strip();
+        } catch (IOException e) {
+            throw new MachineException("cannot read the host kernel's release from " + OS_RELEASE + ": " + e, e);
+        }
+        Kvm kvm;
+        try {
+            kvm = Kvm.open(kvmDevice);
+        } catch (KvmException e) {
+            throw new KvmUnavailableException(KvmAvailability.failed(kvmDevice, e), e);
+        }
+        try (kvm) {
+            List<CpuidEntry> cpuid = kvm.supportedCpuid();
+            boolean tscDeadline = kvm.checkExtension(Capability.TSC_DEADLINE_TIMER) > 0;
+            List<Integer> msrs = kvm.snapshotMsrs();
+            StateSupport support;
+            try (Vm vm = kvm.createVm()) {
+                support = StateSupport.of(vm);
+            }
+            return of(release, cpuid, tscDeadline, msrs, support);
+        } catch (KvmException e) {
+            throw new MachineException("asking " + kvmDevice + " what a snapshot depends on failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The identity of these facts. */
+    static HostIdentity of(String release, List<CpuidEntry> cpuid, boolean tscDeadline, List<Integer> msrs,
+                           StateSupport support) {
+        StringBuilder facts = new StringBuilder("release ").append(release).append('\n');
+        for (CpuidEntry e : cpuid) {
+            facts.append(String.format("cpuid %08x.%08x flags %x: %08x %08x %08x %08x%n", e.function(), e.index(),
+                    e.flags(), e.eax(), e.ebx(), e.ecx(), e.edx()));
+        }
+        facts.append("tsc-deadline ").append(tscDeadline).append('\n');
+        for (int msr : msrs) {
+            facts.append(String.format("msr %08x%n", msr));
+        }
+        facts.append(support).append('\n');
+        String missing = support.missing();
+        String description = "Linux " + release + ", KVM with " + cpuid.size() + " CPUID leaves, " + msrs.size()
+                + " MSRs saved" + (tscDeadline ? ", TSC-deadline timer" : "") + (missing.isEmpty() ? ""
+                : ", without " + missing);
+        return new HostIdentity(description, sha256(facts.toString()).substring(0, 16));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256 (MessageDigest's specification)", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return description + " (identity " + digest + ")";
     }
 }

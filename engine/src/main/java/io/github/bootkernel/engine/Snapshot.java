@@ -62,6 +62,7 @@ public final class Snapshot implements AutoCloseable {
     private final RecordLog.Saved kernelLog;
     private boolean closed;
     private Path file;
+    private Path loadedFrom;
 
     Snapshot(MachineConfig config, List<GuestMemory.Region> regions, MemoryFile memoryFile, VmState vmState,
              List<VcpuState> vcpus, Uart16550.State com1, Uart16550.State com2, int cmosIndex, String partialLine,
@@ -214,6 +215,17 @@ public final class Snapshot implements AutoCloseable {
         this.file = file;
     }
 
+    /** Marks this snapshot as read from {@code file}, which its {@link #toString()} then names. */
+    synchronized void loaded(Path file) {
+        this.file = file;
+        this.loadedFrom = file;
+    }
+
+    /** @return what the host offered when the snapshot was taken */
+    StateSupport support() {
+        return support;
+    }
+
     /** @return the configuration of the machine snapshotted, which every clone shares */
     public MachineConfig config() {
         return config;
@@ -285,10 +297,14 @@ public final class Snapshot implements AutoCloseable {
         memoryFile.release();
     }
 
+    private synchronized String loadedFromText() {
+        return loadedFrom == null ? "" : ", loaded from " + loadedFrom;
+    }
+
     @Override
     public String toString() {
         return "snapshot " + number + " of " + config.kernel().getFileName() + " (" + vcpus.size()
                 + (vcpus.size() == 1 ? " vCPU, " : " vCPUs, ")
-                + (memoryFile.length() >> 20) + " MiB)";
+                + (memoryFile.length() >> 20) + " MiB" + loadedFromText() + ")";
     }
 }

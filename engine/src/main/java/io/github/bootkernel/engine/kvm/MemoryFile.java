@@ -1,5 +1,13 @@
 package io.github.bootkernel.engine.kvm;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A sealed, read-only copy of guest RAM in an anonymous in-memory file ({@code memfd_create(2)},
  * {@code MFD_CLOEXEC | MFD_ALLOW_SEALING}): what a snapshot keeps, and what its clones map
@@ -88,6 +96,19 @@ public final class MemoryFile {
     }
 
     /**
+     * A run of pages the file holds data for.
+     *
+     * @param offset the first byte's offset in the file, a multiple of 4096
+     * @param length bytes, a positive multiple of 4096
+     */
+    public record Extent(long offset, long length) {
+        /** @return the offset past the run */
+        public long end() {
+            return offset + length;
+        }
+    }
+
+    /**
      * Counts the bytes the file holds data for (its pages, not its holes), with {@code lseek(2)}
      * {@code SEEK_DATA} and {@code SEEK_HOLE}, which shmem answers per page.
      *
@@ -95,9 +116,22 @@ public final class MemoryFile {
      * @throws IllegalStateException if the file is closed
      * @throws KvmException if {@code lseek} fails
      */
-    public synchronized long allocatedBytes() {
+    public long allocatedBytes() {
+        return dataExtents().stream().mapToLong(Extent::length).sum();
+    }
+
+    /**
+     * The runs of pages the file holds data for, in ascending order, from {@code lseek(2)}
+     * {@code SEEK_DATA} and {@code SEEK_HOLE} (shmem answers per page); the rest are holes, which
+     * read as zeros.
+     *
+     * @return the runs, neither empty nor touching one another
+     * @throws IllegalStateException if the file is closed
+     * @throws KvmException if {@code lseek} fails
+     */
+    public synchronized List<Extent> dataExtents() {
         int n = fdForMapping();
-        long total = 0;
+        List<Extent> extents = new ArrayList<>();
         long at = 0;
         try {
             while (at < length) {
@@ -110,14 +144,112 @@ public final class MemoryFile {
                     }
                     throw e;
                 }
-                long hole = Native.lseek(n, data, Native.SEEK_HOLE);
-                total += hole - data;
-                at = hole;
+                long hole = Math.min(length, Native.lseek(n, data, Native.SEEK_HOLE));
+                if (hole > data) {
+                    extents.add(new Extent(data, hole - data));
+                }
+                at = Math.max(hole, data + 1);
             }
         } catch (RuntimeException e) {
             throw Native.failure(e, "lseek(SEEK_DATA/SEEK_HOLE) on " + fd.name());
         }
-        return total;
+        return extents;
+    }
+
+    /**
+     * Writes the bytes of some runs to a channel, back to back, in the order given: what a
+     * snapshot file holds after its state. Reads the file through {@code /proc/self/fd}, a new
+     * read-only descriptor of the same file, with {@link FileChannel#transferTo}.
+     *
+     * @param extents runs inside the file
+     * @param target where to write, at its position
+     * @return bytes written
+     * @throws IOException if reading or writing fails
+     * @throws IllegalStateException if the file is closed
+     */
+    public synchronized long writeData(List<Extent> extents, WritableByteChannel target) throws IOException {
+        long written = 0;
+        try (FileChannel source = FileChannel.open(Path.of("/proc/self/fd/" + fdForMapping()),
+                StandardOpenOption.READ)) {
+            for (Extent e : extents) {
+                if (e.offset() < 0 || e.end() > length) {
+                    throw new IllegalArgumentException(e + " lies outside " + fd.name() + " of " + length + " bytes");
+                }
+                long done = 0;
+                while (done < e.length()) {
+                    long n = source.transferTo(e.offset() + done, e.length() - done, target);
+                    if (n <= 0) {
+                        throw new IOException(fd.name() + " ended at " + (e.offset() + done) + ", inside " + e);
+                    }
+                    done += n;
+                }
+                written += done;
+            }
+        }
+        return written;
+    }
+
+    /**
+     * Makes a sealed memory file of {@code length} bytes whose runs {@code extents} hold the bytes
+     * that follow one another in {@code source} from {@code sourceOffset} (what {@link #writeData}
+     * wrote), the rest holes. Writes through a new descriptor of the memory file
+     * ({@code /proc/self/fd}), then seals it as {@link #copyOf} does. Copies from a Java channel
+     * into a file: no native memory is touched.
+     *
+     * @param source the snapshot file, open for reading
+     * @param sourceOffset where the first run's bytes start in it
+     * @param extents the runs, inside {@code [0, length)}
+     * @param length the memory file's length
+     * @param what what it holds, for messages and the file's name in {@code /proc/PID/fd}
+     * @return the sealed file, with one reference owned by the caller
+     * @throws IOException if reading {@code source} fails or it ends early
+     * @throws KvmException if the host refuses {@code memfd_create}, {@code ftruncate} or
+     *     {@code F_ADD_SEALS}; the memory file is closed then, as on every failure
+     */
+    public static MemoryFile readFrom(FileChannel source, long sourceOffset, List<Extent> extents, long length,
+                                      String what) throws IOException {
+        int n;
+        try {
+            n = Native.memfd_create("bootkernel " + what, Native.MFD_CLOEXEC | Native.MFD_ALLOW_SEALING);
+        } catch (RuntimeException e) {
+            throw Native.failure(e, "memfd_create for " + what);
+        }
+        Fd fd = new Fd(n, "memfd " + n + " (" + what + ")");
+        try {
+            try {
+                Native.ftruncate(n, length);
+            } catch (RuntimeException e) {
+                throw Native.failure(e, "ftruncate of the memfd for " + what + " to " + length + " bytes");
+            }
+            long copied = 0;
+            long at = sourceOffset;
+            try (FileChannel target = FileChannel.open(Path.of("/proc/self/fd/" + n), StandardOpenOption.WRITE)) {
+                for (Extent e : extents) {
+                    if (e.offset() < 0 || e.length() <= 0 || e.end() > length) {
+                        throw new IllegalArgumentException(e + " lies outside a memory file of " + length + " bytes");
+                    }
+                    long done = 0;
+                    while (done < e.length()) {
+                        long k = target.transferFrom(source.position(at + done), e.offset() + done, e.length() - done);
+                        if (k <= 0) {
+                            throw new IOException("the file ended at " + (at + done) + ", inside the data of " + e);
+                        }
+                        done += k;
+                    }
+                    at += done;
+                    copied += done;
+                }
+            }
+            try {
+                Native.fcntl(n, Native.F_ADD_SEALS, SEALS);
+            } catch (RuntimeException e) {
+                throw Native.failure(e, "fcntl(F_ADD_SEALS) on " + fd.name());
+            }
+            return new MemoryFile(fd, length, copied);
+        } catch (IOException | RuntimeException | Error e) {
+            fd.close();
+            throw e;
+        }
     }
 
     /**
