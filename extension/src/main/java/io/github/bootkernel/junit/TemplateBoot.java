@@ -132,8 +132,9 @@ final class TemplateBoot implements AutoCloseable {
         }
         String clone = loadedFrom == null
                 ? "clone:   of " + name() + ": " + snapshot + ", booted once for " + record.bootedFor() + "\n"
-                : "clone:   of " + name() + ": " + snapshot + ", loaded in " + seconds(loadTime) + " from the cache file "
-                        + loadedFrom + "; its boot was for " + record.bootedFor() + "\n";
+                // The snapshot's own words name its file: "snapshot 3 of bzImage (1 vCPU, 256 MiB, loaded from <file>)".
+                : "clone:   of " + name() + ": " + snapshot + ", loaded in " + seconds(loadTime) + " from the snapshot"
+                        + " cache; its boot was for " + record.bootedFor() + "\n";
         return clone
                 + "template: " + key.describe() + "\n"
                 + "taken:   " + record.takenAt() + ", after a boot of " + seconds(record.bootTime())
@@ -145,8 +146,8 @@ final class TemplateBoot implements AutoCloseable {
     /** @return for the report entry of the test that booted or loaded it: the figures and the configuration */
     String summary() {
         if (loadedFrom != null) {
-            return name() + ": loaded from the cache file " + loadedFrom + " in " + seconds(loadTime) + ", no boot: "
-                    + snapshot + ", taken " + record.takenAt() + " after a boot of " + seconds(record.bootTime())
+            return name() + ": no boot, loaded from the snapshot cache in " + seconds(loadTime) + ": " + snapshot
+                    + ", taken " + record.takenAt() + " after a boot of " + seconds(record.bootTime())
                     + " for " + record.bootedFor() + "; " + key.describe();
         }
         return name() + ": booted for " + record.bootedFor() + " to its ready line in " + seconds(record.bootTime())
