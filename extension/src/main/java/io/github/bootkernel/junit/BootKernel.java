@@ -165,8 +165,7 @@ public @interface BootKernel {
 
     /**
      * Whether the guest is a copy-on-write clone of a snapshot instead of a boot of its own. The
-     * first declaration of a configuration in the JVM (each Surefire or Failsafe fork has its own;
-     * snapshots are not kept across JVMs yet) boots a <em>template</em> guest
+     * first declaration of a configuration on this machine boots a <em>template</em> guest
      * to its {@link #awaitLine()}, where the template is snapshotted
      * ({@link io.github.bootkernel.engine.Machine#snapshot()}); it and every later declaration of
      * the same configuration get a clone ({@link io.github.bootkernel.engine.Snapshot#restore()}),
@@ -207,6 +206,14 @@ public @interface BootKernel {
      * tail, and so does every later declaration of that configuration, at once, without another
      * boot. Concurrent declarations of one configuration boot it once; the others wait for that
      * boot, at most its {@code bootTimeout} plus a minute.
+     *
+     * <p><b>Snapshot files</b>: the template is saved as a file in the snapshot cache
+     * ({@code bootkernel.snapshotCache}, {@code ~/.cache/bootkernel/snapshots} by default), and a
+     * later test run, another Surefire fork or another build loads it instead of booting, until an
+     * input changes: the kernel or initramfs content, the command line, memory, vCPUs, the ready
+     * line, the agent, or the host (its kernel and KVM). A file that cannot be used is replaced,
+     * with a warning. A template whose boot printed kernel reports is not saved, so each run sees
+     * them from its own boot. See {@code package-info} and the README for the details.
      *
      * @return true for a clone of the configuration's template; false (the default) for a boot of
      *     its own. With true, {@link #awaitLine()} is required: without it the test fails, the

@@ -185,8 +185,8 @@ final class SnapshotCache {
                 if (!Files.isDirectory(path)) {
                     return Optional.empty(); // removed meanwhile
                 }
-                throw new Unusable(e.getFile() == null ? path : Path.of(e.getFile()), "RECORD", "cache entry " + path
-                        + " has no " + Path.of(e.getFile()).getFileName(), e);
+                Path missing = e.getFile() == null ? path : Path.of(e.getFile());
+                throw new Unusable(missing, "RECORD", "cache entry " + path + " has no " + missing.getFileName(), e);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the cache entry " + path, e);
             } catch (IllegalArgumentException e) {
