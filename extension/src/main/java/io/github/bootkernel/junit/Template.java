@@ -295,7 +295,13 @@ final class Template implements AutoCloseable {
                     + "); the next run boots it again", e);
             return "not saved to the snapshot cache: " + e;
         }
-        List<Path> pruned = new SnapshotCache(entry.path().getParent()).prune(Instant.now());
+        List<Path> pruned;
+        try {
+            pruned = new SnapshotCache(entry.path().getParent()).prune(Instant.now());
+        } catch (RuntimeException e) { // an UncheckedIOException of a directory listing
+            warn(context, "pruning the snapshot cache " + entry.path().getParent() + " failed (" + e + ")", e);
+            return saved;
+        }
         return pruned.isEmpty() ? saved : saved + "; pruned " + pruned.size() + " old entr"
                 + (pruned.size() == 1 ? "y" : "ies");
     }

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.bootkernel.engine.SnapshotFileException;
+import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -14,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -245,5 +250,30 @@ class SnapshotCacheTest {
             assertThat(again).isNotNull();
         }
         assertThat(Files.readAllBytes(lockFile)).as("never written").isEmpty();
+    }
+
+    @Test
+    void anotherJvmHoldingTheLockKeepsItFromThisOneUntilItLetsGo() throws Exception {
+        Path lockFile = new SnapshotCache(dir).entry(KEY, HOST).lockFile();
+        Files.createDirectories(lockFile.getParent());
+        String classPath = String.join(File.pathSeparator, Path.of("target", "test-classes").toString(),
+                System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path", ""));
+        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classPath, EntryLockJvm.class.getName(),
+                lockFile.toString()).redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).as("the other JVM took the lock").isEqualTo("held");
+
+            assertThat(EntryLock.acquire(lockFile, Duration.ofMillis(500))).as("held by the other JVM").isEmpty();
+
+            other.getOutputStream().close();
+            assertThat(out.readLine()).isEqualTo("released");
+            EntryLock.acquire(lockFile, Duration.ofSeconds(30)).orElseThrow().close();
+            assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(other.exitValue()).isZero();
+        } finally {
+            other.destroyForcibly();
+        }
     }
 }
