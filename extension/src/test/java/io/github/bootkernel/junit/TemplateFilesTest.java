@@ -234,6 +234,19 @@ class TemplateFilesTest {
                 .contains("probe: cmdline=").contains("probe: ready\n");
     }
 
+    @Test
+    void aTemplateWhoseBootPrintedAKernelReportIsNotSavedAndEveryRunSeesItsReport() throws IOException {
+        for (int run = 0; run < 2; run++) {
+            EngineExecutionResults results = run(ReportingTemplate.class);
+
+            results.testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+            assertThat(template(results)).as("run %d", run).contains(": booted for ")
+                    .endsWith("; not saved to the snapshot cache: its boot printed 1 kernel report, which each run sees"
+                            + " from its own boot");
+            assertThat(entryDirs()).isEmpty();
+        }
+    }
+
     /** Two clones of the probe ({@code bootkernel.kernel}), one template. */
     @TestKitOnly
     @TestMethodOrder(MethodOrderer.MethodName.class)
@@ -257,6 +270,19 @@ class TemplateFilesTest {
         void test(@BootKernel(cmdline = "probe.echo other.word=1", awaitLine = "probe: ready",
                 memory = 32, fromSnapshot = true) Guest guest) {
             SnapshotCloneTest.echoes(guest, "other");
+        }
+    }
+
+    /**
+     * The probe echoes its command line, so the line {@code probe: cmdline=... worker invoked
+     * oom-killer: ...} is in its boot, before the ready line: an OOM report's header.
+     */
+    @TestKitOnly
+    static class ReportingTemplate {
+        @Test
+        void test(@BootKernel(cmdline = "probe.echo worker invoked oom-killer: gfp_mask=0x0", awaitLine = "probe: ready",
+                memory = 32, failOnReports = "none", fromSnapshot = true) Guest guest) {
+            assertThat(guest.kernelReports()).as("the template's report, in its clone").hasSize(1);
         }
     }
 }
