@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.bootkernel.engine.SnapshotFileException;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -256,24 +253,38 @@ class SnapshotCacheTest {
     void anotherJvmHoldingTheLockKeepsItFromThisOneUntilItLetsGo() throws Exception {
         Path lockFile = new SnapshotCache(dir).entry(KEY, HOST).lockFile();
         Files.createDirectories(lockFile.getParent());
+        Path out = dir.resolve("out.txt");
+        Path release = dir.resolve("release");
         String classPath = String.join(File.pathSeparator, Path.of("target", "test-classes").toString(),
                 System.getProperty("jdk.module.path", ""), System.getProperty("java.class.path", ""));
         Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classPath, EntryLockJvm.class.getName(),
-                lockFile.toString()).redirectErrorStream(true).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            assertThat(out.readLine()).as("the other JVM took the lock").isEqualTo("held");
+                lockFile.toString(), release.toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        try {
+            awaitLine(out, "held", other);
 
             assertThat(EntryLock.acquire(lockFile, Duration.ofMillis(500))).as("held by the other JVM").isEmpty();
 
-            other.getOutputStream().close();
-            assertThat(out.readLine()).isEqualTo("released");
+            Files.createFile(release);
             EntryLock.acquire(lockFile, Duration.ofSeconds(30)).orElseThrow().close();
             assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(other.exitValue()).isZero();
+            assertThat(Files.readAllLines(out)).containsExactly("held", "released");
         } finally {
             other.destroyForcibly();
+            other.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits, at most 30 s, for the child JVM to print {@code line} to its output file. */
+    private static void awaitLine(Path out, String line, Process process) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.readAllLines(out).contains(line)) {
+            assertThat(process.isAlive()).as("the child JVM runs; its output: %s", Files.readString(out)).isTrue();
+            assertThat(System.nanoTime()).as("'%s' within 30 s", line).isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 }
