@@ -69,14 +69,8 @@ record HostIdentity(String description, String digest) {
                            StateSupport support) {
         StringBuilder facts = new StringBuilder("release ").append(release).append('\n');
         for (CpuidEntry e : cpuid) {
-            // The APIC ID fields name the host CPU the ioctl ran on (PVM passes them through; the
-            // monitor sets each vCPU's own), so they are left out: a JVM moved to another core is
-            // the same host. Leaf 1 EBX[31:24] is the initial APIC ID; leaves 0xB and 0x1F EDX are
-            // the x2APIC ID (Intel SDM vol. 2A, CPUID).
-            int ebx = e.function() == 1 ? e.ebx() & 0x00ff_ffff : e.ebx();
-            int edx = e.function() == 0xb || e.function() == 0x1f ? 0 : e.edx();
             facts.append(String.format("cpuid %08x.%08x flags %x: %08x %08x %08x %08x%n", e.function(), e.index(),
-                    e.flags(), e.eax(), ebx, e.ecx(), edx));
+                    e.flags(), e.eax(), e.ebx(), e.ecx(), e.edx()));
         }
         facts.append("tsc-deadline ").append(tscDeadline).append('\n');
         for (int msr : msrs) {
