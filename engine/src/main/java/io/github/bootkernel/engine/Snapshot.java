@@ -192,10 +192,11 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /**
-     * What a snapshot file depends on in the host it is taken on: the kernel release, and what its
-     * KVM offers a guest and a snapshot ({@code KVM_GET_SUPPORTED_CPUID}, the TSC-deadline timer,
-     * the MSRs saved, the state ioctls of {@link #unsupportedState()}). A file is loaded only
-     * where this is the same. Opens the device and a VM for the questions, then closes them.
+     * What a snapshot file depends on in the host it is taken on: the kernel release, what its KVM
+     * offers a guest and a snapshot (the CPUID a vCPU gets from {@code KVM_GET_SUPPORTED_CPUID},
+     * the TSC-deadline timer, the MSRs saved, the state ioctls of {@link #unsupportedState()}), and
+     * this build of the engine (the SHA-256 of its classes). A file is loaded only where this is
+     * the same. Opens the device and a VM for the questions, then closes them.
      *
      * @param kvmDevice the KVM device node, usually {@link MachineConfig#DEFAULT_KVM_DEVICE}
      * @return a short digest, 16 lower-case hex digits, for names of files

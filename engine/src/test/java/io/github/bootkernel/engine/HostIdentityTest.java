@@ -26,27 +26,29 @@ class HostIdentityTest {
     @Test
     void theApicIdOfTheHostCpuThatAskedDoesNotCount() {
         HostIdentity cpu0 = HostIdentity.of("6.1.0", table(0x00020800, 0x81202000, 0), true, List.of(0x10, 0x174),
-                SUPPORT);
+                SUPPORT, "build1");
         HostIdentity cpu1 = HostIdentity.of("6.1.0", table(0x01020800, 0x81202000, 1), true, List.of(0x10, 0x174),
-                SUPPORT);
+                SUPPORT, "build1");
         assertThat(cpu1.digest()).isEqualTo(cpu0.digest()).hasSize(16).matches("[0-9a-f]{16}");
         assertThat(cpu0.description()).isEqualTo("Linux 6.1.0, KVM with 3 CPUID leaves, 2 MSRs saved, TSC-deadline"
-                + " timer, without KVM_CAP_XSAVE2, KVM_CAP_TSC_CONTROL");
+                + " timer, without KVM_CAP_XSAVE2, KVM_CAP_TSC_CONTROL; bootkernel engine build build1");
     }
 
     @Test
-    void aFeatureBitTheReleaseAnMsrOrACapabilityDoes() {
-        HostIdentity base = HostIdentity.of("6.1.0", table(0x00020800, 0x81202000, 0), true, List.of(0x10), SUPPORT);
-        assertThat(HostIdentity.of("6.1.0", table(0x00020800, 0x81202001, 0), true, List.of(0x10), SUPPORT).digest())
-                .isNotEqualTo(base.digest());
-        assertThat(HostIdentity.of("6.1.1", table(0x00020800, 0x81202000, 0), true, List.of(0x10), SUPPORT).digest())
-                .isNotEqualTo(base.digest());
-        assertThat(HostIdentity.of("6.1.0", table(0x00020800, 0x81202000, 0), true, List.of(0x10, 0x11), SUPPORT)
-                .digest()).isNotEqualTo(base.digest());
-        assertThat(HostIdentity.of("6.1.0", table(0x00020800, 0x81202000, 0), false, List.of(0x10), SUPPORT).digest())
-                .isNotEqualTo(base.digest());
+    void aFeatureBitTheReleaseAnMsrACapabilityOrTheEnginesBuildDoes() {
+        String base = id("6.1.0", 0x81202000, true, List.of(0x10), SUPPORT, "build1");
         StateSupport noEvents = new StateSupport(true, false, true, true, 0, true, true, false, true, 3, true);
-        assertThat(HostIdentity.of("6.1.0", table(0x00020800, 0x81202000, 0), true, List.of(0x10), noEvents).digest())
-                .isNotEqualTo(base.digest());
+        assertThat(List.of(id("6.1.0", 0x81202001, true, List.of(0x10), SUPPORT, "build1"),
+                id("6.1.1", 0x81202000, true, List.of(0x10), SUPPORT, "build1"),
+                id("6.1.0", 0x81202000, true, List.of(0x10, 0x11), SUPPORT, "build1"),
+                id("6.1.0", 0x81202000, false, List.of(0x10), SUPPORT, "build1"),
+                id("6.1.0", 0x81202000, true, List.of(0x10), SUPPORT, "build2"),
+                id("6.1.0", 0x81202000, true, List.of(0x10), noEvents, "build1")))
+                .doesNotContain(base).doesNotHaveDuplicates();
+    }
+
+    private static String id(String release, int leaf1Ecx, boolean tscDeadline, List<Integer> msrs,
+                             StateSupport support, String build) {
+        return HostIdentity.of(release, table(0x00020800, leaf1Ecx, 0), tscDeadline, msrs, support, build).digest();
     }
 }
