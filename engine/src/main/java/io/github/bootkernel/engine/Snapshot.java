@@ -32,6 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and not read, and the console's partial line, which each clone's console starts with. The
  * CMOS clock reads the host's time, so it is current in every clone.
  *
+ * <p>{@link #save(Path)} writes a snapshot to a file, and {@link #load(Path, MachineConfig)}
+ * reads it back, in another JVM on the same host and with the same build of the engine
+ * ({@link #hostIdentity(Path)}), as a snapshot like this one.
+ *
  * <p>{@link #close()} releases the snapshot's reference to the RAM; clones still running keep
  * theirs, and the RAM is freed when the last of them closes. Thread-safe.
  */
