@@ -54,6 +54,24 @@ public final class MemoryFile {
      */
     public static MemoryFile copyOf(Mapping source, String what) {
         long length = source.length();
+        Fd fd = create(what, length);
+        int n = fd.fd();
+        try {
+            long copied = source.copyResidentTo(n, fd.name());
+            seal(fd);
+            return new MemoryFile(fd, length, copied);
+        } catch (RuntimeException | Error e) {
+            fd.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A new memory file of {@code length} bytes, all holes, that may be sealed.
+     *
+     * @throws KvmException if the host refuses {@code memfd_create} or {@code ftruncate}; nothing is left open then
+     */
+    private static Fd create(String what, long length) {
         int n;
         try {
             n = Native.memfd_create("bootkernel " + what, Native.MFD_CLOEXEC | Native.MFD_ALLOW_SEALING);
@@ -62,26 +80,28 @@ public final class MemoryFile {
         }
         Fd fd = new Fd(n, "memfd " + n + " (" + what + ")");
         try {
-            try {
-                Native.ftruncate(n, length);
-            } catch (RuntimeException e) {
-                throw Native.failure(e, "ftruncate of the memfd for " + what + " to " + length + " bytes");
-            }
-            long copied = source.copyResidentTo(n, fd.name());
-            try {
-                // F_SEAL_WRITE refuses write(2) and new MAP_SHARED writable mappings, and is refused
-                // itself while one exists (there is none: the copy used pwrite). It does not refuse
-                // MAP_PRIVATE mappings with PROT_WRITE (fcntl(2), "File Sealing"; memfd_create(2)):
-                // their writes go to private copy-on-write pages, never to the file, which is how
-                // every clone maps it.
-                Native.fcntl(n, Native.F_ADD_SEALS, SEALS);
-            } catch (RuntimeException e) {
-                throw Native.failure(e, "fcntl(F_ADD_SEALS) on " + fd.name());
-            }
-            return new MemoryFile(fd, length, copied);
-        } catch (RuntimeException | Error e) {
+            Native.ftruncate(n, length);
+        } catch (RuntimeException e) {
             fd.close();
-            throw e;
+            throw Native.failure(e, "ftruncate of the memfd for " + what + " to " + length + " bytes");
+        }
+        return fd;
+    }
+
+    /**
+     * Seals a file against any change of size or content ({@link #SEALS}). F_SEAL_WRITE refuses
+     * write(2) and new MAP_SHARED writable mappings, and is refused itself while one exists (there
+     * is none: the copies use pwrite or a channel that is closed). It does not refuse MAP_PRIVATE
+     * mappings with PROT_WRITE (fcntl(2), "File Sealing"; memfd_create(2)): their writes go to
+     * private copy-on-write pages, never to the file, which is how every clone maps it.
+     *
+     * @throws KvmException if {@code F_ADD_SEALS} fails
+     */
+    private static void seal(Fd fd) {
+        try {
+            Native.fcntl(fd.fd(), Native.F_ADD_SEALS, SEALS);
+        } catch (RuntimeException e) {
+            throw Native.failure(e, "fcntl(F_ADD_SEALS) on " + fd.name());
         }
     }
 
@@ -208,19 +228,9 @@ public final class MemoryFile {
      */
     public static MemoryFile readFrom(FileChannel source, long sourceOffset, List<Extent> extents, long length,
                                       String what) throws IOException {
-        int n;
+        Fd fd = create(what, length);
+        int n = fd.fd();
         try {
-            n = Native.memfd_create("bootkernel " + what, Native.MFD_CLOEXEC | Native.MFD_ALLOW_SEALING);
-        } catch (RuntimeException e) {
-            throw Native.failure(e, "memfd_create for " + what);
-        }
-        Fd fd = new Fd(n, "memfd " + n + " (" + what + ")");
-        try {
-            try {
-                Native.ftruncate(n, length);
-            } catch (RuntimeException e) {
-                throw Native.failure(e, "ftruncate of the memfd for " + what + " to " + length + " bytes");
-            }
             long copied = 0;
             long at = sourceOffset;
             try (FileChannel target = FileChannel.open(Path.of("/proc/self/fd/" + n), StandardOpenOption.WRITE)) {
@@ -240,11 +250,7 @@ public final class MemoryFile {
                     copied += done;
                 }
             }
-            try {
-                Native.fcntl(n, Native.F_ADD_SEALS, SEALS);
-            } catch (RuntimeException e) {
-                throw Native.failure(e, "fcntl(F_ADD_SEALS) on " + fd.name());
-            }
+            seal(fd);
             return new MemoryFile(fd, length, copied);
         } catch (IOException | RuntimeException | Error e) {
             fd.close();
