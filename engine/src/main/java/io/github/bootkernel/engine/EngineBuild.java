@@ -52,6 +52,15 @@ final class EngineBuild {
         } catch (URISyntaxException | RuntimeException e) {
             throw new IllegalStateException("cannot locate the engine's classes: " + e, e);
         }
+        return of(location);
+    }
+
+    /**
+     * The digest of the classes in a jar or a directory.
+     *
+     * @throws UncheckedIOException if they cannot be read
+     */
+    static String of(Path location) {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
