@@ -1,5 +1,6 @@
 package io.github.bootkernel.engine;
 
+import io.github.bootkernel.engine.boot.Cpuid;
 import io.github.bootkernel.engine.kvm.Capability;
 import io.github.bootkernel.engine.kvm.CpuidEntry;
 import io.github.bootkernel.engine.kvm.Kvm;
@@ -18,11 +19,13 @@ import java.util.List;
 /**
  * What a snapshot depends on in the host it was taken on ({@link Snapshot#hostIdentity}): a clone
  * runs the snapshot's guest kernel, which probed its CPU once, at boot, so the clone's vCPUs must
- * offer exactly the same CPUID leaves ({@code KVM_GET_SUPPORTED_CPUID}, api.rst 4.46, and the
- * TSC-deadline timer, which the monitor's CPUID derives from them), and KVM must accept exactly the
+ * offer exactly the same CPUID leaves (those the monitor gives a vCPU, derived from
+ * {@code KVM_GET_SUPPORTED_CPUID}, api.rst 4.46, and the TSC-deadline timer), and KVM must accept exactly the
  * same saved state: the MSRs it lists ({@code KVM_GET_MSR_INDEX_LIST}) and the optional state
  * ioctls ({@link StateSupport}). The host kernel's release is part of it too, as Firecracker ties
- * snapshots to the host kernel version: another KVM may read the same structs differently.
+ * snapshots to the host kernel version: another KVM may read the same structs differently. And so
+ * is the engine's build ({@code EngineBuild}): a guest booted by another build of the monitor saw
+ * other ACPI tables, CPUID or device models.
  *
  * @param description the facts in words, for messages
  * @param digest the first 16 hex digits of the SHA-256 of the facts in full
@@ -58,7 +61,7 @@ record HostIdentity(String description, String digest) {
             try (Vm vm = kvm.createVm()) {
                 support = StateSupport.of(vm);
             }
-            return of(release, cpuid, tscDeadline, msrs, support);
+            return of(release, cpuid, tscDeadline, msrs, support, EngineBuild.digest());
         } catch (KvmException e) {
             throw new MachineException("asking " + kvmDevice + " what a snapshot depends on failed: " + e.getMessage(), e);
         }
@@ -66,9 +69,14 @@ record HostIdentity(String description, String digest) {
 
     /** The identity of these facts. */
     static HostIdentity of(String release, List<CpuidEntry> cpuid, boolean tscDeadline, List<Integer> msrs,
-                           StateSupport support) {
+                           StateSupport support, String engineBuild) {
         StringBuilder facts = new StringBuilder("release ").append(release).append('\n');
-        for (CpuidEntry e : cpuid) {
+        facts.append("engine ").append(engineBuild).append('\n');
+        // The leaves as a guest's vCPU 0 of 1 gets them, not as KVM_GET_SUPPORTED_CPUID returns them:
+        // KVM copies the APIC id of the host CPU that ran the ioctl into leaf 1 (EBX[31:24]) and leaf
+        // 0xB (EDX), which would make the identity differ from one call to the next; Cpuid.forVcpu
+        // replaces those with the vCPU's own, as every machine's vCPUs get them.
+        for (CpuidEntry e : Cpuid.forVcpu(cpuid, 0, 1, tscDeadline)) {
             facts.append(String.format("cpuid %08x.%08x flags %x: %08x %08x %08x %08x%n", e.function(), e.index(),
                     e.flags(), e.eax(), e.ebx(), e.ecx(), e.edx()));
         }
@@ -80,7 +88,7 @@ record HostIdentity(String description, String digest) {
         String missing = support.missing();
         String description = "Linux " + release + ", KVM with " + cpuid.size() + " CPUID leaves, " + msrs.size()
                 + " MSRs saved" + (tscDeadline ? ", TSC-deadline timer" : "") + (missing.isEmpty() ? ""
-                : ", without " + missing);
+                : ", without " + missing) + "; bootkernel engine build " + engineBuild;
         return new HostIdentity(description, sha256(facts.toString()).substring(0, 16));
     }
 

@@ -32,6 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and not read, and the console's partial line, which each clone's console starts with. The
  * CMOS clock reads the host's time, so it is current in every clone.
  *
+ * <p>{@link #save(Path)} writes a snapshot to a file, and {@link #load(Path, MachineConfig)}
+ * reads it back, in another JVM on the same host and with the same build of the engine
+ * ({@link #hostIdentity(Path)}), as a snapshot like this one.
+ *
  * <p>{@link #close()} releases the snapshot's reference to the RAM; clones still running keep
  * theirs, and the RAM is freed when the last of them closes. Thread-safe.
  */
@@ -192,10 +196,11 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /**
-     * What a snapshot file depends on in the host it is taken on: the kernel release, and what its
-     * KVM offers a guest and a snapshot ({@code KVM_GET_SUPPORTED_CPUID}, the TSC-deadline timer,
-     * the MSRs saved, the state ioctls of {@link #unsupportedState()}). A file is loaded only
-     * where this is the same. Opens the device and a VM for the questions, then closes them.
+     * What a snapshot file depends on in the host it is taken on: the kernel release, what its KVM
+     * offers a guest and a snapshot (the CPUID a vCPU gets from {@code KVM_GET_SUPPORTED_CPUID},
+     * the TSC-deadline timer, the MSRs saved, the state ioctls of {@link #unsupportedState()}), and
+     * this build of the engine (the SHA-256 of its classes). A file is loaded only where this is
+     * the same. Opens the device and a VM for the questions, then closes them.
      *
      * @param kvmDevice the KVM device node, usually {@link MachineConfig#DEFAULT_KVM_DEVICE}
      * @return a short digest, 16 lower-case hex digits, for names of files

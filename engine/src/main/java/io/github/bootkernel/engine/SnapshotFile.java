@@ -76,8 +76,13 @@ final class SnapshotFile {
         write(snapshot, file, HostIdentity.of(snapshot.config().kvmDevice()));
     }
 
-    /** Writes the snapshot as taken on {@code host}: for tests of another host's file. */
+    /** Writes the snapshot as taken on {@code host} by this engine: for tests of another host's file. */
     static void write(Snapshot snapshot, Path file, HostIdentity host) {
+        write(snapshot, file, host, EngineBuild.digest());
+    }
+
+    /** Writes the snapshot as taken on {@code host} by the engine build {@code build}: for tests. */
+    static void write(Snapshot snapshot, Path file, HostIdentity host, String build) {
         Objects.requireNonNull(file, "file");
         List<MemoryFile.Extent> extents;
         try {
@@ -85,7 +90,7 @@ final class SnapshotFile {
         } catch (KvmException e) {
             throw new MachineException("saving " + snapshot + " to " + file + " failed: " + e.getMessage(), e);
         }
-        byte[] state = encode(snapshot, host, extents);
+        byte[] state = encode(snapshot, host, build, extents);
         if (state.length > MAX_STATE) {
             throw new SnapshotFileException(file, SnapshotFileException.Reason.IO, "the state is " + state.length
                     + " bytes, more than a file holds (" + MAX_STATE + ")", null);
@@ -200,9 +205,9 @@ final class SnapshotFile {
                            ChannelState agent, RecordLog.Saved kernelLog) {
     }
 
-    static byte[] encode(Snapshot s, HostIdentity host, List<MemoryFile.Extent> extents) {
+    static byte[] encode(Snapshot s, HostIdentity host, String build, List<MemoryFile.Extent> extents) {
         SnapshotOutput out = new SnapshotOutput();
-        out.writeString(host.digest()).writeString(host.description());
+        out.writeString(build).writeString(host.digest()).writeString(host.description());
         MachineConfig c = s.config();
         out.writeString(c.cmdline()).writeInt(c.memoryMiB()).writeInt(c.cpus()).writeBoolean(c.agent())
                 .writeBoolean(c.kernelLog()).writeString(c.readyLine().orElse(null))
@@ -265,6 +270,12 @@ final class SnapshotFile {
     }
 
     private static Decoded decode(SnapshotInput in, Path file, MachineConfig config) {
+        String build = in.readRequiredString("the engine's build", 64);
+        if (!build.equals(EngineBuild.digest())) {
+            throw new SnapshotFileException(file, SnapshotFileException.Reason.FORMAT, "written by another build of"
+                    + " the bootkernel engine (classes " + build + "; this one's are " + EngineBuild.digest()
+                    + "): a clone would carry that build's guest into this one's tests", null);
+        }
         String hostDigest = in.readRequiredString("the host's identity", 64);
         String hostDescription = in.readRequiredString("the host's description", MAX_STRING);
         HostIdentity here = HostIdentity.of(config.kvmDevice());

@@ -21,7 +21,10 @@ public final class SnapshotFileException extends EngineException {
         IO,
         /** Not a snapshot file, or damaged: a bad magic, checksum, length or value. */
         CORRUPT,
-        /** Written in another version of the format ({@link Snapshot#FILE_FORMAT}). */
+        /**
+         * Written in another version of the format ({@link Snapshot#FILE_FORMAT}), or by another
+         * build of the engine (its classes differ: {@link Snapshot#hostIdentity(Path)} covers them).
+         */
         FORMAT,
         /**
          * Taken on another host: its KVM offers other CPUID entries, MSRs or state ioctls, or it

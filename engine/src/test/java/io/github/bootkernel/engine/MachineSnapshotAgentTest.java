@@ -90,6 +90,36 @@ class MachineSnapshotAgentTest {
         }
     }
 
+    @Test
+    void aConnectedChannelsStateSurvivesASnapshotFileAndItsClonesReseedFollowsTheSavedFrames() throws Exception {
+        Path file = dir.resolve("agent.snapshot");
+        ChannelState saved;
+        byte[] queued;
+        MachineConfig config;
+        try (Machine source = start(hello())) {
+            config = source.config();
+            source.console().awaitLine(Pattern.compile("R"), WAIT).orElseThrow();
+            source.agent().awaitConnected(WAIT);
+            awaitQueued(source, WELCOME_BYTES + KLOG_BYTES);
+            try (Snapshot snapshot = source.snapshot()) {
+                saved = snapshot.agentState();
+                queued = snapshot.com2().hostQueue();
+                snapshot.save(file);
+            }
+        }
+        try (Snapshot loaded = Snapshot.load(file, config)) {
+            assertThat(loaded.agentState()).isEqualTo(saved);
+            assertThat(loaded.agentState().connected()).isTrue();
+            assertThat(loaded.com2().hostQueue()).isEqualTo(queued);
+            assertThat(loaded.kernelLog()).isNotNull();
+            try (Machine clone = loaded.restore()) {
+                byte[] cloneQueue = awaitQueued(clone, WELCOME_BYTES + KLOG_BYTES + RESEED_BYTES);
+                assertThat(Arrays.copyOf(cloneQueue, queued.length)).isEqualTo(queued);
+                assertThat(cloneQueue[queued.length + 2]).as("then RESEED").isEqualTo((byte) 0x50);
+            }
+        }
+    }
+
     /**
      * Writes {@code bytes} to COM2 one {@code out} each, prints "R" on COM1 and spins:
      * <pre>

@@ -58,7 +58,7 @@ class SnapshotFileTest {
                 snapshot.save(file);
                 assertThat(snapshot.file()).hasValue(file);
                 savedData = snapshot.memoryFile().dataExtents();
-                savedState = SnapshotFile.encode(snapshot, host, savedData);
+                savedState = SnapshotFile.encode(snapshot, host, EngineBuild.digest(), savedData);
                 loaded = Snapshot.load(file, count);
             }
         }
@@ -73,7 +73,7 @@ class SnapshotFileTest {
             assertThat(Files.size(file)).as("state and header in the first pages, then the data")
                     .isBetween(data + 4096, data + 4 * 4096);
             assertThat(loaded.memoryFile().dataExtents()).isEqualTo(savedData);
-            assertThat(SnapshotFile.encode(loaded, host, loaded.memoryFile().dataExtents()))
+            assertThat(SnapshotFile.encode(loaded, host, EngineBuild.digest(), loaded.memoryFile().dataExtents()))
                     .as("every part of the state, encoded again").isEqualTo(savedState);
             assertThat(loaded.file()).hasValue(file);
             assertThat(loaded.toString()).endsWith("loaded from " + file + ")");
@@ -146,15 +146,19 @@ class SnapshotFileTest {
     }
 
     @Test
-    void aFileOfAnotherHostOrConfigurationIsRefusedNamingTheDifference() throws Exception {
+    void aFileOfAnotherHostBuildOrConfigurationIsRefusedNamingTheDifference() throws Exception {
         Path other = dir.resolve("other-host.snapshot");
+        Path otherBuild = dir.resolve("other-build.snapshot");
         try (Machine source = Machine.start(count)) {
             source.console().awaitLine(Pattern.compile("00000010"), WAIT).orElseThrow();
             try (Snapshot snapshot = source.snapshot()) {
                 SnapshotFile.write(snapshot, other, new HostIdentity("Linux 0.0-elsewhere, KVM with 1 CPUID leaf",
                         "0123456789abcdef"));
+                SnapshotFile.write(snapshot, otherBuild, HostIdentity.of(count.kvmDevice()), "00000000feedface");
             }
         }
+        assertRefused(otherBuild, count, SnapshotFileException.Reason.FORMAT, "written by another build of the"
+                + " bootkernel engine (classes 00000000feedface; this one's are " + EngineBuild.digest() + ")");
         assertRefused(other, count, SnapshotFileException.Reason.OTHER_HOST,
                 "taken on another host: Linux 0.0-elsewhere, KVM with 1 CPUID leaf (identity 0123456789abcdef); this"
                         + " one is Linux ");

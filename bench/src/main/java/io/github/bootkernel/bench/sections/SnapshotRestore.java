@@ -8,6 +8,8 @@ import io.github.bootkernel.engine.Machine;
 import io.github.bootkernel.engine.MachineConfig;
 import io.github.bootkernel.engine.Snapshot;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,9 @@ import java.util.Locale;
  *       ({@code Snapshot.restore()}) to the same answer; {@code restore()}'s own duration and the
  *       process's minor page faults during it and up to the answer; the ratio boot / clone of each
  *       repetition;</li>
+ *   <li>per repetition too, what another JVM on this host does: {@code Snapshot.load} of the file
+ *       {@code Snapshot.save} wrote once after the snapshot (its page cache warm, as right after a
+ *       run that saved it), and a clone of the loaded snapshot to the same answer;</li>
  *   <li>once, {@link #clones()} clones in sequence, then {@value #AT_ONCE} at once, each writing
  *       {@value #WRITE_KIB} KiB to a file in its {@code /tmp} (rootfs: guest page cache) and
  *       answering: the guest RAM each clone wrote as the host sees it (the {@code Anonymous}
@@ -52,6 +57,10 @@ public final class SnapshotRestore implements Section {
     public static final String BOOT_TO_ANSWER = "fresh boot to the shell's answer";
     /** Metric: {@code Snapshot.restore()} to the shell's answer. */
     public static final String CLONE_TO_ANSWER = "clone (restore()) to the shell's answer";
+    /** Metric: {@code Snapshot.load} of the saved file, then a clone of it to the shell's answer. */
+    public static final String FILE_TO_ANSWER = "from the file: load() + clone to the shell's answer";
+    /** Metric: {@code Snapshot.load} of the saved file alone. */
+    public static final String LOAD_ALONE = "load() of the snapshot file";
     /** The metric of {@code Snapshot.restore()}'s own duration, per repetition. */
     public static final String RESTORE_ALONE = "restore() alone";
     /** Metric: KVM descriptors and mappings and engine threads left at the end, beyond the start. */
@@ -106,40 +115,57 @@ public final class SnapshotRestore implements Section {
             samples.add(subject, "snapshot() at the prompt", "ms", "once, the template's", ms);
             Progress.value(subject, 0, "snapshot()", ms, "ms");
         }
+        Path file = null;
         try {
+            file = Files.createTempFile("bench-snapshot-", ".snapshot");
+            long s0 = System.nanoTime();
+            snapshot.save(file);
+            samples.add(subject, "save() of the snapshot to a file", "ms", "once, with fsync",
+                    (System.nanoTime() - s0) / 1e6);
+            samples.add(subject, "snapshot file size", "MiB", "once; state and the RAM's data pages",
+                    Files.size(file) / MIB);
             try (Machine warmUp = snapshot.restore()) {
                 Shell.answer(warmUp, "an unmeasured clone", TIMEOUT);
             }
             for (int run = 0; run < context.runs(); run++) {
                 double boot = 0;
                 CloneTimes clone = null;
-                for (int turn = 0; turn < 2; turn++) {
-                    if ((turn + run) % 2 == 0) {
-                        boot = freshBoot(config);
-                    } else {
-                        clone = clone(snapshot);
+                FileTimes fromFile = null;
+                for (int turn = 0; turn < 3; turn++) {
+                    switch ((turn + run) % 3) {
+                        case 0 -> boot = freshBoot(config);
+                        case 1 -> clone = clone(snapshot);
+                        default -> fromFile = fromFile(file, config);
                     }
                 }
                 samples.add(subject, BOOT_TO_ANSWER, "s", "", boot);
                 samples.add(subject, CLONE_TO_ANSWER, "s", "", clone.toAnswer());
                 samples.add(subject, RESTORE_ALONE, "ms", "", clone.restoreMs());
+                samples.add(subject, LOAD_ALONE, "ms", "page cache warm", fromFile.loadMs());
+                samples.add(subject, FILE_TO_ANSWER, "s", "page cache warm", fromFile.toAnswer());
                 samples.add(subject, "fresh boot / clone, to the shell's answer", "x", "per repetition",
                         boot / clone.toAnswer());
                 samples.add(subject, "fresh boot / restore() alone", "x", "per repetition",
                         boot * 1000 / clone.restoreMs());
+                samples.add(subject, "fresh boot / (load() + clone), to the shell's answer", "x", "per repetition",
+                        boot / fromFile.toAnswer());
                 samples.add(subject, "minor page faults during restore()", "faults", "whole JVM", clone.restoreFaults());
                 samples.add(subject, "minor page faults, restore() to the answer", "faults", "whole JVM",
                         clone.answerFaults());
                 samples.add(subject, "close() of a clone", "ms", "", clone.closeMs());
                 Progress.value(subject, run, "fresh boot to the answer", boot, "s");
                 System.out.printf(Locale.ROOT, "  run %d  %-45s clone to the answer %.3f s (restore() %.1f ms, %d + %d"
-                        + " minor faults, close() %.1f ms): %.1fx%n", run + 1, subject, clone.toAnswer(),
-                        clone.restoreMs(), clone.restoreFaults(), clone.answerFaults(), clone.closeMs(),
-                        boot / clone.toAnswer());
+                        + " minor faults, close() %.1f ms): %.1fx; from the file %.3f s (load() %.1f ms): %.1fx%n",
+                        run + 1, subject, clone.toAnswer(), clone.restoreMs(), clone.restoreFaults(),
+                        clone.answerFaults(), clone.closeMs(), boot / clone.toAnswer(), fromFile.toAnswer(),
+                        fromFile.loadMs(), boot / fromFile.toAnswer());
             }
             clonesAndLeaks(snapshot, subject, sequence, samples, start.engineThreads());
         } finally {
             snapshot.close();
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
         }
         HostResources left = settled(start.engineThreads()).minus(start);
         long engine = left.kvmFds() + left.kvmMaps() + left.engineThreads();
@@ -147,6 +173,25 @@ public final class SnapshotRestore implements Section {
         samples.add(subject, LEFT_ENGINE, "left", note, engine);
         System.out.println("  left after closing every clone and the snapshot: " + left);
         return samples.rows();
+    }
+
+    /**
+     * @param loadMs   {@code Snapshot.load}'s duration
+     * @param toAnswer seconds from the start of {@code load} to a clone's answer
+     */
+    private record FileTimes(double loadMs, double toAnswer) {
+    }
+
+    /** What another JVM on this host does with the file: load it, clone it once, to the shell's answer. */
+    private static FileTimes fromFile(Path file, MachineConfig config) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        try (Snapshot loaded = Snapshot.load(file, config)) {
+            long t1 = System.nanoTime();
+            try (Machine clone = loaded.restore()) {
+                Shell.answer(clone, "a clone of the loaded file", TIMEOUT);
+                return new FileTimes((t1 - t0) / 1e6, (System.nanoTime() - t0) / 1e9);
+            }
+        }
     }
 
     /** @return seconds from {@code Machine.start} to the shell's answer, the machine closed after */

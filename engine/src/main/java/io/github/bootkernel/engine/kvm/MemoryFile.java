@@ -1,6 +1,7 @@
 package io.github.bootkernel.engine.kvm;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
@@ -29,6 +30,9 @@ public final class MemoryFile {
     public static final int SEALS = Native.F_SEAL_SHRINK | Native.F_SEAL_GROW | Native.F_SEAL_WRITE
             | Native.F_SEAL_SEAL;
 
+    /** The buffer that {@link #writeData} and {@link #readFrom} copy through, in bytes. */
+    private static final int COPY_BUFFER = 1 << 20;
+
     private final Fd fd;
     private final long length;
     private final long copiedBytes;
@@ -54,6 +58,24 @@ public final class MemoryFile {
      */
     public static MemoryFile copyOf(Mapping source, String what) {
         long length = source.length();
+        Fd fd = create(what, length);
+        int n = fd.fd();
+        try {
+            long copied = source.copyResidentTo(n, fd.name());
+            seal(fd);
+            return new MemoryFile(fd, length, copied);
+        } catch (RuntimeException | Error e) {
+            fd.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A new memory file of {@code length} bytes, all holes, that may be sealed.
+     *
+     * @throws KvmException if the host refuses {@code memfd_create} or {@code ftruncate}; nothing is left open then
+     */
+    private static Fd create(String what, long length) {
         int n;
         try {
             n = Native.memfd_create("bootkernel " + what, Native.MFD_CLOEXEC | Native.MFD_ALLOW_SEALING);
@@ -62,26 +84,28 @@ public final class MemoryFile {
         }
         Fd fd = new Fd(n, "memfd " + n + " (" + what + ")");
         try {
-            try {
-                Native.ftruncate(n, length);
-            } catch (RuntimeException e) {
-                throw Native.failure(e, "ftruncate of the memfd for " + what + " to " + length + " bytes");
-            }
-            long copied = source.copyResidentTo(n, fd.name());
-            try {
-                // F_SEAL_WRITE refuses write(2) and new MAP_SHARED writable mappings, and is refused
-                // itself while one exists (there is none: the copy used pwrite). It does not refuse
-                // MAP_PRIVATE mappings with PROT_WRITE (fcntl(2), "File Sealing"; memfd_create(2)):
-                // their writes go to private copy-on-write pages, never to the file, which is how
-                // every clone maps it.
-                Native.fcntl(n, Native.F_ADD_SEALS, SEALS);
-            } catch (RuntimeException e) {
-                throw Native.failure(e, "fcntl(F_ADD_SEALS) on " + fd.name());
-            }
-            return new MemoryFile(fd, length, copied);
-        } catch (RuntimeException | Error e) {
+            Native.ftruncate(n, length);
+        } catch (RuntimeException e) {
             fd.close();
-            throw e;
+            throw Native.failure(e, "ftruncate of the memfd for " + what + " to " + length + " bytes");
+        }
+        return fd;
+    }
+
+    /**
+     * Seals a file against any change of size or content ({@link #SEALS}). F_SEAL_WRITE refuses
+     * write(2) and new MAP_SHARED writable mappings, and is refused itself while one exists (there
+     * is none: the copies use pwrite or a channel that is closed). It does not refuse MAP_PRIVATE
+     * mappings with PROT_WRITE (fcntl(2), "File Sealing"; memfd_create(2)): their writes go to
+     * private copy-on-write pages, never to the file, which is how every clone maps it.
+     *
+     * @throws KvmException if {@code F_ADD_SEALS} fails
+     */
+    private static void seal(Fd fd) {
+        try {
+            Native.fcntl(fd.fd(), Native.F_ADD_SEALS, SEALS);
+        } catch (RuntimeException e) {
+            throw Native.failure(e, "fcntl(F_ADD_SEALS) on " + fd.name());
         }
     }
 
@@ -159,7 +183,9 @@ public final class MemoryFile {
     /**
      * Writes the bytes of some runs to a channel, back to back, in the order given: what a
      * snapshot file holds after its state. Reads the file through {@code /proc/self/fd}, a new
-     * read-only descriptor of the same file, with {@link FileChannel#transferTo}.
+     * read-only descriptor of the same file, with positioned reads into a buffer of
+     * {@value #COPY_BUFFER} bytes that is written out whenever it is full: one {@code pread} per run
+     * (or per {@value #COPY_BUFFER} bytes of it) and one {@code write} per full buffer.
      *
      * @param extents runs inside the file
      * @param target where to write, at its position
@@ -169,32 +195,62 @@ public final class MemoryFile {
      */
     public synchronized long writeData(List<Extent> extents, WritableByteChannel target) throws IOException {
         long written = 0;
+        ByteBuffer buffer = ByteBuffer.allocateDirect(COPY_BUFFER);
         try (FileChannel source = FileChannel.open(Path.of("/proc/self/fd/" + fdForMapping()),
                 StandardOpenOption.READ)) {
             for (Extent e : extents) {
                 if (e.offset() < 0 || e.end() > length) {
                     throw new IllegalArgumentException(e + " lies outside " + fd.name() + " of " + length + " bytes");
                 }
-                long done = 0;
-                while (done < e.length()) {
-                    long n = source.transferTo(e.offset() + done, e.length() - done, target);
-                    if (n <= 0) {
-                        throw new IOException(fd.name() + " ended at " + (e.offset() + done) + ", inside " + e);
+                long at = e.offset();
+                while (at < e.end()) {
+                    if (!buffer.hasRemaining()) {
+                        written += drain(buffer, target);
                     }
-                    done += n;
+                    int n = (int) Math.min(buffer.remaining(), e.end() - at);
+                    buffer.limit(buffer.position() + n);
+                    readFully(source, buffer, at, fd.name());
+                    buffer.limit(buffer.capacity());
+                    at += n;
                 }
-                written += done;
             }
+            written += drain(buffer, target);
         }
         return written;
+    }
+
+    /** Writes what the buffer holds and empties it. */
+    private static long drain(ByteBuffer buffer, WritableByteChannel target) throws IOException {
+        buffer.flip();
+        long n = buffer.remaining();
+        while (buffer.hasRemaining()) {
+            target.write(buffer);
+        }
+        buffer.clear();
+        return n;
+    }
+
+    /** Reads until the buffer's limit, from {@code position} on. */
+    private static void readFully(FileChannel source, ByteBuffer buffer, long position, String what)
+            throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int n = source.read(buffer, at);
+            if (n < 0) {
+                throw new IOException(what + " ended at byte " + at + ", before the " + buffer.remaining()
+                        + " bytes still to read there");
+            }
+            at += n;
+        }
     }
 
     /**
      * Makes a sealed memory file of {@code length} bytes whose runs {@code extents} hold the bytes
      * that follow one another in {@code source} from {@code sourceOffset} (what {@link #writeData}
-     * wrote), the rest holes. Writes through a new descriptor of the memory file
-     * ({@code /proc/self/fd}), then seals it as {@link #copyOf} does. Copies from a Java channel
-     * into a file: no native memory is touched.
+     * wrote), the rest holes. Reads {@code source} with positioned reads of at most
+     * {@value #COPY_BUFFER} bytes and writes each run through a new descriptor of the memory file
+     * ({@code /proc/self/fd}) with positioned writes, then seals it as {@link #copyOf} does. Copies
+     * between Java channels through a buffer the JDK owns: no native memory of ours is touched.
      *
      * @param source the snapshot file, open for reading
      * @param sourceOffset where the first run's bytes start in it
@@ -208,43 +264,32 @@ public final class MemoryFile {
      */
     public static MemoryFile readFrom(FileChannel source, long sourceOffset, List<Extent> extents, long length,
                                       String what) throws IOException {
-        int n;
+        Fd fd = create(what, length);
+        int n = fd.fd();
         try {
-            n = Native.memfd_create("bootkernel " + what, Native.MFD_CLOEXEC | Native.MFD_ALLOW_SEALING);
-        } catch (RuntimeException e) {
-            throw Native.failure(e, "memfd_create for " + what);
-        }
-        Fd fd = new Fd(n, "memfd " + n + " (" + what + ")");
-        try {
-            try {
-                Native.ftruncate(n, length);
-            } catch (RuntimeException e) {
-                throw Native.failure(e, "ftruncate of the memfd for " + what + " to " + length + " bytes");
-            }
             long copied = 0;
-            long at = sourceOffset;
+            long from = sourceOffset;
+            ByteBuffer buffer = ByteBuffer.allocateDirect(COPY_BUFFER);
             try (FileChannel target = FileChannel.open(Path.of("/proc/self/fd/" + n), StandardOpenOption.WRITE)) {
                 for (Extent e : extents) {
                     if (e.offset() < 0 || e.length() <= 0 || e.end() > length) {
                         throw new IllegalArgumentException(e + " lies outside a memory file of " + length + " bytes");
                     }
-                    long done = 0;
-                    while (done < e.length()) {
-                        long k = target.transferFrom(source.position(at + done), e.offset() + done, e.length() - done);
-                        if (k <= 0) {
-                            throw new IOException("the file ended at " + (at + done) + ", inside the data of " + e);
+                    long at = e.offset();
+                    while (at < e.end()) {
+                        int chunk = (int) Math.min(COPY_BUFFER, e.end() - at);
+                        buffer.clear().limit(chunk);
+                        readFully(source, buffer, from, "the snapshot file");
+                        buffer.flip();
+                        while (buffer.hasRemaining()) {
+                            at += target.write(buffer, at);
                         }
-                        done += k;
+                        from += chunk;
+                        copied += chunk;
                     }
-                    at += done;
-                    copied += done;
                 }
             }
-            try {
-                Native.fcntl(n, Native.F_ADD_SEALS, SEALS);
-            } catch (RuntimeException e) {
-                throw Native.failure(e, "fcntl(F_ADD_SEALS) on " + fd.name());
-            }
+            seal(fd);
             return new MemoryFile(fd, length, copied);
         } catch (IOException | RuntimeException | Error e) {
             fd.close();
