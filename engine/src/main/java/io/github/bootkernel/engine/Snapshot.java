@@ -178,7 +178,8 @@ public final class Snapshot implements AutoCloseable {
      * memory: its RAM is copied once into a sealed memory file (the file's data pages only), so
      * the file may be replaced or deleted at once and its clones do not depend on it. The
      * snapshot's configuration is {@code config}, which must match the file's in everything the
-     * guest saw (command line, memory, vCPUs, agent, kernel log, ready line); the kernel and
+     * guest saw (command line, memory, vCPUs, agent, kernel log, ready line; the command line is
+     * the whole one, {@link MachineConfig#DEFAULT_CMDLINE} included if the source's had it); the kernel and
      * initramfs are not read again (their content is in the RAM), so the caller keys files by the
      * images' content if it needs that.
      *

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 
 /**
  * The snapshot file ({@link Snapshot#save}, {@link Snapshot#load}), format {@link Snapshot#FILE_FORMAT}:
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * 8             4      format version (big-endian, as every number here)
  * 12            4      S, the state's length in bytes, at most {@value #MAX_STATE}
  * 16            S      the state (below), encoded as {@link SnapshotOutput} says
- * 16 + S        32     SHA-256 of bytes [0, 16 + S)
+ * 16 + S        32     SHA-256 of bytes [0, 16 + S); the state holds the data's CRC-32C
  * ...                  zeros up to D, the next multiple of 4096
  * D             ...    guest RAM's data: the state's runs of pages, back to back
  * </pre>
@@ -90,25 +91,37 @@ final class SnapshotFile {
         } catch (KvmException e) {
             throw new MachineException("saving " + snapshot + " to " + file + " failed: " + e.getMessage(), e);
         }
-        byte[] state = encode(snapshot, host, build, extents);
-        if (state.length > MAX_STATE) {
-            throw new SnapshotFileException(file, SnapshotFileException.Reason.IO, "the state is " + state.length
+        // The state holds the data's CRC-32C, known only once the data is written: encode it with a
+        // placeholder to learn its length (the CRC is a fixed 8 bytes), write the data after it,
+        // then encode it again with the CRC and write it in front.
+        int stateLength = encode(snapshot, host, build, extents, 0).length;
+        if (stateLength > MAX_STATE) {
+            throw new SnapshotFileException(file, SnapshotFileException.Reason.IO, "the state is " + stateLength
                     + " bytes, more than a file holds (" + MAX_STATE + ")", null);
         }
-        ByteBuffer head = ByteBuffer.allocate(HEADER + state.length + DIGEST);
-        head.put(MAGIC).putInt(Snapshot.FILE_FORMAT).putInt(state.length).put(state);
-        head.put(sha256(head.array(), HEADER + state.length));
-        head.flip();
-        long dataStart = roundUp(head.remaining());
+        long dataStart = roundUp(HEADER + (long) stateLength + DIGEST);
         Path temporary = file.resolveSibling("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
                 + TEMPORARY.incrementAndGet());
         try {
             try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                while (head.hasRemaining()) {
-                    out.write(head);
-                }
                 out.position(dataStart);
-                snapshot.memoryFile().writeData(extents, out);
+                CRC32C crc = new CRC32C();
+                snapshot.memoryFile().writeData(extents, out, crc);
+                byte[] state = encode(snapshot, host, build, extents, crc.getValue());
+                if (state.length != stateLength) {
+                    throw new IllegalStateException("the state's length changed from " + stateLength + " to "
+                            + state.length + " bytes with its data's CRC");
+                }
+                ByteBuffer head = ByteBuffer.allocate(HEADER + state.length + DIGEST);
+                head.put(MAGIC).putInt(Snapshot.FILE_FORMAT).putInt(state.length).put(state);
+                head.put(sha256(head.array(), HEADER + state.length));
+                head.flip();
+                while (head.hasRemaining()) {
+                    out.write(head, head.position()); // the header's bytes at the same file offsets
+                }
+                if (out.size() < dataStart) { // no data at all: the file still reaches the data's start
+                    out.write(ByteBuffer.allocate(1), dataStart - 1);
+                }
                 out.force(true);
             }
             Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("r--r--r--"));
@@ -173,11 +186,17 @@ final class SnapshotFile {
                         + data + " bytes of RAM from offset " + dataStart + ")");
             }
             MemoryFile memory;
+            CRC32C crc = new CRC32C();
             try {
                 memory = MemoryFile.readFrom(in, dataStart, d.extents, d.length, "guest RAM snapshot from "
-                        + file.getFileName());
+                        + file.getFileName(), crc);
             } catch (KvmException e) {
                 throw new MachineException("loading " + file + " failed: " + e.getMessage(), e);
+            }
+            if (crc.getValue() != d.dataCrc) {
+                memory.release();
+                throw corrupt(file, "its RAM data does not match its CRC-32C (the file is damaged): "
+                        + Long.toHexString(crc.getValue()) + ", the state says " + Long.toHexString(d.dataCrc));
             }
             Snapshot snapshot;
             try {
@@ -200,12 +219,12 @@ final class SnapshotFile {
 
     /** The state of a file, decoded and checked. */
     private record Decoded(List<GuestMemory.Region> regions, long length, List<MemoryFile.Extent> extents,
-                           StateSupport support, VmState vm, List<VcpuState> vcpus, Uart16550.State com1,
+                           long dataCrc, StateSupport support, VmState vm, List<VcpuState> vcpus, Uart16550.State com1,
                            Uart16550.State com2, int cmosIndex, String partialLine, boolean consoleEndsInCr,
                            ChannelState agent, RecordLog.Saved kernelLog) {
     }
 
-    static byte[] encode(Snapshot s, HostIdentity host, String build, List<MemoryFile.Extent> extents) {
+    static byte[] encode(Snapshot s, HostIdentity host, String build, List<MemoryFile.Extent> extents, long dataCrc) {
         SnapshotOutput out = new SnapshotOutput();
         out.writeString(build).writeString(host.digest()).writeString(host.description());
         MachineConfig c = s.config();
@@ -220,6 +239,7 @@ final class SnapshotFile {
         for (MemoryFile.Extent e : extents) {
             out.writeLong(e.offset()).writeLong(e.length());
         }
+        out.writeLong(dataCrc);
         KvmStateCodec.write(out, s.support());
         KvmStateCodec.write(out, s.vmState());
         out.writeInt(s.vcpus().size());
@@ -329,6 +349,7 @@ final class SnapshotFile {
             extents.add(new MemoryFile.Extent(offset, size));
             previousEnd = offset + size;
         }
+        long dataCrc = in.readLong("the RAM data's CRC-32C", 0, 0xffffffffL);
         StateSupport support = KvmStateCodec.readSupport(in);
         VmState vm = KvmStateCodec.readVm(in, support);
         in.readInt("the number of vCPU states", cpus, cpus);
@@ -392,8 +413,8 @@ final class SnapshotFile {
                     in.readString("why the log was unavailable", MAX_STRING));
         }
         in.expectEnd("the kernel log");
-        return new Decoded(List.copyOf(regions), length, List.copyOf(extents), support, vm, List.copyOf(vcpus), com1,
-                com2, cmosIndex, partialLine, endsInCr, channel, kernelLogState);
+        return new Decoded(List.copyOf(regions), length, List.copyOf(extents), dataCrc, support, vm,
+                List.copyOf(vcpus), com1, com2, cmosIndex, partialLine, endsInCr, channel, kernelLogState);
     }
 
     private static Uart16550.State readUart(SnapshotInput in, String name) {

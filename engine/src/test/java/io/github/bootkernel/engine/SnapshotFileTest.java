@@ -58,7 +58,7 @@ class SnapshotFileTest {
                 snapshot.save(file);
                 assertThat(snapshot.file()).hasValue(file);
                 savedData = snapshot.memoryFile().dataExtents();
-                savedState = SnapshotFile.encode(snapshot, host, EngineBuild.digest(), savedData);
+                savedState = SnapshotFile.encode(snapshot, host, EngineBuild.digest(), savedData, 0);
                 loaded = Snapshot.load(file, count);
             }
         }
@@ -73,7 +73,7 @@ class SnapshotFileTest {
             assertThat(Files.size(file)).as("state and header in the first pages, then the data")
                     .isBetween(data + 4096, data + 4 * 4096);
             assertThat(loaded.memoryFile().dataExtents()).isEqualTo(savedData);
-            assertThat(SnapshotFile.encode(loaded, host, EngineBuild.digest(), loaded.memoryFile().dataExtents()))
+            assertThat(SnapshotFile.encode(loaded, host, EngineBuild.digest(), loaded.memoryFile().dataExtents(), 0))
                     .as("every part of the state, encoded again").isEqualTo(savedState);
             assertThat(loaded.file()).hasValue(file);
             assertThat(loaded.toString()).endsWith("loaded from " + file + ")");
@@ -126,6 +126,11 @@ class SnapshotFileTest {
         byte[] flipped = good.clone();
         flipped[SnapshotFile.HEADER + 40] ^= 1;
         assertRefused(write("flipped", flipped), count, SnapshotFileException.Reason.CORRUPT, "SHA-256");
+
+        byte[] ramFlipped = good.clone();
+        ramFlipped[good.length - 10] ^= 0x40;
+        assertRefused(write("ram-flipped", ramFlipped), count, SnapshotFileException.Reason.CORRUPT,
+                "its RAM data does not match its CRC-32C (the file is damaged)");
 
         byte[] truncated = java.util.Arrays.copyOf(good, good.length - 4096);
         assertRefused(write("truncated", truncated), count, SnapshotFileException.Reason.CORRUPT,

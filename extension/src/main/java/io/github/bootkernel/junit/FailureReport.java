@@ -18,7 +18,7 @@ import org.opentest4j.TestAbortedException;
  * {@code <reportDir>/<test id>.log} and attaches the file to the test. For a clone
  * ({@link BootKernel#fromSnapshot()}) it says so and of which snapshot: the template's
  * configuration, when the snapshot was taken, how long the template's boot took, and the file
- * holding the template's boot console ({@code <reportDir>/templates/template-N-<kernel>.log},
+ * holding the template's boot console ({@code <reportDir>/templates/template-<pid>-N-<kernel>.log},
  * written the first time a report needs it). Attached as a report entry
  * {@code bootkernel.console} with its path, and {@link ExtensionContext#publishFile} when the
  * launcher has an output directory. When a guest's kernel log holds records, their kernel logs go

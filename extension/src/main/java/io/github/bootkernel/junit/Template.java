@@ -188,7 +188,7 @@ final class Template implements AutoCloseable {
         }
         TemplateBoot boot = TemplateBoot.loaded(number, kernelName, key, hit.get().snapshot(), hit.get().record(),
                 hit.get().file(), Duration.ofNanos(System.nanoTime() - started));
-        context.publishReportEntry("bootkernel.template", boot.summary());
+        announce(context, boot);
         return Optional.of(boot);
     }
 
@@ -254,7 +254,7 @@ final class Template implements AutoCloseable {
             TemplateRecord record = TemplateBoot.record(machine, key, declaration, takenAt, bootTime, snapshotTime);
             String saved = entry == null ? "" : save(context, entry, snapshot, record, machine);
             TemplateBoot boot = TemplateBoot.booted(number, kernelName, key, snapshot, machine, record, saved);
-            context.publishReportEntry("bootkernel.template", boot.summary());
+            announce(context, boot);
             return boot;
         } catch (RuntimeException | Error e) {
             if (snapshot != null) {
@@ -311,8 +311,24 @@ final class Template implements AutoCloseable {
      * {@value #CACHE_ENTRY}, so it shows in the test's report; the test goes on.
      */
     private static void warn(ExtensionContext context, String message, Throwable cause) {
-        LOG.log(System.Logger.Level.WARNING, message, cause);
+        // The message names the cause; its stack trace only at DEBUG: an unusable file is an
+        // expected case, handled, and 90 lines of trace in the test output read like a failure.
+        LOG.log(System.Logger.Level.WARNING, message);
+        if (cause != null) {
+            LOG.log(System.Logger.Level.DEBUG, "the cause of the snapshot cache warning above", cause);
+        }
         context.publishReportEntry(CACHE_ENTRY, message);
+    }
+
+    /**
+     * Publishes the template's report entry and logs it at INFO: JUnit report entries do not reach
+     * Maven's console or Failsafe's XML, and whether a run booted or loaded its template is what a
+     * user looks for first.
+     */
+    private static void announce(ExtensionContext context, TemplateBoot boot) {
+        String summary = boot.summary();
+        LOG.log(System.Logger.Level.INFO, "bootkernel: " + summary);
+        context.publishReportEntry("bootkernel.template", summary);
     }
 
     /** Writes a failed template's console and says where, or why it could not. */

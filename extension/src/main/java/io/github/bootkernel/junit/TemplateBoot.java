@@ -177,7 +177,10 @@ final class TemplateBoot implements AutoCloseable {
     }
 
     /**
-     * Writes a template's console, after a header, to {@code <reportDir>/templates/template-N-<kernel>.log}.
+     * Writes a template's console, after a header, to
+     * {@code <reportDir>/templates/template-<pid>-N-<kernel>.log}: the JVM's process id keeps apart
+     * the files of Surefire forks and successive runs sharing one report directory, whose
+     * templates are each numbered from 1.
      *
      * @throws UncheckedIOException if it cannot be written
      */
@@ -192,7 +195,8 @@ final class TemplateBoot implements AutoCloseable {
      */
     static Path write(Path reportDir, int number, String kernelName, String header, String console, long dropped) {
         Path file = reportDir.resolve("templates")
-                .resolve(("template-" + number + "-" + kernelName).replaceAll("[^A-Za-z0-9._-]", "_") + ".log");
+                .resolve(("template-" + ProcessHandle.current().pid() + "-" + number + "-" + kernelName)
+                        .replaceAll("[^A-Za-z0-9._-]", "_") + ".log");
         StringBuilder text = new StringBuilder(header);
         text.append("=== console").append(dropped > 0 ? " (the first " + dropped + " lines were dropped)" : "")
                 .append(":\n").append(console);

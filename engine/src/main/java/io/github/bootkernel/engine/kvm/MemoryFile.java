@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.Checksum;
 
 /**
  * A sealed, read-only copy of guest RAM in an anonymous in-memory file ({@code memfd_create(2)},
@@ -189,11 +190,13 @@ public final class MemoryFile {
      *
      * @param extents runs inside the file
      * @param target where to write, at its position
+     * @param checksum updated with every byte written, in order
      * @return bytes written
      * @throws IOException if reading or writing fails
      * @throws IllegalStateException if the file is closed
      */
-    public synchronized long writeData(List<Extent> extents, WritableByteChannel target) throws IOException {
+    public synchronized long writeData(List<Extent> extents, WritableByteChannel target, Checksum checksum)
+            throws IOException {
         long written = 0;
         ByteBuffer buffer = ByteBuffer.allocateDirect(COPY_BUFFER);
         try (FileChannel source = FileChannel.open(Path.of("/proc/self/fd/" + fdForMapping()),
@@ -205,7 +208,7 @@ public final class MemoryFile {
                 long at = e.offset();
                 while (at < e.end()) {
                     if (!buffer.hasRemaining()) {
-                        written += drain(buffer, target);
+                        written += drain(buffer, target, checksum);
                     }
                     int n = (int) Math.min(buffer.remaining(), e.end() - at);
                     buffer.limit(buffer.position() + n);
@@ -214,14 +217,15 @@ public final class MemoryFile {
                     at += n;
                 }
             }
-            written += drain(buffer, target);
+            written += drain(buffer, target, checksum);
         }
         return written;
     }
 
-    /** Writes what the buffer holds and empties it. */
-    private static long drain(ByteBuffer buffer, WritableByteChannel target) throws IOException {
+    /** Writes what the buffer holds, adds it to the checksum, and empties the buffer. */
+    private static long drain(ByteBuffer buffer, WritableByteChannel target, Checksum checksum) throws IOException {
         buffer.flip();
+        checksum.update(buffer.duplicate());
         long n = buffer.remaining();
         while (buffer.hasRemaining()) {
             target.write(buffer);
@@ -257,13 +261,14 @@ public final class MemoryFile {
      * @param extents the runs, inside {@code [0, length)}
      * @param length the memory file's length
      * @param what what it holds, for messages and the file's name in {@code /proc/PID/fd}
+     * @param checksum updated with every byte read from {@code source}, in order
      * @return the sealed file, with one reference owned by the caller
      * @throws IOException if reading {@code source} fails or it ends early
      * @throws KvmException if the host refuses {@code memfd_create}, {@code ftruncate} or
      *     {@code F_ADD_SEALS}; the memory file is closed then, as on every failure
      */
     public static MemoryFile readFrom(FileChannel source, long sourceOffset, List<Extent> extents, long length,
-                                      String what) throws IOException {
+                                      String what, Checksum checksum) throws IOException {
         Fd fd = create(what, length);
         int n = fd.fd();
         try {
@@ -281,6 +286,7 @@ public final class MemoryFile {
                         buffer.clear().limit(chunk);
                         readFully(source, buffer, from, "the snapshot file");
                         buffer.flip();
+                        checksum.update(buffer.duplicate());
                         while (buffer.hasRemaining()) {
                             at += target.write(buffer, at);
                         }
