@@ -15,6 +15,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a snapshot depends on in the host it was taken on ({@link Snapshot#hostIdentity}): a clone
@@ -34,13 +36,28 @@ record HostIdentity(String description, String digest) {
 
     private static final Path OS_RELEASE = Path.of("/proc/sys/kernel/osrelease");
 
+    /** The identities asked for so far, by device: none of the facts changes while the JVM runs. */
+    private static final Map<Path, HostIdentity> KNOWN = new ConcurrentHashMap<>();
+
+    /**
+     * This host's identity for a KVM device, asked once per JVM and device ({@link #ask}): a
+     * template's cache key, its save and its load each need it, and asking opens the device and a
+     * VM (about 0.1 s in the nested VM). A failure is not remembered.
+     *
+     * @throws KvmUnavailableException when KVM cannot be used
+     * @throws MachineException if an ioctl fails or the kernel release cannot be read
+     */
+    static HostIdentity of(Path kvmDevice) {
+        return KNOWN.computeIfAbsent(kvmDevice.toAbsolutePath().normalize(), HostIdentity::ask);
+    }
+
     /**
      * Asks this host: reads the kernel release, opens the KVM device and a VM, asks them, closes them.
      *
      * @throws KvmUnavailableException when KVM cannot be used
      * @throws MachineException if an ioctl fails or the kernel release cannot be read
      */
-    static HostIdentity of(Path kvmDevice) {
+    private static HostIdentity ask(Path kvmDevice) {
         String release;
         try {
             release = Files.readString(OS_RELEASE).strip();

@@ -201,7 +201,8 @@ public final class Snapshot implements AutoCloseable {
      * offers a guest and a snapshot (the CPUID a vCPU gets from {@code KVM_GET_SUPPORTED_CPUID},
      * the TSC-deadline timer, the MSRs saved, the state ioctls of {@link #unsupportedState()}), and
      * this build of the engine (the SHA-256 of its classes). A file is loaded only where this is
-     * the same. Opens the device and a VM for the questions, then closes them.
+     * the same. The first call for a device in this JVM opens it and a VM for the questions, then
+     * closes them; later calls give the same answer without asking again.
      *
      * @param kvmDevice the KVM device node, usually {@link MachineConfig#DEFAULT_KVM_DEVICE}
      * @return a short digest, 16 lower-case hex digits, for names of files
