@@ -39,8 +39,9 @@ import java.util.stream.Stream;
  * producer holds it across checking, producing and recording). An entry's files are written with
  * {@link AtomicFiles} and its record last, so a reader without the lock sees a complete entry or
  * none; an entry without an intact record is only ever replaced under the lock, so no process
- * deletes an entry another one has just stored. A file whose size and mtime match its record is
- * trusted; otherwise it is hashed and compared with the recorded SHA-256.
+ * deletes an entry another one has just stored. A file whose size and mtime match its record, and
+ * whose record was written in a later clock tick than that mtime, is trusted; otherwise it is
+ * hashed and compared with the recorded SHA-256.
  *
  * <p>Internal API, shared by the {@code kernels} packages; it may change without notice.
  */
@@ -398,7 +399,7 @@ public final class CacheEntries {
 
     /**
      * Reads an entry and checks that its file matches the recorded size and, unless its mtime is
-     * still the recorded one, the recorded SHA-256.
+     * still the recorded one and older than the record, the recorded SHA-256.
      *
      * @param dir the version directory
      * @return the entry, or empty when it is missing, unreadable or does not match its record
@@ -426,13 +427,20 @@ public final class CacheEntries {
                 return Optional.empty();
             }
             // Hashing costs seconds in a slow emulated VM; a file untouched since it was stored (same
-            // size and mtime as recorded) is trusted, anything else is hashed and compared.
-            String mtime = Long.toString(Files.getLastModifiedTime(file).toMillis());
-            if (!mtime.equals(record.get("mtime"))) {
+            // size and mtime as recorded) is trusted, anything else is hashed and compared. File
+            // times tick coarsely (a jiffy on Linux), so a change in the tick the file was recorded
+            // in keeps its mtime: as git does with its index ("racy git"), the mtime is trusted only
+            // if the record was written in a later tick than the file's mtime.
+            long modified = Files.getLastModifiedTime(file).toMillis();
+            String mtime = Long.toString(modified);
+            boolean untouched = mtime.equals(record.get("mtime"))
+                    && modified < Files.getLastModifiedTime(recordFile).toMillis();
+            if (!untouched) {
                 if (!sha256(file).equals(record.get("sha256"))) {
                     return Optional.empty();
                 }
-                // Intact but touched (or recorded before mtimes were): remember the new mtime.
+                // Intact but touched, recorded in its own tick, or recorded before mtimes were:
+                // record the mtime again (a later record makes the next lookup trust it).
                 record.put("mtime", mtime);
                 rewriteRecord(recordFile, record);
             }

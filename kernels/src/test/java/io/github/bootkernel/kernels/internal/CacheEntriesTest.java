@@ -72,6 +72,26 @@ class CacheEntriesTest {
     }
 
     @Test
+    void aChangeInTheClockTickTheFileWasRecordedInIsFoundByItsHash() throws Exception {
+        CacheEntries entries = new CacheEntries(cacheRoot, "thing");
+        CacheEntries.Entry entry = entries.store("1", Files.write(cacheRoot.resolve("s"), new byte[] {1}),
+                "f", Map.of());
+        FileTime recorded = FileTime.fromMillis(Long.parseLong(entry.get("mtime")));
+        // A change within the same tick keeps the size and the mtime; so was the record written.
+        Files.write(entry.file(), new byte[] {2});
+        Files.setLastModifiedTime(entry.file(), recorded);
+        Files.setLastModifiedTime(entry.dir().resolve("record.properties"), recorded);
+
+        assertThat(entries.at("1")).isEmpty();
+
+        // Intact, recorded in its own tick: hashed and found.
+        Files.write(entry.file(), new byte[] {1});
+        Files.setLastModifiedTime(entry.file(), recorded);
+        Files.setLastModifiedTime(entry.dir().resolve("record.properties"), recorded);
+        assertThat(entries.at("1")).hasValueSatisfying(e -> assertThat(e.file()).hasBinaryContent(new byte[] {1}));
+    }
+
+    @Test
     void storesSideFilesAndKeepsAVersionThatDiffersFromTheKey() throws Exception {
         CacheEntries entries = new CacheEntries(cacheRoot, "built");
         Path image = Files.write(cacheRoot.resolve("image"), new byte[] {7, 7});
