@@ -13,15 +13,17 @@
  *     reads later (/dev/rtc0, /proc/timer_list, /proc/interrupts, /dev/kmsg,
  *     /proc/sysrq-trigger) is opened before the first wake-up; procfs, devtmpfs and the
  *     console are not 9p (nested-kvm/run mounts proc, sysfs and devtmpfs inside the chroot);
- *   - it wakes up through the CMOS RTC alarm (RTC_WKALM_SET, then a blocking read of
- *     /dev/rtc0). On Debian's 6.1 kernel in L1 ("rtc_cmos 00:04: ... hpet irqs") that alarm is
+ *   - it wakes up through the CMOS RTC alarm (RTC_WKALM_SET, then ppoll without a timeout and
+ *     read of /dev/rtc0). On Debian's 6.1 kernel in L1 ("rtc_cmos 00:04: ... hpet irqs") that alarm is
  *     emulated by HPET channel 1 on IRQ 8 (arch/x86/kernel/hpet.c, CONFIG_HPET_EMULATE_RTC):
  *     hpet_rtc_interrupt() re-arms the HPET comparator itself and compares the CMOS time with
  *     the alarm; a match goes cmos_interrupt() -> rtc_update_irq() -> schedule_work() ->
- *     rtc_timer_do_work() -> rtc_handle_legacy_irq() -> wake_up_interruptible(), and
- *     rtc_dev_read() waits with schedule() and no timeout. No hrtimer, no timer_list and no
- *     LAPIC on that path (the RTC *periodic* interrupt, RTC_PIE_ON, is an hrtimer: not used);
- *     its cost is 64 HPET interrupts a second while an alarm is set (DEFAULT_RTC_INT_FREQ);
+ *     rtc_timer_do_work() (a kworker) -> rtc_handle_legacy_irq() -> wake_up_interruptible(),
+ *     and poll without a timeout waits with schedule() alone. No hrtimer, no timer_list and no
+ *     LAPIC on that path (the RTC *periodic* interrupt, RTC_PIE_ON, is an hrtimer: not used;
+ *     /dev/hpet would be hrtimer-free too, but in L1 its free channel gets no IRQ: HPET_IE_ON
+ *     fails with EIO). The cost: 64 HPET interrupts a second (DEFAULT_RTC_INT_FREQ) for as long
+ *     as an alarm is set, which is always;
  *   - its output is its stdout, which inside L1 is /dev/console (the serial port), not 9p; the
  *     start line names what fd 1 is.
  *
@@ -41,15 +43,17 @@
  *      from /dev/kmsg.
  * A recovery of either is reported too. Kernel messages of level err (3) are relayed as they
  * appear (L1 boots with loglevel=3, which shows only levels 0-2: the hung-task warning is err),
- * with the task dump that follows a hung-task warning; warnings (4) are kept and shown with a
- * stall report.
+ * with the task dump that follows a hung-task warning, but not KVM's "kvm [pid]: ..." (an L2
+ * guest's ignored MSR and the like); warnings (4) are kept and shown with a stall report.
  *
  * In normal operation it prints one start line and nothing else, and it ends with its parent
- * (PR_SET_PDEATHSIG, and a getppid() check on each wake-up).
+ * (PR_SET_PDEATHSIG with SIGTERM, on which it turns the alarm off; and a getppid() check on
+ * each wake-up).
  *
  * Build (on the host, never in L1): .ci/build-l1-watch. Start in L1: .ci/with-l1-watch.
  * Options for tests: --debug prints each wake-up; --probe names a path whose open may block (a
- * FIFO with no writer simulates a 9p stall); --simulate-timer-stall START,LENGTH ignores the
+ * FIFO with no writer simulates a 9p stall; not on 9p, whose server in QEMU refuses to open
+ * special files); --simulate-timer-stall START,LENGTH ignores the
  * periodic timerfd for LENGTH seconds from START seconds after the start (a real lost
  * interrupt cannot be made on purpose).
  */
@@ -251,6 +255,18 @@ static int relayed;              /* kernel lines relayed so far */
 static int follow;               /* records still to relay after a hung-task warning */
 static char recent[RECENT][240]; /* the last warnings (level 4) and errors, for a stall report */
 static int recent_next, recent_count;
+static unsigned long rtc_emulation_notes; /* "hpet: Lost N RTC interrupts", not kept */
+
+/*
+ * The HPET's RTC emulation warns whenever its 64 Hz interrupt came later than the next one was
+ * due (hpet_rtc_timer_reinit), which under QEMU's TCG happens every few seconds while an alarm is
+ * set, that is, while this program runs. Those are counted, not kept or relayed.
+ */
+static bool rtc_emulation_note(const char *body)
+{
+	return (strstr(body, "hpet: Lost ") && strstr(body, " RTC interrupts")) ||
+	       strstr(body, "hpet_rtc_timer_reinit: ");
+}
 
 static void relay(const char *text)
 {
@@ -284,6 +300,10 @@ static void drain_kmsg(bool all)
 			usec = strtoull(f + 1, NULL, 10);
 		char *body = semi + 1;
 		body[strcspn(body, "\n")] = '\0';
+		if (rtc_emulation_note(body)) {
+			rtc_emulation_notes++;
+			continue;
+		}
 		snprintf(text, sizeof text, "<%d>[%5llu.%06llu] %s", level, usec / 1000000, usec % 1000000,
 			 body);
 		if (level <= 4) {
@@ -296,8 +316,8 @@ static void drain_kmsg(bool all)
 			relay(text);
 			if (follow > 0)
 				follow--;
-		} else if (level == 3) {
-			relay(text);
+		} else if (level == 3 && !starts(body, "kvm [")) {
+			relay(text); /* KVM's own (kvm_pr_unimpl: an L2 guest's ignored MSR...) are expected */
 		}
 		if (level <= 3 && strstr(body, "blocked for more than"))
 			follow = 40; /* the task's stack follows at level 6 */
@@ -306,9 +326,8 @@ static void drain_kmsg(bool all)
 
 static void show_recent_kmsg(void)
 {
-	if (recent_count == 0)
-		return;
-	say("kernel warnings and errors since the start (last %d):", recent_count);
+	say("kernel warnings and errors since the start: %d shown (the last), besides %lu of the HPET's "
+	    "RTC emulation (\"hpet: Lost N RTC interrupts\")", recent_count, rtc_emulation_notes);
 	for (int i = 0; i < recent_count; i++)
 		say("  %s", recent[(recent_next - recent_count + i + RECENT) % RECENT]);
 }
@@ -350,6 +369,12 @@ static void *probe_main(void *unused)
 /* ---- RTC alarm ---- */
 
 static int rtc_fd = -1;
+static volatile sig_atomic_t stop_signal; /* SIGTERM (also the parent's death) or SIGINT */
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
 
 /* Arms the alarm `seconds` from the RTC's present time (the RTC keeps UTC in L1). */
 static void arm_rtc_alarm(int seconds, struct rtc_time *now_out)
@@ -376,12 +401,29 @@ static void arm_rtc_alarm(int seconds, struct rtc_time *now_out)
 		*now_out = now;
 }
 
-/* Blocks until the alarm's interrupt; returns the rtc-dev data word (RTC_AF etc.). */
-static unsigned long wait_rtc_alarm(void)
+/*
+ * Blocks until the alarm's interrupt; returns the rtc-dev data word (RTC_AF etc.). SIGTERM and
+ * SIGINT are blocked except inside ppoll (no timeout: plain schedule(), no hrtimer), so one that
+ * comes at any time ends the wait: it turns the alarm off (rtc-dev's release leaves it set, and
+ * the HPET's 64 Hz RTC emulation would run until it fired) and exits.
+ */
+static unsigned long wait_rtc_alarm(const sigset_t *waiting_mask)
 {
 	unsigned long data;
 	for (;;) {
-		ssize_t n = read(rtc_fd, &data, sizeof data);
+		struct pollfd pfd = { .fd = rtc_fd, .events = POLLIN };
+		int r = ppoll(&pfd, 1, NULL, waiting_mask);
+		if (stop_signal) {
+			ioctl(rtc_fd, RTC_AIE_OFF, 0);
+			if (opt.debug)
+				say("signal %d (the parent ended?); alarm off, exiting", (int)stop_signal);
+			exit(0);
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			die("ppoll of the RTC", errno);
+		ssize_t n = read(rtc_fd, &data, sizeof data); /* returns at once: data is there */
 		if (n == (ssize_t)sizeof data)
 			return data;
 		if (n < 0 && errno == EINTR)
@@ -483,41 +525,193 @@ static void describe_stdout(char *out, size_t size)
 		snprintf(out, size, "mode 0%o", (unsigned)st.st_mode);
 }
 
-int main(int argc, char **argv)
-{
-	parse_options(argc, argv);
+/* What the wake-ups compare; the file descriptors are all opened before the first. */
+struct watch {
+	int tick_fd, kick_fd, timer_list_fd, interrupts_fd, sysrq_fd;
+	pid_t parent;
+	double start, last_wake;
+	double tick_armed;       /* when the periodic timerfd was last read, which re-arms it */
+	bool timer_stalled;
+	double timer_stall_seen;
+	double probe_asked_at;
+	bool probe_stalled;
+	int last_probe_errno;
+	unsigned long wakes;
+};
 
-	pid_t parent = opt.parent ? opt.parent : getppid();
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+static bool simulating_timer_stall(const struct watch *w, double now)
+{
+	double since = now - w->start;
+	return opt.sim_start >= 0 && since >= opt.sim_start && since < opt.sim_start + opt.sim_length;
+}
+
+static void dump_timer_list(const struct watch *w, const char *title)
+{
+	struct timer_list_state tls = { .clock = "", .in_first = false };
+	dump_lines(w->timer_list_fd, title, timer_list_line, &tls);
+}
+
+/*
+ * The kick: a timerfd at CLOCK_MONOTONIC 1 ns, TFD_TIMER_ABSTIME. In 6.1, hrtimer_start() of a
+ * timer that becomes the first of its base calls hrtimer_reprogram(), which programs the device
+ * if the expiry is before cpu_base->expires_next (1 ns is before any), unless hang_detected is
+ * set; tick_program_event(expires, force = 1) -> clockevents_program_event() computes a negative
+ * delta and, forced, clockevents_program_min_delta() (which counts dev->retries) programs the
+ * device's minimum delta: one interrupt, in which hrtimer_interrupt() runs every expired timer
+ * and reprograms for the next. Then up to a second is busy-polled (poll with timeout 0 and
+ * sched_yield: no timer) for the kick timer and the periodic one.
+ */
+static void kick(struct watch *w, bool simulated)
+{
+	uint64_t discard;
+	while (read(w->kick_fd, &discard, sizeof discard) > 0) {}
+	struct itimerspec past = { .it_value = { 0, 1 } }; /* 1 ns; 0 would disarm */
+	double kicked = mono_now();
+	if (timerfd_settime(w->kick_fd, TFD_TIMER_ABSTIME, &past, NULL) < 0)
+		die("timerfd_settime of the kick", errno);
+	double kick_fired = -1, tick_fired = -1;
+	while (mono_now() - kicked < KICK_WAIT_SECONDS && (kick_fired < 0 || tick_fired < 0)) {
+		struct pollfd fds[2] = { { .fd = w->kick_fd, .events = POLLIN },
+					 { .fd = w->tick_fd, .events = POLLIN } };
+		if (poll(fds, 2, 0) > 0) {
+			if ((fds[0].revents & POLLIN) && kick_fired < 0)
+				kick_fired = mono_now() - kicked;
+			if ((fds[1].revents & POLLIN) && tick_fired < 0 && !simulated)
+				tick_fired = mono_now() - kicked;
+		}
+		sched_yield();
+	}
+	while (read(w->kick_fd, &discard, sizeof discard) > 0) {}
+	char k[48], t[64];
+	if (kick_fired >= 0)
+		snprintf(k, sizeof k, "fired after %.3f ms", kick_fired * 1e3);
+	else
+		snprintf(k, sizeof k, "did not fire within %.0f s", KICK_WAIT_SECONDS);
+	if (tick_fired >= 0)
+		snprintf(t, sizeof t, "fired after %.3f ms", tick_fired * 1e3);
+	else
+		snprintf(t, sizeof t, "did not fire within %.0f s%s", KICK_WAIT_SECONDS,
+			 simulated ? " (simulated stall: not looked at)" : "");
+	say("kick (a timerfd at CLOCK_MONOTONIC 1 ns, TFD_TIMER_ABSTIME): the kick timer %s; the "
+	    "periodic timer %s", k, t);
+	dump_timer_list(w, "/proc/timer_list after the kick");
+}
+
+/* Check 1: has the periodic timerfd fired since the last wake-up? Returns its count. */
+static uint64_t check_timer(struct watch *w, double now)
+{
+	bool simulated = simulating_timer_stall(w, now);
+	uint64_t ticks = 0;
+	if (!simulated && read(w->tick_fd, &ticks, sizeof ticks) < 0 && errno != EAGAIN)
+		die("read of the timerfd", errno);
+	double late = now - w->tick_armed - TICK_SECONDS;
+	if (ticks > 0) {
+		if (w->timer_stalled)
+			say("timer: the periodic timerfd fired again, %.0f s after it was due", late);
+		w->timer_stalled = false;
+		w->tick_armed = now;
+	} else if (!w->timer_stalled && late > opt.stall) {
+		w->timer_stalled = true;
+		w->timer_stall_seen = now;
+		say("TIMER STALL%s: my %d s timerfd (CLOCK_MONOTONIC, an hrtimer) has not fired for %.0f s, "
+		    "but the RTC alarm (HPET, IRQ 8) woke me: a lost local timer interrupt (suspect a)?",
+		    simulated ? " (simulated)" : "", TICK_SECONDS, late);
+		dump_timer_list(w, "/proc/timer_list");
+		dump_lines(w->interrupts_fd, "/proc/interrupts", interrupts_line, NULL);
+		show_recent_kmsg();
+		kick(w, simulated);
+	} else if (w->timer_stalled && opt.debug) {
+		say("timer: still stalled, %.0f s since it was seen", now - w->timer_stall_seen);
+	}
+	return ticks;
+}
+
+/* Check 2: has the last 9p probe returned? If so, asks for the next. Returns whether it had. */
+static bool check_probe(struct watch *w, double now)
+{
+	pthread_mutex_lock(&probe_lock);
+	bool answered = probe_done == probe_requested;
+	int perr = probe_errno;
+	if (answered) {
+		probe_requested++;
+		pthread_cond_signal(&probe_asked);
+	}
+	pthread_mutex_unlock(&probe_lock);
+
+	if (answered) {
+		if (w->probe_stalled)
+			say("9p: the probe returned after %.0f s", now - w->probe_asked_at);
+		w->probe_stalled = false;
+		if (perr && perr != w->last_probe_errno)
+			say("9p: the probe of %s failed: %s (it still counts as an answer)", opt.probe_path,
+			    err_text(perr));
+		w->last_probe_errno = perr;
+		w->probe_asked_at = now;
+	} else if (!w->probe_stalled && now - w->probe_asked_at > opt.stall) {
+		w->probe_stalled = true;
+		say("9P STALL: the probe (open+fstat of %s) has not returned for %.0f s, but the RTC alarm "
+		    "woke me: a lost virtio-9p completion (suspect b)?", opt.probe_path,
+		    now - w->probe_asked_at);
+		dump_lines(w->interrupts_fd, "/proc/interrupts", interrupts_line, NULL);
+		show_recent_kmsg();
+		if (w->sysrq_fd >= 0 && kmsg_fd >= 0) {
+			/* Tasks in D state (9p waits are killable, so they show); output at level 6. */
+			say("blocked tasks (sysrq w, from /dev/kmsg):");
+			drain_kmsg(false);
+			if (write(w->sysrq_fd, "w", 1) != 1)
+				say("  (write of /proc/sysrq-trigger: %s)", err_text(errno));
+			drain_kmsg(true);
+		}
+	}
+	return answered;
+}
+
+/* Opens and starts everything; after this, only the probe thread touches 9p. */
+static void start(struct watch *w, sigset_t *waiting_mask)
+{
+	/* Blocked but while waiting for the RTC (wait_rtc_alarm); the probe thread inherits it. */
+	struct sigaction stop = { .sa_handler = on_stop };
+	sigemptyset(&stop.sa_mask);
+	if (sigaction(SIGTERM, &stop, NULL) < 0 || sigaction(SIGINT, &stop, NULL) < 0)
+		die("sigaction", errno);
+	sigset_t stops;
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGINT);
+	sigprocmask(SIG_BLOCK, &stops, waiting_mask);
+	sigdelset(waiting_mask, SIGTERM);
+	sigdelset(waiting_mask, SIGINT);
+
+	w->parent = opt.parent ? opt.parent : getppid();
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
 		die("prctl(PR_SET_PDEATHSIG)", errno);
-	if (getppid() != parent) {
-		say("parent %d is gone already (my parent is %d); not starting", (int)parent,
+	if (getppid() != w->parent) {
+		say("--parent %d is not my parent (%d): it has ended already? Not starting", (int)w->parent,
 		    (int)getppid());
-		return 0;
+		exit(0);
 	}
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
 		die("mlockall", errno);
 
-	/* Everything opened now; later only the probe thread touches 9p. */
 	rtc_fd = open(opt.rtc_path, O_RDONLY | O_CLOEXEC);
 	if (rtc_fd < 0)
 		die(opt.rtc_path, errno); /* EBUSY: another process holds it (rtc-dev is exclusive) */
 	struct stat probe_st;
 	if (stat(opt.probe_path, &probe_st) < 0)
 		die(opt.probe_path, errno);
-	int timer_list_fd = open_or_note("/proc/timer_list", O_RDONLY);
-	int interrupts_fd = open_or_note("/proc/interrupts", O_RDONLY);
-	int sysrq_fd = open_or_note("/proc/sysrq-trigger", O_WRONLY);
+	w->timer_list_fd = open_or_note("/proc/timer_list", O_RDONLY);
+	w->interrupts_fd = open_or_note("/proc/interrupts", O_RDONLY);
+	w->sysrq_fd = open_or_note("/proc/sysrq-trigger", O_WRONLY);
 	kmsg_fd = open_or_note("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	if (kmsg_fd >= 0)
 		lseek(kmsg_fd, 0, SEEK_END); /* only what comes after the start */
 
-	int tick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	int kick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (tick_fd < 0 || kick_fd < 0)
+	w->tick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	w->kick_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (w->tick_fd < 0 || w->kick_fd < 0)
 		die("timerfd_create", errno);
 	struct itimerspec every = { .it_interval = { TICK_SECONDS, 0 }, .it_value = { TICK_SECONDS, 0 } };
-	if (timerfd_settime(tick_fd, 0, &every, NULL) < 0)
+	if (timerfd_settime(w->tick_fd, 0, &every, NULL) < 0)
 		die("timerfd_settime", errno);
 
 	pthread_attr_t attr;
@@ -529,144 +723,47 @@ int main(int argc, char **argv)
 		die("pthread_create", e);
 	pthread_attr_destroy(&attr);
 
+	w->start = w->last_wake = w->tick_armed = w->probe_asked_at = mono_now();
 	char out[96];
 	describe_stdout(out, sizeof out);
 	say("watching (pid %d, parent %d): RTC alarm every %d s from %s; a stall is %d s without the "
-	    "%d s timerfd or the 9p probe (open+fstat of %s); output to %s",
-	    (int)getpid(), (int)parent, opt.interval, opt.rtc_path, opt.stall, TICK_SECONDS,
-	    opt.probe_path, out);
+	    "%d s timerfd or the 9p probe (open+fstat of %s); output to %s", (int)getpid(),
+	    (int)w->parent, opt.interval, opt.rtc_path, opt.stall, TICK_SECONDS, opt.probe_path, out);
 	if (opt.sim_start >= 0)
 		say("simulating a timer stall: the periodic timerfd is ignored from %d s to %d s",
 		    opt.sim_start, opt.sim_start + opt.sim_length);
+}
 
-	double start = mono_now(), last_wake = start;
-	double tick_armed = start;       /* when the periodic timerfd was last read (re-armed) */
-	bool timer_stalled = false;
-	double timer_stall_seen = 0;
-	double probe_asked_at = start;
-	bool probe_stalled = false;
-	int last_probe_errno = 0;
-	unsigned long wakes = 0;
-
+int main(int argc, char **argv)
+{
+	parse_options(argc, argv);
+	struct watch w = { .timer_stalled = false };
+	sigset_t waiting_mask;
+	start(&w, &waiting_mask);
 	for (;;) {
-		struct rtc_time rtc_now;
-		arm_rtc_alarm(opt.interval, &rtc_now);
-		unsigned long data = wait_rtc_alarm();
+		struct rtc_time armed_at;
+		arm_rtc_alarm(opt.interval, &armed_at);
+		unsigned long data = wait_rtc_alarm(&waiting_mask);
 		double now = mono_now();
-		wakes++;
-
-		if (getppid() != parent) {
+		w.wakes++;
+		if (getppid() != w.parent) {
 			if (opt.debug)
-				say("parent %d ended; exiting", (int)parent);
+				say("parent %d ended; exiting", (int)w.parent);
 			return 0;
 		}
 		drain_kmsg(false);
-		if (now - last_wake > 3.0 * opt.interval + 2)
+		if (now - w.last_wake > 3.0 * opt.interval + 2)
 			say("the RTC alarm set for %d s woke me after %.0f s: was all of L1 stopped?",
-			    opt.interval, now - last_wake);
-
-		/* 1. the periodic timerfd */
-		double since = now - start;
-		bool simulated = opt.sim_start >= 0 && since >= opt.sim_start &&
-				 since < opt.sim_start + opt.sim_length;
-		uint64_t ticks = 0;
-		if (!simulated && read(tick_fd, &ticks, sizeof ticks) < 0 && errno != EAGAIN)
-			die("read of the timerfd", errno);
-		if (ticks > 0) {
-			if (timer_stalled)
-				say("timer: the periodic timerfd fired again, %.0f s after it was due",
-				    now - tick_armed - TICK_SECONDS);
-			timer_stalled = false;
-			tick_armed = now;
-		} else if (now - tick_armed - TICK_SECONDS > opt.stall && !timer_stalled) {
-			timer_stalled = true;
-			timer_stall_seen = now;
-			say("TIMER STALL%s: my %d s timerfd (CLOCK_MONOTONIC, an hrtimer) has not fired for "
-			    "%.0f s, but the RTC alarm (HPET, IRQ 8) woke me: a lost local timer interrupt "
-			    "(suspect a)?", simulated ? " (simulated)" : "", TICK_SECONDS,
-			    now - tick_armed - TICK_SECONDS);
-			struct timer_list_state tls = { .clock = "", .in_first = false };
-			dump_lines(timer_list_fd, "/proc/timer_list", timer_list_line, &tls);
-			dump_lines(interrupts_fd, "/proc/interrupts", interrupts_line, NULL);
-			show_recent_kmsg();
-
-			/* The kick: an absolute expiry before any expires_next forces a reprogram. */
-			uint64_t discard;
-			while (read(kick_fd, &discard, sizeof discard) > 0) {}
-			struct itimerspec past = { .it_value = { 0, 1 } }; /* 1 ns; 0 would disarm */
-			double kicked = mono_now();
-			if (timerfd_settime(kick_fd, TFD_TIMER_ABSTIME, &past, NULL) < 0)
-				die("timerfd_settime of the kick", errno);
-			double kick_fired = -1, tick_fired = -1;
-			while (mono_now() - kicked < KICK_WAIT_SECONDS && (kick_fired < 0 || tick_fired < 0)) {
-				struct pollfd fds[2] = { { .fd = kick_fd, .events = POLLIN },
-							 { .fd = tick_fd, .events = POLLIN } };
-				if (poll(fds, 2, 0) > 0) { /* timeout 0: no timer */
-					if ((fds[0].revents & POLLIN) && kick_fired < 0)
-						kick_fired = mono_now() - kicked;
-					if ((fds[1].revents & POLLIN) && tick_fired < 0 && !simulated)
-						tick_fired = mono_now() - kicked;
-				}
-				sched_yield();
-			}
-			while (read(kick_fd, &discard, sizeof discard) > 0) {}
-			char k[48], t[64];
-			if (kick_fired >= 0)
-				snprintf(k, sizeof k, "fired after %.3f ms", kick_fired * 1e3);
-			else
-				snprintf(k, sizeof k, "did not fire within %.0f s", KICK_WAIT_SECONDS);
-			if (tick_fired >= 0)
-				snprintf(t, sizeof t, "fired after %.3f ms", tick_fired * 1e3);
-			else
-				snprintf(t, sizeof t, "did not fire within %.0f s%s", KICK_WAIT_SECONDS,
-					 simulated ? " (simulated: not looked at)" : "");
-			say("kick (a timerfd at CLOCK_MONOTONIC 1 ns, TFD_TIMER_ABSTIME): the kick timer %s; "
-			    "the periodic timer %s", k, t);
-			dump_lines(timer_list_fd, "/proc/timer_list after the kick", timer_list_line,
-				   &(struct timer_list_state){ .clock = "", .in_first = false });
-		} else if (timer_stalled && opt.debug) {
-			say("timer: still stalled, %.0f s since it was seen", now - timer_stall_seen);
-		}
-
-		/* 2. the 9p probe */
-		pthread_mutex_lock(&probe_lock);
-		bool idle = probe_done == probe_requested;
-		int perr = probe_errno;
-		if (idle) {
-			if (probe_stalled)
-				say("9p: the probe returned after %.0f s", now - probe_asked_at);
-			probe_stalled = false;
-			if (perr && perr != last_probe_errno)
-				say("9p: the probe of %s failed: %s (it still counts as an answer)",
-				    opt.probe_path, err_text(perr));
-			last_probe_errno = perr;
-			probe_requested++;
-			probe_asked_at = now;
-			pthread_cond_signal(&probe_asked);
-		}
-		pthread_mutex_unlock(&probe_lock);
-		if (!idle && !probe_stalled && now - probe_asked_at > opt.stall) {
-			probe_stalled = true;
-			say("9P STALL: the probe (open+fstat of %s on L1's root file system) has not returned "
-			    "for %.0f s: a lost virtio-9p completion (suspect b)?", opt.probe_path,
-			    now - probe_asked_at);
-			dump_lines(interrupts_fd, "/proc/interrupts", interrupts_line, NULL);
-			show_recent_kmsg();
-			if (sysrq_fd >= 0 && kmsg_fd >= 0) {
-				say("blocked tasks (sysrq w, from /dev/kmsg):");
-				drain_kmsg(false);
-				if (write(sysrq_fd, "w", 1) != 1)
-					say("  (write of /proc/sysrq-trigger: %s)", err_text(errno));
-				drain_kmsg(true);
-			}
-		}
-
+			    opt.interval, now - w.last_wake);
+		uint64_t ticks = check_timer(&w, now);
+		bool answered = check_probe(&w, now);
 		if (opt.debug)
 			say("wake %lu: alarm set at RTC %02d:%02d:%02d, data 0x%lx; %.1f s since the start, "
-			    "%.1f s since the last wake-up; timerfd %llu%s; probe %s", wakes, rtc_now.tm_hour,
-			    rtc_now.tm_min, rtc_now.tm_sec, data, now - start, now - last_wake,
-			    (unsigned long long)ticks, simulated ? " (simulated stall: not read)" : "",
-			    idle ? "answered" : "pending");
-		last_wake = now;
+			    "%.1f s since the last wake-up; timerfd %llu%s; probe %s", w.wakes,
+			    armed_at.tm_hour, armed_at.tm_min, armed_at.tm_sec, data, now - w.start,
+			    now - w.last_wake, (unsigned long long)ticks,
+			    simulating_timer_stall(&w, now) ? " (simulated stall: not read)" : "",
+			    answered ? "answered" : "pending");
+		w.last_wake = now;
 	}
 }
