@@ -253,6 +253,15 @@ static bool interrupts_line(const char *l, void *p)
 static int kmsg_fd = -1;
 static int relayed;              /* kernel lines relayed so far */
 static int follow;               /* records still to relay after a hung-task warning */
+/*
+ * While a reported stall lasts, at most STALL_RELAY_LIMIT kernel lines are relayed (about one
+ * hung-task report with its stack), besides the sysrq dump of the report itself: the hung-task
+ * detector warns every 120 s, up to 10 times, and lines that kept coming would keep the step's
+ * silence limit (.ci/watch-silence) from ending a frozen try.
+ */
+#define STALL_RELAY_LIMIT 40
+static bool stall_reported;
+static int stall_relayed;
 static char recent[RECENT][240]; /* the last warnings (level 4) and errors, for a stall report */
 static int recent_next, recent_count;
 static unsigned long rtc_emulation_notes; /* "hpet: Lost N RTC interrupts", not kept */
@@ -268,8 +277,10 @@ static bool rtc_emulation_note(const char *body)
 	       strstr(body, "hpet_rtc_timer_reinit: ");
 }
 
-static void relay(const char *text)
+static void relay(const char *text, bool dump)
 {
+	if (stall_reported && !dump && stall_relayed++ >= STALL_RELAY_LIMIT)
+		return;
 	if (relayed < RELAY_LIMIT)
 		say("kernel: %s", text);
 	else if (relayed == RELAY_LIMIT)
@@ -313,11 +324,11 @@ static void drain_kmsg(bool all)
 				recent_count++;
 		}
 		if (all || follow > 0) {
-			relay(text);
+			relay(text, all);
 			if (follow > 0)
 				follow--;
 		} else if (level == 3 && !starts(body, "kvm [")) {
-			relay(text); /* KVM's own (kvm_pr_unimpl: an L2 guest's ignored MSR...) are expected */
+			relay(text, false); /* not KVM's (kvm_pr_unimpl: an L2 guest's ignored MSR...) */
 		}
 		if (level <= 3 && strstr(body, "blocked for more than"))
 			follow = 40; /* the task's stack follows at level 6 */
@@ -757,6 +768,9 @@ int main(int argc, char **argv)
 			    opt.interval, now - w.last_wake);
 		uint64_t ticks = check_timer(&w, now);
 		bool answered = check_probe(&w, now);
+		stall_reported = w.timer_stalled || w.probe_stalled;
+		if (!stall_reported)
+			stall_relayed = 0;
 		if (opt.debug)
 			say("wake %lu: alarm set at RTC %02d:%02d:%02d, data 0x%lx; %.1f s since the start, "
 			    "%.1f s since the last wake-up; timerfd %llu%s; probe %s", w.wakes,
