@@ -53,9 +53,13 @@
  * Build (on the host, never in L1): .ci/build-l1-watch. Start in L1: .ci/with-l1-watch.
  * Options for tests: --debug prints each wake-up; --probe names a path whose open may block (a
  * FIFO with no writer simulates a 9p stall; not on 9p, whose server in QEMU refuses to open
- * special files); --simulate-timer-stall START,LENGTH ignores the
- * periodic timerfd for LENGTH seconds from START seconds after the start (a real lost
- * interrupt cannot be made on purpose).
+ * special files); --simulate-timer-stall START,LENGTH ignores the periodic timerfd for LENGTH
+ * seconds from START seconds after the start. A real lost timer interrupt needs a debugger:
+ * on 2026-11-30, L1 booted by hand with nokaslr and QEMU's gdbstub, gdb made one call of
+ * lapic_next_event() return without writing TMICT. Every timer stopped for good (expires_next
+ * and the lapic's next_event stayed at 14.1 s while "now" passed 25 s; LOC and jiffies froze; a
+ * sleep 1 loop stopped), this watcher reported the stall 8 s late (its RTC alarms went on), and
+ * the kick fired after 48 ms: the periodic timer fired with it and the sleep loop went on.
  */
 #define _GNU_SOURCE
 #include <errno.h>
