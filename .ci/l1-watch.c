@@ -484,7 +484,7 @@ static void parse_options(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "P:i:s:p:r:dT:", longs, NULL)) != -1) {
 		switch (c) {
 		case 'P': opt.parent = parse_int("--parent", optarg, 1, 1 << 30); break;
-		/* 2 s at least: RTC_WKALM_SET refuses an alarm whose second has passed (ETIME). */
+		/* 2 s at least: the RTC counts whole seconds, so an alarm 1 s ahead may come at once. */
 		case 'i': opt.interval = parse_int("--interval", optarg, 2, 3600); break;
 		case 's': opt.stall = parse_int("--stall", optarg, 2, 86400); break;
 		case 'p': opt.probe_path = optarg; break;
