@@ -123,6 +123,15 @@ final class CoalescedPio implements AutoCloseable {
         throw new IllegalArgumentException("system property " + PROPERTY + " must be true or false, got '" + value + "'");
     }
 
+    /**
+     * @param port a coalesced zone's port
+     * @return whether the guest's writes to {@code port} wait in the ring, or are being handed to
+     *     their device now; never waits ({@link CoalescedRing#pending(long)})
+     */
+    boolean pending(int port) {
+        return ring.pending(port);
+    }
+
     /** @return how many writes came through the ring so far */
     long drainedCount() {
         return ring.drainedCount();

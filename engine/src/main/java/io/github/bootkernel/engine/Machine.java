@@ -184,7 +184,8 @@ public final class Machine implements AutoCloseable {
         // the boot's phases and the silence watchdog from the console's lines (consoleLine).
         this.consoleSink = ConsoleSink.create(this::consoleLine, rawOutput == NO_RAW_OUTPUT ? null : rawOutput);
         this.silence = config.silenceTimeout().map(t -> new SilenceWatch(t.toNanos(), seconds(t), this::end,
-                exit::isDone, consoleSink.console()::partialLine, System::nanoTime)).orElse(null);
+                exit::isDone, consoleSink.console()::partialLine, this::consoleBytesPending, System::nanoTime))
+                .orElse(null);
     }
 
     /**
@@ -492,6 +493,12 @@ public final class Machine implements AutoCloseable {
         for (VcpuThread v : vcpus) {
             v.kick();
         }
+    }
+
+    /** @return whether console bytes the guest wrote wait in KVM's coalesced ring; never waits */
+    private boolean consoleBytesPending() {
+        CoalescedPio c = coalesced;
+        return c != null && c.pending(Platform.COM1.ioBase());
     }
 
     /** Stops draining the coalesced ring, after a last drain: the vCPUs have stopped. */

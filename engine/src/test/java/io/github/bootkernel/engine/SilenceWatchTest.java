@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -17,8 +18,9 @@ class SilenceWatchTest {
     private final AtomicLong now = new AtomicLong(100 * SECOND);
     private final AtomicReference<String> partial = new AtomicReference<>("");
     private final List<GuestExit> ends = new ArrayList<>();
+    private final AtomicBoolean pending = new AtomicBoolean();
     private final SilenceWatch watch = new SilenceWatch(10 * SECOND, "10 s", ends::add, () -> !ends.isEmpty(),
-            partial::get, now::get);
+            partial::get, pending::get, now::get);
 
     private void print(String line) {
         watch.output();
@@ -46,6 +48,27 @@ class SilenceWatchTest {
         assertThat(watch.check()).isZero();
         assertThat(ends).containsExactly(GuestExit.of(GuestExit.Kind.SILENT,
                 "no console output for 10 s; the last line, 10.5 s ago: 'init: ready'"));
+    }
+
+    @Test
+    void consoleBytesWaitingInTheRingPostponeTheVerdictUntilTheyAreDrained() {
+        print("init: ready");
+        now.addAndGet(12 * SECOND);
+        pending.set(true);
+        assertThat(watch.check()).as("bytes wait in the ring").isEqualTo(SilenceWatch.PENDING_RECHECK_MILLIS * 1_000_000);
+        now.addAndGet(SECOND);
+        assertThat(watch.check()).as("they still wait").isEqualTo(SilenceWatch.PENDING_RECHECK_MILLIS * 1_000_000);
+        assertThat(ends).isEmpty();
+
+        watch.output(); // the drain delivered them
+        partial.set("/ # ");
+        pending.set(false);
+        now.addAndGet(3 * SECOND);
+        assertThat(watch.check()).as("the count starts at the drain").isEqualTo(7 * SECOND);
+        now.addAndGet(7 * SECOND);
+        assertThat(watch.check()).isZero();
+        assertThat(ends).extracting(GuestExit::detail).containsExactly("no console output for 10 s; the last line,"
+                + " 23.0 s ago: 'init: ready'; after it, unterminated, 10.0 s ago: '/ # '");
     }
 
     @Test
@@ -84,7 +107,7 @@ class SilenceWatchTest {
 
     @Test
     void theSilenceTimeMustBePositive() {
-        assertThatThrownBy(() -> new SilenceWatch(0, "0 s", ends::add, () -> false, partial::get, now::get))
+        assertThatThrownBy(() -> new SilenceWatch(0, "0 s", ends::add, () -> false, partial::get, pending::get, now::get))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

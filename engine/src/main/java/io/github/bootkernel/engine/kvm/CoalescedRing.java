@@ -3,6 +3,7 @@ package io.github.bootkernel.engine.kvm;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The reader of KVM's coalesced MMIO/PIO ring ({@code struct kvm_coalesced_mmio_ring}, KVM API
@@ -72,7 +73,7 @@ public final class CoalescedRing implements AutoCloseable {
 
     private final Page page;
     private final Sink sink;
-    private final Object lock = new Object();
+    private final ReentrantLock lock = new ReentrantLock();
     private final byte[] entry = new byte[ENTRY_SIZE];
     private final ByteBuffer entryView = ByteBuffer.wrap(entry).order(ByteOrder.nativeOrder());
     private final byte[] data = new byte[MAX_DATA];
@@ -112,7 +113,8 @@ public final class CoalescedRing implements AutoCloseable {
      * @throws IllegalStateException if the ring's indices or an entry's length are out of range
      */
     public int drain() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (closed) {
                 return 0;
             }
@@ -140,24 +142,67 @@ public final class CoalescedRing implements AutoCloseable {
                 sink.write(entryView.getInt(ENTRY_PIO) != 0, entryView.getLong(ENTRY_ADDR), data, length);
             }
             return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether a write to {@code address} waits in the ring, or a drain is handing writes over at
+     * this moment (which counts as yes: they may be to {@code address}). Never waits for the lock,
+     * so a watchdog may ask while a sink blocks. Any thread.
+     *
+     * @param address the zone's port or guest physical address, as the entries record it
+     * @return whether such a write has been recorded and not yet handed to the sink; false once
+     *     closed; true when the indices are out of range (the next drain refuses the page)
+     */
+    public boolean pending(long address) {
+        if (!lock.tryLock()) {
+            return true;
+        }
+        try {
+            if (closed) {
+                return false;
+            }
+            int first = page.getIntAcquire(FIRST);
+            int last = page.getIntAcquire(LAST);
+            if (first < 0 || first >= MAX_ENTRIES || last < 0 || last >= MAX_ENTRIES) {
+                return true;
+            }
+            for (int i = first; i != last; i = (i + 1) % MAX_ENTRIES) {
+                // SAFETY (of the page read): i < MAX_ENTRIES, so the entry lies inside the page.
+                page.read(HEADER_SIZE + i * ENTRY_SIZE, entry, ENTRY_SIZE);
+                if (entryView.getLong(ENTRY_ADDR) == address) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
         }
     }
 
     /** @return how many writes {@link #drain()} has handed over in all */
     public long drainedCount() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return drained;
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Unmaps the page; later drains do nothing. Call after a last {@link #drain()}. Idempotent. */
     @Override
     public void close() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (!closed) {
                 closed = true;
                 page.close();
             }
+        } finally {
+            lock.unlock();
         }
     }
 

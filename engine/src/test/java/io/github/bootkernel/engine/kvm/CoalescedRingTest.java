@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -135,6 +137,47 @@ class CoalescedRingTest {
     }
 
     @Test
+    void aWriteToAnAddressIsPendingUntilDrainedAndOthersDoNotCount() {
+        assertThat(ring.pending(0x3f8)).as("empty").isFalse();
+        page.record(true, 0x2f8, (byte) 'a');
+        page.record(true, 0x3f8, (byte) 'b');
+
+        assertThat(ring.pending(0x3f8)).isTrue();
+        assertThat(ring.pending(0x2f8)).isTrue();
+        assertThat(ring.pending(0x60)).isFalse();
+        ring.drain();
+        assertThat(ring.pending(0x3f8)).isFalse();
+        page.page.putInt(CoalescedRing.LAST, CoalescedRing.MAX_ENTRIES);
+        assertThat(ring.pending(0x3f8)).as("indices out of range: the next drain refuses them").isTrue();
+    }
+
+    @Test
+    void aDrainInProgressCountsAsPendingAndIsNotWaitedFor() throws Exception {
+        CountDownLatch inSink = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CoalescedRing blocking = new CoalescedRing(page, (pio, address, data, length) -> {
+            inSink.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        page.record(true, 0x3f8, (byte) 'x');
+        Thread drainer = new Thread(blocking::drain, "drainer");
+        drainer.start();
+        try {
+            assertThat(inSink.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(blocking.pending(0x60)).as("a drain is handing writes over").isTrue();
+        } finally {
+            release.countDown();
+            drainer.join(10_000);
+        }
+        assertThat(drainer.isAlive()).isFalse();
+        assertThat(blocking.pending(0x3f8)).isFalse();
+    }
+
+    @Test
     void afterCloseDrainsDoNothingAndThePageIsReleasedOnce() {
         page.record(true, 0x3f8, (byte) 'x');
         ring.close();
@@ -142,6 +185,7 @@ class CoalescedRingTest {
 
         assertThat(page.closed).isTrue();
         assertThat(ring.drain()).isZero();
+        assertThat(ring.pending(0x3f8)).isFalse();
         assertThat(writes).isEmpty();
     }
 }
