@@ -72,8 +72,8 @@ final class BusyboxImage implements Recipe {
     @Override
     public Optional<CacheEntries.Entry> cached(CacheEntries entries) {
         Inputs inputs = inputs();
-        PackMemo memo = new PackMemo(entries.root());
-        Optional<String> inputsKey = PackMemo.key(inputs.files(), packingJar.get());
+        PackMemo memo = new PackMemo(entries.root().resolve(PackMemo.DIR));
+        Optional<String> inputsKey = PackMemo.key(inputs.files(), new byte[0], packingJar.get());
         Optional<CacheEntries.Entry> remembered = inputsKey.flatMap(memo::recall).flatMap(entries::at);
         if (remembered.isPresent()) {
             return remembered;
@@ -90,8 +90,8 @@ final class BusyboxImage implements Recipe {
     public CacheEntries.Entry produce(CacheEntries entries, Consumer<String> progress, boolean refresh) {
         Inputs inputs = inputs();
         Packed packed = pack(inputs);
-        PackMemo memo = new PackMemo(entries.root());
-        Optional<String> inputsKey = PackMemo.key(inputs.files(), packingJar.get());
+        PackMemo memo = new PackMemo(entries.root().resolve(PackMemo.DIR));
+        Optional<String> inputsKey = PackMemo.key(inputs.files(), new byte[0], packingJar.get());
         Optional<CacheEntries.Entry> cached = entries.at(packed.key());
         if (cached.isPresent()) {
             inputsKey.ifPresent(key -> memo.remember(key, packed.key(), Instant.now()));

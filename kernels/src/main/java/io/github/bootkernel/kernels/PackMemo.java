@@ -8,54 +8,58 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.CodeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Which cache entry an image packed from given files went to, so that a later lookup with the same
- * files finds the entry without packing and hashing them again: one small file per set of inputs,
- * {@code <item>/.packed/<sha256 of the inputs>}, holding the entry's key.
+ * What a file made from other files came out as, so that a later call with the same inputs finds
+ * the result without reading, packing and hashing them again: one small file per set of inputs,
+ * {@code <dir>/<sha256 of the inputs>}, holding one line that names the result (an entry's key, a
+ * stored image's name).
  *
- * <p>The inputs are each file's path, size and modification time, and the packing code's: the jar
- * it was loaded from, by the same three. Code loaded from a directory (a build's
- * {@code target/classes}) has no such identity, so it gets no memo and packs every time, as does a
- * lookup whose files changed. A memo that names no intact entry is ignored; one that cannot be
- * written only costs the next lookup a pack. Writing a memo deletes those written more than
- * {@value #KEEP_DAYS} days ago (one is made again by the next pack).
+ * <p>The inputs are each file's path, size, modification and change times and inode number, any
+ * other bytes the result depends on, and the making code's jar, by the same. A file rewritten in
+ * place changes its change time even when its size and modification time are kept (as
+ * {@code cp -p} or a reproducible build keeps them). Code loaded from a directory (a build's
+ * {@code target/classes}) has no such identity, so it gets no memo and does the work every time,
+ * as does a call whose inputs changed. A memo whose result is gone is ignored by the caller; one
+ * that cannot be written only costs the next call the work. Writing a memo deletes those written
+ * more than {@value #KEEP_DAYS} days ago (one is made again by the next call that does the work).
  *
- * <p>Why: {@link BusyboxImage} packs about 3.4 MB and hashes it to know its key; in a fresh JVM
- * on a slow, emulated CPU (the nested VM of {@code docs/performance.md}) that cost the command-line
- * tool about 1.8 s of its start before the guest ran, 0.12 s on the host.
+ * <p>Why: {@link BusyboxImage} packs about 3.4 MB and hashes it to know its key, and
+ * {@link StoredImages#compose} reads and hashes the image it appends to; in a fresh JVM on a slow,
+ * emulated CPU (the nested VM of {@code docs/performance.md}) each cost the command-line tool one
+ * to four seconds of its start before the guest ran (0.05 to 0.13 s on one host CPU).
  */
 final class PackMemo {
 
-    /** The memo directory inside the item's directory; a dot name, which no entry can have. */
+    /** The memo directory of the busybox image inside its item's directory: a dot name, which no entry has. */
     static final String DIR = ".packed";
 
     /** Days after which a memo is deleted when another one is written. */
     static final int KEEP_DAYS = 30;
 
-    private static final Pattern ENTRY_KEY = Pattern.compile("[A-Za-z0-9+~_-][A-Za-z0-9.+~_-]*");
+    private static final Pattern RESULT = Pattern.compile("[A-Za-z0-9+~_-][A-Za-z0-9.+~_ -]*");
 
     private static final Pattern INPUTS_KEY = Pattern.compile("[0-9a-f]{64}");
 
     private final Path dir;
 
     /**
-     * Opens the memos of one item.
+     * Opens a memo directory, which is made when the first memo is written.
      *
-     * @param itemRoot the item's directory in the cache, {@link CacheEntries#root()}
+     * @param dir the directory, for example {@code <item>/}{@value #DIR}
      */
-    PackMemo(Path itemRoot) {
-        this.dir = itemRoot.resolve(DIR);
+    PackMemo(Path dir) {
+        this.dir = dir;
     }
 
     /**
@@ -80,12 +84,13 @@ final class PackMemo {
     /**
      * The key of a set of inputs.
      *
-     * @param files the files packed, in packing order
-     * @param code the jar of the packing code, or empty for code without an identity
-     * @return the SHA-256 of each file's and the jar's path, size and modification time, or empty
+     * @param files the files the result is made from, in order
+     * @param more other bytes the result depends on, or an empty array
+     * @param code the jar of the making code, or empty for code without an identity
+     * @return the SHA-256 of each file's and the jar's identity and of {@code more}, or empty
      *     without a jar or when a file cannot be examined
      */
-    static Optional<String> key(List<Path> files, Optional<Path> code) {
+    static Optional<String> key(List<Path> files, byte[] more, Optional<Path> code) {
         if (code.isEmpty()) {
             return Optional.empty();
         }
@@ -93,52 +98,59 @@ final class PackMemo {
         try {
             for (Path file : Stream.concat(files.stream(), Stream.of(code.get())).toList()) {
                 Path absolute = file.toAbsolutePath().normalize();
-                BasicFileAttributes attributes = Files.readAttributes(absolute, BasicFileAttributes.class);
-                inputs.append(absolute).append('\u0000').append(attributes.size()).append('\u0000')
-                        .append(attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS)).append('\n');
+                Map<String, Object> attributes = Files.readAttributes(absolute, "unix:size,lastModifiedTime,ctime,ino");
+                inputs.append(absolute).append('\u0000').append(attributes.get("size")).append('\u0000')
+                        .append(nanos(attributes.get("lastModifiedTime"))).append('\u0000')
+                        .append(nanos(attributes.get("ctime"))).append('\u0000').append(attributes.get("ino"))
+                        .append('\n');
             }
-        } catch (IOException e) {
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return Optional.empty();
         }
+        inputs.append(CacheEntries.sha256(more)).append('\n');
         return Optional.of(CacheEntries.sha256(inputs.toString()));
     }
 
+    private static long nanos(Object time) {
+        return ((FileTime) time).to(TimeUnit.NANOSECONDS);
+    }
+
     /**
-     * The entry key remembered for a set of inputs.
+     * The result remembered for a set of inputs.
      *
      * @param inputsKey from {@link #key}
-     * @return the key as {@link CacheEntries#at} takes it, or empty if none is remembered or the
-     *     memo is damaged
+     * @return the line written by {@link #remember}, or empty if none is remembered or the memo is
+     *     damaged
      */
     Optional<String> recall(String inputsKey) {
         requireInputsKey(inputsKey);
         try {
-            String entryKey = Files.readString(dir.resolve(inputsKey), StandardCharsets.UTF_8).strip();
-            return ENTRY_KEY.matcher(entryKey).matches() ? Optional.of(entryKey) : Optional.empty();
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException | RuntimeException e) { // unreadable, or not UTF-8: as if absent
+            String result = Files.readString(dir.resolve(inputsKey), StandardCharsets.UTF_8).strip();
+            return RESULT.matcher(result).matches() ? Optional.of(result) : Optional.empty();
+        } catch (IOException | RuntimeException e) { // absent, unreadable or not UTF-8: as if absent
             return Optional.empty();
         }
     }
 
     /**
-     * Remembers the entry an image packed from a set of inputs went to; best effort.
+     * Remembers the result made from a set of inputs; best effort.
      *
      * @param inputsKey from {@link #key}
-     * @param entryKey the entry's key, a directory name
+     * @param result one line naming it: letters, digits, {@code . + ~ _ -} and spaces, not starting
+     *     with a dot or a space
      * @param now the time that counts as now, for deleting old memos
+     * @throws IllegalArgumentException for a result of other characters
      */
-    void remember(String inputsKey, String entryKey, Instant now) {
-        if (!ENTRY_KEY.matcher(entryKey).matches()) {
-            throw new IllegalArgumentException("not an entry key: '" + entryKey + "'");
+    void remember(String inputsKey, String result, Instant now) {
+        if (!RESULT.matcher(result).matches()) {
+            throw new IllegalArgumentException("not a result PackMemo can keep: '" + result + "'");
         }
         requireInputsKey(inputsKey);
         try {
             Files.createDirectories(dir);
-            AtomicFiles.writeString(dir.resolve(inputsKey), entryKey + "\n");
+            AtomicFiles.writeString(dir.resolve(inputsKey), result + "\n");
         } catch (IOException e) {
-            return; // the next lookup packs again
+            return; // the next call does the work again
         }
         prune(now.minus(Duration.ofDays(KEEP_DAYS)));
     }

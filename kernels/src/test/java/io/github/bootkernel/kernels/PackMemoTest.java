@@ -18,6 +18,8 @@ class PackMemoTest {
 
     private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
 
+    private static final byte[] NOTHING = new byte[0];
+
     @TempDir
     Path dir;
 
@@ -25,19 +27,37 @@ class PackMemoTest {
     void theKeyChangesWithEachFilesSizeOrTimeAndWithTheJar() throws IOException {
         Path file = Files.writeString(dir.resolve("busybox"), "one");
         Path jar = Files.writeString(dir.resolve("kernels.jar"), "code");
-        String key = PackMemo.key(List.of(file), Optional.of(jar)).orElseThrow();
+        String key = PackMemo.key(List.of(file), NOTHING, Optional.of(jar)).orElseThrow();
 
         assertThat(key).matches("[0-9a-f]{64}");
-        assertThat(PackMemo.key(List.of(file), Optional.of(jar))).contains(key);
+        assertThat(PackMemo.key(List.of(file), NOTHING, Optional.of(jar))).contains(key);
         Files.setLastModifiedTime(file, FileTime.from(NOW));
-        String touched = PackMemo.key(List.of(file), Optional.of(jar)).orElseThrow();
+        String touched = PackMemo.key(List.of(file), NOTHING, Optional.of(jar)).orElseThrow();
         assertThat(touched).as("the file's time").isNotEqualTo(key);
         Files.writeString(file, "two!");
         Files.setLastModifiedTime(file, FileTime.from(NOW));
-        assertThat(PackMemo.key(List.of(file), Optional.of(jar)).orElseThrow()).as("its size").isNotEqualTo(touched);
-        String before = PackMemo.key(List.of(file), Optional.of(jar)).orElseThrow();
+        assertThat(PackMemo.key(List.of(file), NOTHING, Optional.of(jar)).orElseThrow()).as("its size").isNotEqualTo(touched);
+        String before = PackMemo.key(List.of(file), NOTHING, Optional.of(jar)).orElseThrow();
         Files.setLastModifiedTime(jar, FileTime.from(NOW.plusSeconds(1)));
-        assertThat(PackMemo.key(List.of(file), Optional.of(jar)).orElseThrow()).as("the jar's time").isNotEqualTo(before);
+        String jarTouched = PackMemo.key(List.of(file), NOTHING, Optional.of(jar)).orElseThrow();
+        assertThat(jarTouched).as("the jar's time").isNotEqualTo(before);
+        assertThat(PackMemo.key(List.of(file), new byte[] {1}, Optional.of(jar))).as("the other bytes")
+                .isNotEqualTo(Optional.of(jarTouched));
+    }
+
+    @Test
+    void aFileRewrittenWithItsSizeAndTimeKeptHasAnotherKey() throws IOException, InterruptedException {
+        Path file = Files.writeString(dir.resolve("initrd"), "one");
+        Path jar = Files.writeString(dir.resolve("kernels.jar"), "code");
+        Files.setLastModifiedTime(file, FileTime.from(NOW));
+        String key = PackMemo.key(List.of(file), NOTHING, Optional.of(jar)).orElseThrow();
+        Thread.sleep(20); // the change time has the file system's resolution
+
+        Files.writeString(file, "two");
+        Files.setLastModifiedTime(file, FileTime.from(NOW));
+
+        assertThat(PackMemo.key(List.of(file), NOTHING, Optional.of(jar))).as("its change time moved")
+                .isNotEqualTo(Optional.of(key));
     }
 
     @Test
@@ -45,15 +65,15 @@ class PackMemoTest {
         Path file = Files.writeString(dir.resolve("busybox"), "one");
         Path jar = Files.writeString(dir.resolve("kernels.jar"), "code");
 
-        assertThat(PackMemo.key(List.of(file), Optional.empty())).isEmpty();
-        assertThat(PackMemo.key(List.of(dir.resolve("gone")), Optional.of(jar))).isEmpty();
+        assertThat(PackMemo.key(List.of(file), NOTHING, Optional.empty())).isEmpty();
+        assertThat(PackMemo.key(List.of(dir.resolve("gone")), NOTHING, Optional.of(jar))).isEmpty();
         assertThat(PackMemo.jarOf(PackMemoTest.class)).as("test classes come from a directory").isEmpty();
         assertThat(PackMemo.jarOf(Test.class)).as("JUnit comes from a jar").isPresent();
     }
 
     @Test
     void recallsWhatWasRememberedAndIgnoresADamagedMemo() throws IOException {
-        PackMemo memo = new PackMemo(dir);
+        PackMemo memo = new PackMemo(dir.resolve(PackMemo.DIR));
         String inputs = "a".repeat(64);
 
         assertThat(memo.recall(inputs)).isEmpty();
@@ -65,13 +85,14 @@ class PackMemoTest {
         assertThat(memo.recall(inputs)).as("a path, not a key").isEmpty();
         assertThatThrownBy(() -> memo.remember(inputs, ".hidden", NOW)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(".hidden");
+        assertThatThrownBy(() -> memo.remember(inputs, "two\nlines", NOW)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> memo.recall("../x")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("../x");
     }
 
     @Test
     void rememberingDeletesMemosWrittenMoreThanThirtyDaysAgo() throws IOException {
-        PackMemo memo = new PackMemo(dir);
+        PackMemo memo = new PackMemo(dir.resolve(PackMemo.DIR));
         String old = "a".repeat(64);
         String recent = "b".repeat(64);
         memo.remember(old, "x", NOW);
