@@ -6,12 +6,16 @@ import io.github.bootkernel.kernels.internal.Recipe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * How the catalog's {@code busybox-initramfs} item (alias {@code busybox}) is produced:
@@ -23,38 +27,87 @@ import java.util.function.Consumer;
  *
  * <p>The image is deterministic, so the hash is taken over the packed bytes: a change to
  * {@code /init} or to the archive format gives a new entry rather than a stale one. A lookup packs
- * the image in memory (a few milliseconds, once per JVM) to know its hash.
+ * the image in memory to know its hash (a few milliseconds on a fast host, seconds in a fresh JVM
+ * on a slow CPU), unless a {@link PackMemo} says where the same files, packed by the same jar, went.
  */
 final class BusyboxImage implements Recipe {
 
     /** The name of the image inside its cache entry. */
     static final String IMAGE_NAME = "initramfs.cpio";
 
-    /** The packed image and what it was packed from. */
-    private record Packed(byte[] bytes, CachedFile busybox, CachedFile helper, CachedFile agent, String key) {
+    /** What an image is packed from. */
+    private record Inputs(CachedFile busybox, CachedFile helper, CachedFile agent) {
+
+        List<Path> files() {
+            return List.of(busybox.path(), helper.path(), agent.path());
+        }
+    }
+
+    /** The packed image and the key of its entry. */
+    private record Packed(byte[] bytes, String key) {
+    }
+
+    private final Supplier<Optional<Path>> packingJar;
+    private final AtomicInteger packs = new AtomicInteger();
+
+    /** The catalog's recipe: the packing code is this class's jar ({@link PackMemo#jarOf}). */
+    BusyboxImage() {
+        this(() -> PackMemo.jarOf(BusyboxImage.class));
+    }
+
+    /**
+     * A recipe whose packing code is identified by another jar, for tests.
+     *
+     * @param packingJar the jar that stands for the packing code, or empty for no memo
+     */
+    BusyboxImage(Supplier<Optional<Path>> packingJar) {
+        this.packingJar = packingJar;
+    }
+
+    /** How many times this recipe packed the image, for tests. */
+    int packs() {
+        return packs.get();
     }
 
     @Override
     public Optional<CacheEntries.Entry> cached(CacheEntries entries) {
-        return entries.at(pack().key());
+        Inputs inputs = inputs();
+        PackMemo memo = new PackMemo(entries.root().resolve(PackMemo.DIR));
+        Optional<String> inputsKey = PackMemo.key(inputs.files(), new byte[0], packingJar.get());
+        Optional<CacheEntries.Entry> remembered = inputsKey.flatMap(memo::recall).flatMap(entries::at);
+        if (remembered.isPresent()) {
+            return remembered;
+        }
+        Packed packed = pack(inputs);
+        Optional<CacheEntries.Entry> cached = entries.at(packed.key());
+        if (cached.isPresent()) {
+            inputsKey.ifPresent(key -> memo.remember(key, packed.key(), Instant.now()));
+        }
+        return cached;
     }
 
     @Override
     public CacheEntries.Entry produce(CacheEntries entries, Consumer<String> progress, boolean refresh) {
-        Packed packed = pack();
+        Inputs inputs = inputs();
+        Packed packed = pack(inputs);
+        PackMemo memo = new PackMemo(entries.root().resolve(PackMemo.DIR));
+        Optional<String> inputsKey = PackMemo.key(inputs.files(), new byte[0], packingJar.get());
         Optional<CacheEntries.Entry> cached = entries.at(packed.key());
         if (cached.isPresent()) {
+            inputsKey.ifPresent(key -> memo.remember(key, packed.key(), Instant.now()));
             return cached.get();
         }
         Map<String, String> record = new TreeMap<>();
-        record.put("version", version(packed.busybox(), packed.helper(), packed.agent()));
-        record.put("source", "busybox " + packed.busybox().version() + ", the exit-status helper "
-                + packed.helper().version() + " and the agent " + packed.agent().version()
+        record.put("version", version(inputs));
+        record.put("source", "busybox " + inputs.busybox().version() + ", the exit-status helper "
+                + inputs.helper().version() + " and the agent " + inputs.agent().version()
                 + ", packed by BusyboxInitramfs");
         record.put("fetched", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         try {
-            return entries.storeBuilt(packed.key(), IMAGE_NAME, record,
+            CacheEntries.Entry stored = entries.storeBuilt(packed.key(), IMAGE_NAME, record,
                     work -> Files.write(work.resolve(IMAGE_NAME), packed.bytes()));
+            inputsKey.ifPresent(key -> memo.remember(key, packed.key(), Instant.now()));
+            return stored;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the busybox initramfs for " + entries.root(), e);
         }
@@ -65,18 +118,20 @@ final class BusyboxImage implements Recipe {
         return false;
     }
 
-    private static Packed pack() {
-        CachedFile busybox = Catalog.BUSYBOX_STATIC.get();
-        CachedFile helper = Catalog.EXIT_STATUS.get();
-        CachedFile agent = Catalog.AGENT.get();
-        byte[] bytes = BusyboxInitramfs.create(busybox.path()).withExitStatusHelper(helper.path())
-                .withAgent(agent.path()).build().toBytes();
-        String key = CacheEntries.dirName(version(busybox, helper, agent) + "_"
-                + CacheEntries.sha256(bytes).substring(0, 16));
-        return new Packed(bytes, busybox, helper, agent, key);
+    private static Inputs inputs() {
+        return new Inputs(Catalog.BUSYBOX_STATIC.get(), Catalog.EXIT_STATUS.get(), Catalog.AGENT.get());
     }
 
-    private static String version(CachedFile busybox, CachedFile helper, CachedFile agent) {
-        return busybox.version().replace(':', '_') + "+" + helper.version() + "+" + agent.version();
+    private Packed pack(Inputs inputs) {
+        packs.incrementAndGet();
+        byte[] bytes = BusyboxInitramfs.create(inputs.busybox().path()).withExitStatusHelper(inputs.helper().path())
+                .withAgent(inputs.agent().path()).build().toBytes();
+        String key = CacheEntries.dirName(version(inputs) + "_" + CacheEntries.sha256(bytes).substring(0, 16));
+        return new Packed(bytes, key);
+    }
+
+    private static String version(Inputs inputs) {
+        return inputs.busybox().version().replace(':', '_') + "+" + inputs.helper().version() + "+"
+                + inputs.agent().version();
     }
 }

@@ -29,7 +29,9 @@ import java.util.stream.Stream;
  *
  * <p>Files are written atomically (a reader sees a whole image or none) and touched when found
  * again; storing a new image deletes those not stored or found for {@value #KEEP_DAYS} days, so the
- * directory holds what recent builds used.
+ * directory holds what recent builds used. {@link #compose} remembers what it made from which base
+ * file ({@link PackMemo}), so that the same composition made again reads and hashes only the files
+ * it adds.
  */
 public final class StoredImages {
 
@@ -37,6 +39,9 @@ public final class StoredImages {
     static final int KEEP_DAYS = 30;
 
     private static final String SUFFIX = ".cpio";
+
+    /** The {@link PackMemo} directory of composed images, inside the images' directory. */
+    static final String COMPOSED = ".composed";
 
     private StoredImages() {
     }
@@ -71,19 +76,76 @@ public final class StoredImages {
      * @throws UncheckedIOException if a file cannot be read or the image cannot be stored
      */
     public static Path compose(Optional<Path> base, List<HostPath> files) {
+        return compose(Cache.root().resolve("images"), base, files, PackMemo.jarOf(StoredImages.class),
+                Files::readAllBytes, Instant.now());
+    }
+
+    /** Reads a file; {@link Files#readAllBytes} but for tests. */
+    @FunctionalInterface
+    interface Reader {
+
+        /**
+         * Reads a whole file.
+         *
+         * @param file the file
+         * @return its bytes
+         * @throws IOException if it cannot be read
+         */
+        byte[] read(Path file) throws IOException;
+    }
+
+    /**
+     * {@link #compose(Optional, List)} into a directory, with the jar that stands for this code (see
+     * {@link PackMemo}), how the base is read and the time that counts as now. A {@link PackMemo}
+     * in {@code <dir>/}{@value #COMPOSED} names the image made from the same base file and the same
+     * added archive, which is then returned (and touched) without reading and hashing the base again.
+     */
+    static Path compose(Path dir, Optional<Path> base, List<HostPath> files, Optional<Path> code, Reader reader,
+            Instant now) {
         Initramfs added = Initramfs.create();
         for (HostPath file : files) {
             file.addTo(added);
         }
+        byte[] second = added.toBytes();
+        PackMemo memo = new PackMemo(dir.resolve(COMPOSED));
+        Optional<String> inputsKey = PackMemo.key(base.map(List::of).orElse(List.of()), second, code);
+        Optional<Path> remembered = inputsKey.flatMap(memo::recall).flatMap(result -> stored(dir, result, now));
+        if (remembered.isPresent()) {
+            return remembered.get();
+        }
         byte[] first = new byte[0];
         if (base.isPresent()) {
             try {
-                first = Files.readAllBytes(base.get());
+                first = reader.read(base.get());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the initramfs " + base.get(), e);
             }
         }
-        return store(concat(first, added.toBytes()));
+        byte[] image = concat(first, second);
+        Path stored = store(dir, image, now);
+        inputsKey.ifPresent(key -> memo.remember(key, stored.getFileName() + " " + image.length, now));
+        return stored;
+    }
+
+    /**
+     * The image a memo names, {@code <sha256>.cpio <size>}, if it is still stored with that size
+     * (what {@link #store} trusts too); touched, as {@link #store} touches an image it finds again.
+     */
+    private static Optional<Path> stored(Path dir, String result, Instant now) {
+        String[] parts = result.split(" ");
+        if (parts.length != 2 || !parts[0].matches("[0-9a-f]{64}\\" + SUFFIX) || !parts[1].matches("[0-9]{1,18}")) {
+            return Optional.empty();
+        }
+        Path file = dir.resolve(parts[0]);
+        try {
+            if (Files.isRegularFile(file) && Files.size(file) == Long.parseLong(parts[1])) {
+                Files.setLastModifiedTime(file, FileTime.from(now));
+                return Optional.of(file);
+            }
+        } catch (IOException e) {
+            // pruned meanwhile, or unreadable: made again
+        }
+        return Optional.empty();
     }
 
     /**

@@ -2,12 +2,17 @@ package io.github.bootkernel.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.bootkernel.kernels.initramfs.HostPath;
+import io.github.bootkernel.kernels.initramfs.Initramfs;
+import io.github.bootkernel.kernels.internal.CacheEntries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,5 +62,88 @@ class StoredImagesTest {
         assertThat(old).doesNotExist();
         assertThat(recent).exists();
         assertThat(fresh).exists();
+    }
+
+    /** Reads files and counts the reads. */
+    private static final class CountingReader implements StoredImages.Reader {
+        int reads;
+
+        @Override
+        public byte[] read(Path file) throws IOException {
+            reads++;
+            return Files.readAllBytes(file);
+        }
+    }
+
+    private Path composeWithJar(Path base, Path added, Path jar, CountingReader reader) {
+        return StoredImages.compose(dir.resolve("images"), Optional.of(base),
+                List.of(HostPath.parse(added + ":/tmp/added")), Optional.of(jar), reader, NOW);
+    }
+
+    @Test
+    void composingTheSameBaseAndFilesAgainReadsTheBaseOnce() throws IOException {
+        Path base = Files.write(dir.resolve("base.cpio"), Initramfs.create().file("/a", new byte[] {1}).toBytes());
+        Path added = Files.writeString(dir.resolve("added"), "put by the host\n");
+        Path jar = Files.writeString(dir.resolve("kernels.jar"), "stands for the code");
+        CountingReader reader = new CountingReader();
+
+        Path first = composeWithJar(base, added, jar, reader);
+        Files.setLastModifiedTime(first, FileTime.from(NOW.minus(Duration.ofDays(1))));
+        Path again = composeWithJar(base, added, jar, reader);
+
+        assertThat(reader.reads).as("reads of the base").isEqualTo(1);
+        assertThat(again).isEqualTo(first);
+        assertThat(Files.getLastModifiedTime(again).toInstant()).as("touched when found again").isEqualTo(NOW);
+        Path withoutMemo = StoredImages.compose(dir.resolve("other-images"), Optional.of(base),
+                List.of(HostPath.parse(added + ":/tmp/added")), Optional.empty(), reader, NOW);
+        assertThat(Files.readAllBytes(first)).as("the image composed without a memo")
+                .isEqualTo(Files.readAllBytes(withoutMemo)).startsWith(Files.readAllBytes(base));
+        assertThat(first.getFileName().toString())
+                .isEqualTo(CacheEntries.sha256(Files.readAllBytes(first)) + ".cpio");
+    }
+
+    @Test
+    void anotherAddedFileOrABaseRewrittenIsComposedAnew() throws IOException, InterruptedException {
+        Path base = Files.write(dir.resolve("base.cpio"), Initramfs.create().file("/a", new byte[] {1}).toBytes());
+        Path added = Files.writeString(dir.resolve("added"), "one\n");
+        Path jar = Files.writeString(dir.resolve("kernels.jar"), "stands for the code");
+        CountingReader reader = new CountingReader();
+        Path first = composeWithJar(base, added, jar, reader);
+
+        Files.writeString(added, "two\n");
+        Path otherFile = composeWithJar(base, added, jar, reader);
+        FileTime kept = Files.getLastModifiedTime(base);
+        Thread.sleep(20); // the change time has the file system's resolution
+        Files.write(base, Initramfs.create().file("/a", new byte[] {2}).toBytes());
+        Files.setLastModifiedTime(base, kept);
+        Path otherBase = composeWithJar(base, added, jar, reader);
+
+        assertThat(reader.reads).isEqualTo(3);
+        assertThat(otherFile).isNotEqualTo(first);
+        assertThat(otherBase).as("same size and time, other bytes").isNotEqualTo(otherFile);
+        assertThat(Files.readAllBytes(otherBase)).startsWith(Files.readAllBytes(base));
+    }
+
+    @Test
+    void aRememberedImageThatIsGoneIsComposedAgainAndWithoutAJarNothingIsRemembered() throws IOException {
+        Path base = Files.write(dir.resolve("base.cpio"), Initramfs.create().file("/a", new byte[] {1}).toBytes());
+        Path added = Files.writeString(dir.resolve("added"), "one\n");
+        Path jar = Files.writeString(dir.resolve("kernels.jar"), "stands for the code");
+        CountingReader reader = new CountingReader();
+        Path first = composeWithJar(base, added, jar, reader);
+        byte[] bytes = Files.readAllBytes(first);
+        Files.delete(first);
+
+        Path again = composeWithJar(base, added, jar, reader);
+        Path images = dir.resolve("other-images");
+        for (int i = 0; i < 2; i++) {
+            StoredImages.compose(images, Optional.of(base), List.of(HostPath.parse(added + ":/tmp/added")),
+                    Optional.empty(), reader, NOW);
+        }
+
+        assertThat(again).isEqualTo(first);
+        assertThat(Files.readAllBytes(again)).isEqualTo(bytes);
+        assertThat(reader.reads).isEqualTo(4);
+        assertThat(images.resolve(StoredImages.COMPOSED)).doesNotExist();
     }
 }

@@ -48,6 +48,7 @@ public final class Main {
      */
     public static void main(String[] args) {
         skipJnaLibrarySearch();
+        JnaDispatch.useCachedCopy(); // before JNA loads; it leaves no file open
         StandardInput stdin = StandardInput.inspect(); // first, before the tool opens any file
         System.exit(run(args, stdin.stream(System.in), stdin.kind() == StandardInput.Kind.TERMINAL,
                 new FileOutputStream(FileDescriptor.out), System.err, true));

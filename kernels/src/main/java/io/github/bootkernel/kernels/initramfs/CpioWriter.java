@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Writes entries as a "newc" cpio archive (magic {@code 070701}), the format the kernel unpacks
@@ -62,7 +63,7 @@ final class CpioWriter {
         StringBuilder header = new StringBuilder(HEADER_LENGTH).append(MAGIC);
         for (long field : new long[] {ino, mode, 0, 0, nlink, 0, data.length, 0, 0, rdevMajor, rdevMinor,
                 nameBytes.length + 1L, 0}) {
-            header.append(String.format("%08X", field));
+            appendHex(header, field);
         }
         emit(header.toString().getBytes(StandardCharsets.US_ASCII));
         emit(nameBytes);
@@ -70,6 +71,19 @@ final class CpioWriter {
         align();
         emit(data);
         align();
+    }
+
+    /**
+     * Appends a field as {@code String.format("%08X", field)} would: upper-case hex digits, at least
+     * eight, zero-padded. Not through {@link java.util.Formatter}, whose first use in a fresh JVM
+     * (its parser, locale data) cost the command-line tool's start tenths of a second on a slow, emulated CPU.
+     */
+    static void appendHex(StringBuilder out, long field) {
+        String digits = Long.toHexString(field).toUpperCase(Locale.ROOT);
+        for (int i = digits.length(); i < 8; i++) {
+            out.append('0');
+        }
+        out.append(digits);
     }
 
     private void emit(byte[] bytes) throws IOException {
