@@ -139,13 +139,26 @@ public final class StoredImages {
         Path file = dir.resolve(parts[0]);
         try {
             if (Files.isRegularFile(file) && Files.size(file) == Long.parseLong(parts[1])) {
-                Files.setLastModifiedTime(file, FileTime.from(now));
+                touch(file, now);
                 return Optional.of(file);
             }
         } catch (IOException e) {
             // pruned meanwhile, or unreadable: made again
         }
         return Optional.empty();
+    }
+
+    /**
+     * Marks a stored image as used now, so pruning keeps it; best effort: in a cache the user may
+     * only read (a read-only mount, another user's files) the image is still there to use, and only
+     * its age is not renewed.
+     */
+    private static void touch(Path file, Instant now) {
+        try {
+            Files.setLastModifiedTime(file, FileTime.from(now));
+        } catch (IOException e) {
+            // kept as it is; pruned by age by a writer of the cache, if any
+        }
     }
 
     /**
@@ -165,13 +178,13 @@ public final class StoredImages {
         Path file = dir.resolve(CacheEntries.sha256(image) + SUFFIX);
         try {
             if (Files.isRegularFile(file) && Files.size(file) == image.length) {
-                Files.setLastModifiedTime(file, FileTime.from(now));
+                touch(file, now);
                 return file;
             }
             AtomicFiles.write(file, temporary -> Files.write(temporary, image));
-            Files.setLastModifiedTime(file, FileTime.from(now));
+            touch(file, now);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot store an initramfs image as " + file, e);
+            throw new UncheckedIOException("cannot store an initramfs image as " + file + ": " + e, e);
         }
         prune(dir, now.minus(Duration.ofDays(KEEP_DAYS)));
         return file;
