@@ -120,7 +120,7 @@ public final class CoalescedRing implements AutoCloseable {
             }
             int first = page.getIntAcquire(FIRST);
             int last = page.getIntAcquire(LAST); // acquire: the entries before `last` are complete
-            if (first < 0 || first >= MAX_ENTRIES || last < 0 || last >= MAX_ENTRIES) {
+            if (!inRange(first, last)) {
                 throw new IllegalStateException("coalesced I/O ring indices out of range: first " + first
                         + ", last " + last + " (at most " + (MAX_ENTRIES - 1) + ")");
             }
@@ -166,7 +166,7 @@ public final class CoalescedRing implements AutoCloseable {
             }
             int first = page.getIntAcquire(FIRST);
             int last = page.getIntAcquire(LAST);
-            if (first < 0 || first >= MAX_ENTRIES || last < 0 || last >= MAX_ENTRIES) {
+            if (!inRange(first, last)) {
                 return true;
             }
             for (int i = first; i != last; i = (i + 1) % MAX_ENTRIES) {
@@ -180,6 +180,11 @@ public final class CoalescedRing implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether both ring indices name an entry inside the page, as KVM's own never fail to. */
+    private static boolean inRange(int first, int last) {
+        return first >= 0 && first < MAX_ENTRIES && last >= 0 && last < MAX_ENTRIES;
     }
 
     /** @return how many writes {@link #drain()} has handed over in all */
