@@ -138,14 +138,25 @@ public final class StoredImages {
         }
         Path file = dir.resolve(parts[0]);
         try {
-            if (Files.isRegularFile(file) && Files.size(file) == Long.parseLong(parts[1])) {
-                touch(file, now);
+            if (found(file, Long.parseLong(parts[1]), now)) {
                 return Optional.of(file);
             }
         } catch (IOException e) {
             // pruned meanwhile, or unreadable: made again
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether an image is stored as {@code file} with {@code size} bytes (its name is its content's
+     * SHA-256, so that is trusted); if so, it is touched.
+     */
+    private static boolean found(Path file, long size, Instant now) throws IOException {
+        if (Files.isRegularFile(file) && Files.size(file) == size) {
+            touch(file, now);
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -177,8 +188,7 @@ public final class StoredImages {
         Objects.requireNonNull(image, "image");
         Path file = dir.resolve(CacheEntries.sha256(image) + SUFFIX);
         try {
-            if (Files.isRegularFile(file) && Files.size(file) == image.length) {
-                touch(file, now);
+            if (found(file, image.length, now)) {
                 return file;
             }
             AtomicFiles.write(file, temporary -> Files.write(temporary, image));
