@@ -47,6 +47,21 @@ final class BusyboxImage implements Recipe {
     private record Packed(byte[] bytes, String key) {
     }
 
+    /**
+     * The memo of packed images and the key of one lookup's inputs in it, taken before the inputs
+     * are read, so a change made while they are packed gives the next lookup another key.
+     */
+    private record Memo(PackMemo memo, Optional<String> inputsKey) {
+
+        Optional<String> recall() {
+            return inputsKey.flatMap(memo::recall);
+        }
+
+        void remember(String entryKey) {
+            inputsKey.ifPresent(key -> memo.remember(key, entryKey, Instant.now()));
+        }
+    }
+
     private final Supplier<Optional<Path>> packingJar;
     private final AtomicInteger packs = new AtomicInteger();
 
@@ -72,29 +87,25 @@ final class BusyboxImage implements Recipe {
     @Override
     public Optional<CacheEntries.Entry> cached(CacheEntries entries) {
         Inputs inputs = inputs();
-        PackMemo memo = new PackMemo(entries.root().resolve(PackMemo.DIR));
-        Optional<String> inputsKey = PackMemo.key(inputs.files(), new byte[0], packingJar.get());
-        Optional<CacheEntries.Entry> remembered = inputsKey.flatMap(memo::recall).flatMap(entries::at);
+        Memo memo = memo(entries, inputs);
+        Optional<CacheEntries.Entry> remembered = memo.recall().flatMap(entries::at);
         if (remembered.isPresent()) {
             return remembered;
         }
         Packed packed = pack(inputs);
         Optional<CacheEntries.Entry> cached = entries.at(packed.key());
-        if (cached.isPresent()) {
-            inputsKey.ifPresent(key -> memo.remember(key, packed.key(), Instant.now()));
-        }
+        cached.ifPresent(entry -> memo.remember(packed.key()));
         return cached;
     }
 
     @Override
     public CacheEntries.Entry produce(CacheEntries entries, Consumer<String> progress, boolean refresh) {
         Inputs inputs = inputs();
+        Memo memo = memo(entries, inputs);
         Packed packed = pack(inputs);
-        PackMemo memo = new PackMemo(entries.root().resolve(PackMemo.DIR));
-        Optional<String> inputsKey = PackMemo.key(inputs.files(), new byte[0], packingJar.get());
         Optional<CacheEntries.Entry> cached = entries.at(packed.key());
         if (cached.isPresent()) {
-            inputsKey.ifPresent(key -> memo.remember(key, packed.key(), Instant.now()));
+            memo.remember(packed.key());
             return cached.get();
         }
         Map<String, String> record = new TreeMap<>();
@@ -106,7 +117,7 @@ final class BusyboxImage implements Recipe {
         try {
             CacheEntries.Entry stored = entries.storeBuilt(packed.key(), IMAGE_NAME, record,
                     work -> Files.write(work.resolve(IMAGE_NAME), packed.bytes()));
-            inputsKey.ifPresent(key -> memo.remember(key, packed.key(), Instant.now()));
+            memo.remember(packed.key());
             return stored;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the busybox initramfs for " + entries.root(), e);
@@ -116,6 +127,11 @@ final class BusyboxImage implements Recipe {
     @Override
     public boolean tracksCurrent() {
         return false;
+    }
+
+    private Memo memo(CacheEntries entries, Inputs inputs) {
+        return new Memo(new PackMemo(entries.root().resolve(PackMemo.DIR)),
+                PackMemo.key(inputs.files(), new byte[0], packingJar.get()));
     }
 
     private static Inputs inputs() {
