@@ -76,6 +76,16 @@ class StoredImagesTest {
         }
     }
 
+    /** A base image of one file, {@code /a}. */
+    private Path base() throws IOException {
+        return Files.write(dir.resolve("base.cpio"), Initramfs.create().file("/a", new byte[] {1}).toBytes());
+    }
+
+    /** A file that stands for the code's jar. */
+    private Path jar() throws IOException {
+        return Files.writeString(dir.resolve("kernels.jar"), "stands for the code");
+    }
+
     private Path composeWithJar(Path base, Path added, Path jar, CountingReader reader) {
         return StoredImages.compose(dir.resolve("images"), Optional.of(base),
                 List.of(HostPath.parse(added + ":/tmp/added")), Optional.of(jar), reader, NOW);
@@ -83,9 +93,9 @@ class StoredImagesTest {
 
     @Test
     void anImageThatCannotBeTouchedIsUsedAsItIs() throws Exception {
-        Path base = Files.write(dir.resolve("base.cpio"), Initramfs.create().file("/a", new byte[] {1}).toBytes());
+        Path base = base();
         Path added = Files.writeString(dir.resolve("added"), "put by the host\n");
-        Path jar = Files.writeString(dir.resolve("kernels.jar"), "stands for the code");
+        Path jar = jar();
         Path image = composeWithJar(base, added, jar, new CountingReader());
         FileTime stored = Files.getLastModifiedTime(image);
         // The immutable flag makes setting its times fail even for root, as a read-only cache does
@@ -113,9 +123,9 @@ class StoredImagesTest {
 
     @Test
     void composingTheSameBaseAndFilesAgainReadsTheBaseOnce() throws IOException {
-        Path base = Files.write(dir.resolve("base.cpio"), Initramfs.create().file("/a", new byte[] {1}).toBytes());
+        Path base = base();
         Path added = Files.writeString(dir.resolve("added"), "put by the host\n");
-        Path jar = Files.writeString(dir.resolve("kernels.jar"), "stands for the code");
+        Path jar = jar();
         CountingReader reader = new CountingReader();
 
         Path first = composeWithJar(base, added, jar, reader);
@@ -135,9 +145,9 @@ class StoredImagesTest {
 
     @Test
     void anotherAddedFileOrABaseRewrittenIsComposedAnew() throws IOException, InterruptedException {
-        Path base = Files.write(dir.resolve("base.cpio"), Initramfs.create().file("/a", new byte[] {1}).toBytes());
+        Path base = base();
         Path added = Files.writeString(dir.resolve("added"), "one\n");
-        Path jar = Files.writeString(dir.resolve("kernels.jar"), "stands for the code");
+        Path jar = jar();
         CountingReader reader = new CountingReader();
         Path first = composeWithJar(base, added, jar, reader);
 
@@ -157,9 +167,9 @@ class StoredImagesTest {
 
     @Test
     void aRememberedImageThatIsGoneIsComposedAgainAndWithoutAJarNothingIsRemembered() throws IOException {
-        Path base = Files.write(dir.resolve("base.cpio"), Initramfs.create().file("/a", new byte[] {1}).toBytes());
+        Path base = base();
         Path added = Files.writeString(dir.resolve("added"), "one\n");
-        Path jar = Files.writeString(dir.resolve("kernels.jar"), "stands for the code");
+        Path jar = jar();
         CountingReader reader = new CountingReader();
         Path first = composeWithJar(base, added, jar, reader);
         byte[] bytes = Files.readAllBytes(first);
